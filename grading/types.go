@@ -55,6 +55,10 @@ type Protocol struct {
 	Tests    []Test
 }
 
+// Protocols holds the protocol of every category. It is loaded once at startup (see
+// checklist.LoadProtocols) and passed to whoever validates or grades, never kept in a global.
+type Protocols map[Category]Protocol
+
 // IMEIStatus is the result of the IMEI database check.
 type IMEIStatus string
 

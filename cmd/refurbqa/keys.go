@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/store"
+)
+
+// cli is the principal recorded in the event trail for work done from the command line by the
+// operator of the machine.
+var cliPrincipal = audit.Principal{KeyID: "cli", Role: audit.RoleAdmin}
+
+func cmdKeys(ctx context.Context, e *env, args []string) error {
+	const synopsis = "keys create --role R [--seller ID] --name N [--expires 720h]\n       refurbqa keys list\n       refurbqa keys revoke ID"
+	if len(args) == 0 {
+		return usagef("missing subcommand: create, list or revoke (see --help)")
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nManages API keys. create prints the new token alone on standard output; it is never shown again.\n", synopsis)
+		return nil
+	case "create":
+		return keysCreate(ctx, e, args[1:])
+	case "list":
+		return keysList(ctx, e, args[1:])
+	case "revoke":
+		return keysRevoke(ctx, e, args[1:])
+	}
+	return usagef("unknown subcommand %q: want create, list or revoke", args[0])
+}
+
+func keysCreate(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "keys create --role R [--seller ID] --name N [flags]",
+		"Creates an API key and prints its token alone on standard output (only a hash is stored).")
+	var db dbFlags
+	db.register(fs, e)
+	role := fs.String("role", "", "role: admin, manager, technician or seller (required)")
+	seller := fs.String("seller", "", "seller id (required for, and only for, the seller role)")
+	name := fs.String("name", "", "a name that says who holds the key (required)")
+	expires := fs.Duration("expires", 0, "lifetime of the key, e.g. 720h (default: no expiry)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	r := audit.Role(*role)
+	switch {
+	case !r.Valid():
+		return usagef("--role must be admin, manager, technician or seller")
+	case *name == "" || len(*name) > 200:
+		return usagef("--name is required (1 to 200 characters)")
+	case r == audit.RoleSeller && *seller == "":
+		return usagef("--seller is required for the seller role")
+	case r != audit.RoleSeller && *seller != "":
+		return usagef("--seller is only for the seller role")
+	case *expires < 0:
+		return usagef("--expires must be positive")
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := audit.Key{Name: *name, Role: r, SellerID: *seller}
+	if *expires > 0 {
+		t := st.Now().Add(*expires)
+		in.ExpiresAt = &t
+	}
+	_, token, err := st.CreateKey(ctx, cliPrincipal, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, token)
+	return nil
+}
+
+func keysList(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "keys list [flags]", "Lists every API key (never their tokens).")
+	var db dbFlags
+	db.register(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSELLER\tCREATED\tLAST USED\tEXPIRES\tSTATE")
+	page := store.Page{Limit: store.MaxLimit}
+	for {
+		keys, next, err := st.Keys(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			state := "active"
+			switch {
+			case k.RevokedAt != nil:
+				state = "revoked"
+			case k.ExpiresAt != nil && !st.Now().Before(*k.ExpiresAt):
+				state = "expired"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, dash(k.SellerID),
+				k.CreatedAt.Format(time.DateTime), timeOrDash(k.LastUsedAt), timeOrDash(k.ExpiresAt), state)
+		}
+		if next == "" {
+			break
+		}
+		page.Cursor = next
+	}
+	return tw.Flush()
+}
+
+func keysRevoke(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "keys revoke [flags] ID", "Revokes an API key: its token is refused from the next request on.")
+	var db dbFlags
+	db.register(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("keys revoke takes exactly one key id")
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RevokeKey(ctx, cliPrincipal, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "key %s revoked\n", fs.Arg(0))
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.DateTime)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/refurbqa/refurbqa/httpapi"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "serve [flags]", "Migrates the database, then serves the HTTP API until SIGINT or SIGTERM, draining in-flight requests.")
+	var db dbFlags
+	db.register(fs, e)
+	addr := fs.String("addr", envOr(e, "REFURBQA_ADDR", "127.0.0.1:8080"), "listen address (env REFURBQA_ADDR)")
+	rateLimit := fs.Float64("rate-limit", envFloat(e, "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", int(envFloat(e, "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
+	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *rateLimit < 0 || *rateBurst < 0 {
+		return usagef("--rate-limit and --rate-burst must not be negative")
+	}
+	log, err := db.logger(e)
+	if err != nil {
+		return err
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	deps, err := loadDomain(ctx, st)
+	if err != nil {
+		return err
+	}
+	srv, err := httpapi.New(httpapi.Config{
+		Store: st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
+		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usagef("listen on %s: %v", *addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      *timeout + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(e.stdout, "refurbqa listening on http://%s\n", ln.Addr())
+	log.Info("listening", "addr", ln.Addr().String(), "db", st.Driver())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func envFloat(e *env, name string, def float64) float64 {
+	if v := e.getenv(name); v != "" {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return def
+}

@@ -1,0 +1,34 @@
+package httpapi
+
+import (
+	"errors"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+func fieldErr(field, msg string) []grading.FieldError {
+	return []grading.FieldError{{Field: field, Message: msg}}
+}
+
+// sellerRefError turns "that seller does not exist" into a validation error of the body field
+// that named it: the request is wrong, not the URL.
+func sellerRefError(err error, field string) error {
+	if errors.Is(err, audit.ErrNotFound) {
+		return audit.Invalid(fieldErr(field, "no seller has this id"))
+	}
+	return err
+}
+
+func asValidation(err error, target **audit.ValidationError) bool { return errors.As(err, target) }
+
+// coveredBy reports whether field lies under a field already reported missing
+// (e.g. "inspection.device.imei" under a missing "inspection.device").
+func coveredBy(missing map[string]bool, field string) bool {
+	for i := len(field) - 1; i > 0; i-- {
+		if field[i] == '.' && missing[field[:i]] {
+			return true
+		}
+	}
+	return false
+}

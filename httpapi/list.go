@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/store"
+)
+
+// listResponse is the shape of every list: {"items": [...], "next_cursor": "..."}.
+type listResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func newList[D, T any](items []D, next string, conv func(D) T) listResponse[T] {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = conv(it)
+	}
+	return listResponse[T]{Items: out, NextCursor: next}
+}
+
+// query reads and checks query parameters, collecting every error so that one answer names
+// every bad parameter.
+type query struct {
+	c    echo.Context
+	errs []grading.FieldError
+}
+
+func newQuery(c echo.Context) *query { return &query{c: c} }
+
+func (q *query) fail(field, msg string) {
+	q.errs = append(q.errs, grading.FieldError{Field: field, Message: msg})
+}
+
+// page reads limit and cursor. Limits above the cap are lowered to it.
+func (q *query) page() store.Page {
+	p := store.Page{Cursor: q.c.QueryParam("cursor")}
+	if v := q.c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			q.fail("limit", "must be an integer from 1 to 500")
+		} else {
+			p.Limit = min(n, store.MaxLimit)
+		}
+	}
+	if _, err := store.DecodeCursor(p.Cursor); err != nil {
+		q.fail("cursor", "is not a cursor this API made")
+	}
+	return p
+}
+
+// str reads a string parameter of at most max bytes.
+func (q *query) str(name string, max int) string {
+	v := q.c.QueryParam(name)
+	if len(v) > max {
+		q.fail(name, "is too long")
+		return ""
+	}
+	return v
+}
+
+// time reads an RFC 3339 instant, or a YYYY-MM-DD date meaning its midnight UTC.
+func (q *query) time(name string) time.Time {
+	v := q.c.QueryParam(name)
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UTC()
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t
+	}
+	q.fail(name, "must be an RFC 3339 timestamp or a YYYY-MM-DD date")
+	return time.Time{}
+}
+
+// oneOf reads an enumerated parameter.
+func (q *query) oneOf(name string, allowed ...string) string {
+	v := q.c.QueryParam(name)
+	if v == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	q.fail(name, "must be one of the documented values")
+	return ""
+}
+
+func (q *query) err() error { return audit.Invalid(q.errs) }

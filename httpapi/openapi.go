@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The OpenAPI document is written by hand, one fragment per area of the API (base.json holds
+// the info, security schemes and shared schemas), and merged into one document at start-up.
+//
+//go:embed openapi/*.json
+var openapiFiles embed.FS
+
+// openAPIDocument merges the fragments into one OpenAPI 3.1 document. Each fragment may hold
+// "paths" and "components"; a path or component defined twice is an error.
+func openAPIDocument() ([]byte, error) {
+	names, err := fs.Glob(openapiFiles, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	doc := map[string]any{}
+	for _, name := range names {
+		b, err := openapiFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var frag map[string]any
+		if err := json.Unmarshal(b, &frag); err != nil {
+			return nil, fmt.Errorf("openapi %s: %w", name, err)
+		}
+		if err := mergeInto(doc, frag, name, 0); err != nil {
+			return nil, err
+		}
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// mergeInto merges src into dst: objects are merged key by key down to the level of single
+// paths and components (depth 2, e.g. components.schemas.Seller); anything deeper that is
+// defined twice is a conflict.
+func mergeInto(dst, src map[string]any, file string, depth int) error {
+	for k, v := range src {
+		old, ok := dst[k]
+		if !ok {
+			dst[k] = v
+			continue
+		}
+		om, ok1 := old.(map[string]any)
+		nm, ok2 := v.(map[string]any)
+		if !ok1 || !ok2 || depth >= 2 || (depth == 1 && k != "schemas" && k != "parameters" && k != "responses" && k != "securitySchemes") {
+			if depth == 0 && (k == "openapi" || k == "info") {
+				continue
+			}
+			return fmt.Errorf("openapi %s: %q is defined twice", file, k)
+		}
+		if err := mergeInto(om, nm, file, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) handleOpenAPI(c echo.Context) error {
+	return c.Blob(200, "application/json", s.openapi)
+}

@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+type sellerRequest struct {
+	Name         string `json:"name" validate:"required,min=1,max=200"`
+	Country      string `json:"country" validate:"required,iso3166_1_alpha2"`
+	ContactEmail string `json:"contact_email" validate:"required,email,max=254"`
+}
+
+type sellerJSON struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Country      string    `json:"country"`
+	ContactEmail string    `json:"contact_email"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+func toSellerJSON(s audit.Seller) sellerJSON {
+	return sellerJSON{ID: s.ID, Name: s.Name, Country: s.Country, ContactEmail: s.ContactEmail, CreatedAt: s.CreatedAt}
+}
+
+func (s *Server) createSeller(c echo.Context) error {
+	var req sellerRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	seller, err := s.store.CreateSeller(c.Request().Context(), mustPrincipal(c),
+		audit.Seller{Name: req.Name, Country: req.Country, ContactEmail: req.ContactEmail})
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, toSellerJSON(seller))
+}
+
+func (s *Server) listSellers(c echo.Context) error {
+	q := newQuery(c)
+	page := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	p := mustPrincipal(c)
+	if p.Role == audit.RoleSeller {
+		// A seller's list holds its own record alone.
+		seller, err := s.store.Seller(c.Request().Context(), p.SellerID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(c, http.StatusOK, listResponse[sellerJSON]{Items: []sellerJSON{toSellerJSON(seller)}})
+	}
+	items, next, err := s.store.Sellers(c.Request().Context(), page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newList(items, next, toSellerJSON))
+}
+
+func (s *Server) getSeller(c echo.Context) error {
+	id := c.Param("id")
+	if err := ownSeller(mustPrincipal(c), id, "seller "+id); err != nil {
+		return err
+	}
+	seller, err := s.store.Seller(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, toSellerJSON(seller))
+}

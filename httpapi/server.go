@@ -1,0 +1,195 @@
+// Package httpapi is the echo adapter of refurbqa: the routes of the HTTP contract (api.md),
+// request types and their validation, authentication and per-route role rules, the one table
+// that maps domain errors to status codes, and the operational endpoints.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/store"
+)
+
+// MaxBodyBytes is the largest request body accepted (10 MiB); larger ones are refused with
+// 413 by the body-limit middleware, configured as "10M" (echo counts in binary units).
+const MaxBodyBytes = 10 << 20
+
+// Config holds every dependency and setting of the HTTP API.
+type Config struct {
+	Store     *store.Store
+	Protocols grading.Protocols
+	Programs  *checklist.Programs
+	Logger    *slog.Logger
+	// Now is the clock (default: wall clock, UTC).
+	Now func() time.Time
+	// RateLimit is the sustained requests per second allowed per API key (0: unlimited) and
+	// RateBurst the bucket size.
+	RateLimit float64
+	RateBurst int
+	// RequestTimeout bounds each request, database queries included (default 30s).
+	RequestTimeout time.Duration
+}
+
+// Server is the HTTP API. It implements http.Handler.
+type Server struct {
+	store     *store.Store
+	protocols grading.Protocols
+	programs  *checklist.Programs
+	log       *slog.Logger
+	now       func() time.Time
+	timeout   time.Duration
+
+	echo    *echo.Echo
+	rules   map[string][]audit.Role // "METHOD path" → roles allowed; every route has one
+	metrics *metrics
+	limiter *limiter
+	openapi []byte
+	touchMu sync.Mutex
+	touched map[string]time.Time // key id → last time last_used_at was written
+	auditMu sync.Mutex           // one audit batch at a time in this process
+}
+
+// New builds the API with every route registered.
+func New(cfg Config) (*Server, error) {
+	s := &Server{
+		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs,
+		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
+		rules: map[string][]audit.Role{}, touched: map[string]time.Time{},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = func() time.Time { return time.Now().UTC() }
+	}
+	if s.timeout <= 0 {
+		s.timeout = 30 * time.Second
+	}
+	doc, err := openAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
+	s.metrics = newMetrics(cfg.Store)
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Validator = newValidator()
+	e.HTTPErrorHandler = s.errorHandler
+	// Never trust X-Forwarded-For or X-Real-IP unless a deployment configures a proxy.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: func() string { return cfg.Store.NewID("req") },
+	}))
+	e.Use(s.recoverer)
+	e.Use(s.observe)
+	e.Use(middleware.BodyLimit("10M"))
+	e.Use(s.withTimeout)
+	s.echo = e
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Echo exposes the router, for tests that walk its route list.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Rules returns the role rule of every route ("METHOD path" → roles).
+func (s *Server) Rules() map[string][]audit.Role {
+	out := make(map[string][]audit.Role, len(s.rules))
+	for k, v := range s.rules {
+		out[k] = append([]audit.Role(nil), v...)
+	}
+	return out
+}
+
+// Registry is the Prometheus registry behind /metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.registry }
+
+func (s *Server) recoverer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "panic", r, "route", c.Path())
+				err = echo.NewHTTPError(http.StatusInternalServerError, "internal error")
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) withTimeout(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// observe logs every request and records its metrics.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		elapsed := time.Since(start)
+		s.metrics.observe(c.Request().Method, route, status, elapsed)
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		keyID := ""
+		if p, ok := principalOf(c); ok {
+			keyID = p.KeyID
+		}
+		s.log.LogAttrs(c.Request().Context(), level, "request",
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", c.Request().Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Duration("latency", elapsed),
+			slog.String("key_id", keyID),
+		)
+		return nil
+	}
+}
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeJSON answers with a JSON body.
+func writeJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	return jsonEncode(c.Response(), v)
+}

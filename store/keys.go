@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// TokenPrefix starts every API token, so that leaked tokens are easy to recognise and scan for.
+const TokenPrefix = "rfq_"
+
+type keyRow struct {
+	ID         string     `gorm:"column:id;primaryKey"`
+	Name       string     `gorm:"column:name"`
+	Role       string     `gorm:"column:role"`
+	SellerID   *string    `gorm:"column:seller_id"`
+	TokenHash  []byte     `gorm:"column:token_hash"`
+	CreatedAt  time.Time  `gorm:"column:created_at"`
+	ExpiresAt  *time.Time `gorm:"column:expires_at"`
+	LastUsedAt *time.Time `gorm:"column:last_used_at"`
+	RevokedAt  *time.Time `gorm:"column:revoked_at"`
+}
+
+func (keyRow) TableName() string { return "api_keys" }
+
+func (r keyRow) domain() audit.Key {
+	k := audit.Key{ID: r.ID, Name: r.Name, Role: audit.Role(r.Role), CreatedAt: r.CreatedAt.UTC(),
+		ExpiresAt: utcPtr(r.ExpiresAt), LastUsedAt: utcPtr(r.LastUsedAt), RevokedAt: utcPtr(r.RevokedAt)}
+	if r.SellerID != nil {
+		k.SellerID = *r.SellerID
+	}
+	return k
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken(r io.Reader) (string, error) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", err
+	}
+	return TokenPrefix + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// CreateKey creates an API key and returns it with its token, which is never stored: only its
+// SHA-256 hash is (tokens carry 256 random bits, so a fast hash is enough). A seller key must
+// name an existing seller; other roles must not name one.
+func (s *Store) CreateKey(ctx context.Context, by audit.Principal, in audit.Key) (audit.Key, string, error) {
+	if !in.Role.Valid() {
+		return audit.Key{}, "", fmt.Errorf("role %q: %w", in.Role, audit.ErrInvalid)
+	}
+	if (in.Role == audit.RoleSeller) != (in.SellerID != "") {
+		return audit.Key{}, "", fmt.Errorf("seller_id is required for the seller role and only for it: %w", audit.ErrInvalid)
+	}
+	token, err := newToken(s.random)
+	if err != nil {
+		return audit.Key{}, "", fmt.Errorf("token: %w", err)
+	}
+	row := keyRow{ID: s.newID("key"), Name: in.Name, Role: string(in.Role), SellerID: strPtr(in.SellerID),
+		TokenHash: hashToken(token), CreatedAt: s.now(), ExpiresAt: in.ExpiresAt}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if in.SellerID != "" {
+			if err := s.sellerExists(ctx, tx, in.SellerID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "key")
+		}
+		return s.record(tx, by, "create", "api_key", row.ID)
+	})
+	if err != nil {
+		return audit.Key{}, "", err
+	}
+	return row.domain(), token, nil
+}
+
+// Authenticate finds the live key of a token. An unknown, revoked or expired token is
+// audit.ErrUnauthorized. The hash is looked up by index and then compared in constant time.
+func (s *Store) Authenticate(ctx context.Context, token string) (audit.Key, error) {
+	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
+		return audit.Key{}, audit.ErrUnauthorized
+	}
+	h := hashToken(token)
+	var row keyRow
+	err := s.read.WithContext(ctx).Take(&row, "token_hash = ?", h).Error
+	if err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return audit.Key{}, audit.ErrUnauthorized
+		}
+		return audit.Key{}, translate(err, "key")
+	}
+	if subtle.ConstantTimeCompare(row.TokenHash, h) != 1 {
+		return audit.Key{}, audit.ErrUnauthorized
+	}
+	now := s.now()
+	if row.RevokedAt != nil || (row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
+		return audit.Key{}, audit.ErrUnauthorized
+	}
+	return row.domain(), nil
+}
+
+// TouchKey records when a key was last used.
+func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
+	return translate(s.write.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).
+		Update("last_used_at", at).Error, "key "+id)
+}
+
+// RevokeKey revokes a key; its token is refused from the next request on. Revoking a revoked
+// key is a no-op; an unknown key is audit.ErrNotFound.
+func (s *Store) RevokeKey(ctx context.Context, by audit.Principal, id string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var row keyRow
+		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
+			return translate(err, "key "+id)
+		}
+		if row.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Model(&keyRow{}).Where("id = ?", id).Update("revoked_at", s.now()).Error; err != nil {
+			return translate(err, "key "+id)
+		}
+		return s.record(tx, by, "revoke", "api_key", id)
+	})
+}
+
+// Keys lists every key (without tokens), in creation order.
+func (s *Store) Keys(ctx context.Context, p Page) ([]audit.Key, string, error) {
+	var rows []keyRow
+	next, err := p.apply(s.read.WithContext(ctx).Model(&keyRow{}), &rows, false)
+	if err != nil {
+		return nil, "", translate(err, "keys")
+	}
+	out := make([]audit.Key, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, next, nil
+}
+
+// CountKeys counts the keys ever created (make run uses it to know whether to mint first tokens).
+func (s *Store) CountKeys(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.WithContext(ctx).Model(&keyRow{}).Count(&n).Error
+	return n, translate(err, "keys")
+}

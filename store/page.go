@@ -1,0 +1,94 @@
+package store
+
+import (
+	"encoding/base64"
+	"fmt"
+	"reflect"
+
+	"gorm.io/gorm"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// Page limits of every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Page asks for one page of a list: at most Limit items after the position in Cursor. Cursors
+// are opaque to clients; they carry the id of the last item served, and ids sort by creation.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// EncodeCursor makes an opaque cursor from the last id of a page.
+func EncodeCursor(id string) string {
+	if id == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(id))
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor.
+func DecodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) == 0 || len(b) > 64 {
+		return "", fmt.Errorf("cursor: %w", audit.ErrInvalid)
+	}
+	for _, ch := range b {
+		if !(ch == '_' || ch >= '0' && ch <= '9' || ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z') {
+			return "", fmt.Errorf("cursor: %w", audit.ErrInvalid)
+		}
+	}
+	return string(b), nil
+}
+
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return DefaultLimit
+	case p.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return p.Limit
+}
+
+// apply runs q for one page into dest (a pointer to a slice of row structs with an ID field)
+// ordered by id (descending when newestFirst) and returns the cursor of the next page, empty on
+// the last one. It fetches one row more than the limit to know whether a next page exists.
+func (p Page) apply(q *gorm.DB, dest any, newestFirst bool) (string, error) {
+	after, err := DecodeCursor(p.Cursor)
+	if err != nil {
+		return "", err
+	}
+	table := ""
+	if q.Statement != nil && q.Statement.Table != "" {
+		table = q.Statement.Table + "."
+	}
+	if after != "" {
+		if newestFirst {
+			q = q.Where(table+"id < ?", after)
+		} else {
+			q = q.Where(table+"id > ?", after)
+		}
+	}
+	order := table + "id"
+	if newestFirst {
+		order += " DESC"
+	}
+	n := p.limit()
+	if err := q.Order(order).Limit(n + 1).Find(dest).Error; err != nil {
+		return "", err
+	}
+	v := reflect.ValueOf(dest).Elem()
+	if v.Len() <= n {
+		return "", nil
+	}
+	v.SetLen(n)
+	return EncodeCursor(v.Index(n - 1).FieldByName("ID").String()), nil
+}

@@ -1,0 +1,288 @@
+// Package store is the GORM adapter of refurbqa for SQLite (the embedded default) and
+// PostgreSQL (the scale-out path). It owns the row types, converts them to and from the domain
+// types of package audit, and turns database errors into the domain's error vocabulary
+// (audit.ErrNotFound, audit.ErrConflict…), so nothing above it ever sees a gorm error.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/migrations"
+)
+
+// Dialects supported by Open.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	Driver string // SQLite or Postgres
+	DSN    string // a file path (or file: URI) for SQLite, a URL or key=value DSN for PostgreSQL
+	// ReadConns is the size of the read-only pool on SQLite (default 4). PostgreSQL uses one pool.
+	ReadConns int
+	// Now and Random default to the wall clock (UTC, microseconds) and crypto/rand.
+	Now    func() time.Time
+	Random io.Reader
+}
+
+// Store is the database of refurbqa. It is safe for concurrent use.
+type Store struct {
+	driver string
+	write  *gorm.DB // one connection on SQLite, so writers queue in Go instead of failing busy
+	read   *gorm.DB // read-only pool on SQLite; the same pool as write on PostgreSQL
+	path   string   // the SQLite file, for backups
+	now    func() time.Time
+	random io.Reader
+}
+
+// ErrConfig marks an error in the database configuration (bad driver or DSN).
+var ErrConfig = errors.New("database configuration")
+
+// Open connects to the database and checks that it answers. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{driver: cfg.Driver, now: cfg.Now, random: cfg.Random}
+	if s.now == nil {
+		s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	}
+	if s.random == nil {
+		s.random = rand.Reader
+	}
+	gcfg := func() *gorm.Config {
+		return &gorm.Config{
+			Logger:                 logger.Discard,
+			SkipDefaultTransaction: true,
+			TranslateError:         true,
+			NowFunc:                s.now,
+		}
+	}
+	var err error
+	switch cfg.Driver {
+	case SQLite:
+		path, werr := sqliteDSN(cfg.DSN, false)
+		if werr != nil {
+			return nil, werr
+		}
+		s.path = sqlitePath(cfg.DSN)
+		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+		}
+		wdb, _ := s.write.DB()
+		wdb.SetMaxOpenConns(1)
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxLifetime(0)
+		if err := wdb.PingContext(ctx); err != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+		}
+		// The writer creates the file and switches it to WAL; readers may only open it then.
+		if err := s.write.WithContext(ctx).Exec("PRAGMA journal_mode=WAL").Error; err != nil {
+			return nil, fmt.Errorf("%w: sqlite %s: %v", ErrConfig, cfg.DSN, err)
+		}
+		rpath, _ := sqliteDSN(cfg.DSN, true)
+		if s.read, err = gorm.Open(sqlite.Open(rpath), gcfg()); err != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+		}
+		n := cfg.ReadConns
+		if n <= 0 {
+			n = 4
+		}
+		rdb, _ := s.read.DB()
+		rdb.SetMaxOpenConns(n)
+		rdb.SetMaxIdleConns(n)
+	case Postgres:
+		if strings.TrimSpace(cfg.DSN) == "" {
+			return nil, fmt.Errorf("%w: postgres needs a DSN (REFURBQA_DSN)", ErrConfig)
+		}
+		if s.write, err = gorm.Open(postgres.New(postgres.Config{DSN: cfg.DSN}), gcfg()); err != nil {
+			return nil, fmt.Errorf("%w: open postgres: %v", ErrConfig, oneLine(err))
+		}
+		db, _ := s.write.DB()
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.read = s.write
+	default:
+		return nil, fmt.Errorf("%w: unknown database %q (want sqlite or postgres)", ErrConfig, cfg.Driver)
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, cfg.Driver, oneLine(err))
+	}
+	return s, nil
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// sqlitePath returns the file behind a SQLite DSN.
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// sqliteDSN builds the connection string with the settings refurbqa relies on: WAL, foreign
+// keys, a busy timeout, IMMEDIATE write transactions (GORM drops FOR UPDATE on SQLite, so
+// read-modify-write transactions must take the write lock at BEGIN) and full sync.
+func sqliteDSN(dsn string, readOnly bool) (string, error) {
+	path := sqlitePath(dsn)
+	if path == "" {
+		return "", fmt.Errorf("%w: sqlite needs a file path (REFURBQA_DSN)", ErrConfig)
+	}
+	if path == ":memory:" {
+		return "", fmt.Errorf("%w: sqlite needs a file, not :memory:, so that readers and the writer share it", ErrConfig)
+	}
+	q := url.Values{}
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		var err error
+		if q, err = url.ParseQuery(dsn[i+1:]); err != nil {
+			return "", fmt.Errorf("%w: sqlite DSN %q: %v", ErrConfig, dsn, err)
+		}
+	}
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	if q.Get("_synchronous") == "" {
+		q.Set("_synchronous", "FULL")
+	}
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Set("_query_only", "true")
+	} else {
+		q.Set("_journal_mode", "WAL")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// Driver names the database in use.
+func (s *Store) Driver() string { return s.driver }
+
+// Now returns the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Close releases every connection.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.write, s.read} {
+		if g == nil {
+			continue
+		}
+		if db, err := g.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+		if s.read == s.write {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers on both pools.
+func (s *Store) Ping(ctx context.Context) error {
+	for _, g := range []*gorm.DB{s.write, s.read} {
+		db, err := g.DB()
+		if err != nil {
+			return err
+		}
+		if err := db.PingContext(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stats returns the connection pool statistics of the write and read pools.
+func (s *Store) Stats() (write, read sql.DBStats) {
+	w, _ := s.write.DB()
+	r, _ := s.read.DB()
+	return w.Stats(), r.Stats()
+}
+
+func (s *Store) gooseDialect() goose.Dialect {
+	if s.driver == Postgres {
+		return goose.DialectPostgres
+	}
+	return goose.DialectSQLite3
+}
+
+// Migrate applies every pending migration and returns the versions it applied.
+func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
+	fsys, err := migrations.FS(s.driver)
+	if err != nil {
+		return nil, err
+	}
+	db, err := s.write.DB()
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(s.gooseDialect(), db, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	var applied []int64
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, nil
+}
+
+// newID makes an opaque, creation-ordered id with the given prefix.
+func (s *Store) newID(prefix string) string {
+	id, err := audit.NewID(prefix, s.now(), s.random)
+	if err != nil {
+		// crypto/rand does not fail on supported platforms; a broken random source must not
+		// produce guessable ids, so stop here.
+		panic(fmt.Sprintf("store: random source failed: %v", err))
+	}
+	return id
+}
+
+// NewID exposes the id generator for callers that build records before storing them.
+func (s *Store) NewID(prefix string) string { return s.newID(prefix) }
+
+// translate maps gorm and driver errors to the domain vocabulary, with context.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, audit.ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%s: %w", what, audit.ErrConflict)
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return fmt.Errorf("%s: refers to a record that does not exist: %w", what, audit.ErrInvalid)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: %w", what, err)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+// tx runs fn in a write transaction. On SQLite the single writer connection and _txlock=immediate
+// make read-modify-write sequences safe; on PostgreSQL callers lock what they modify.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.write.WithContext(ctx).Transaction(fn)
+}
