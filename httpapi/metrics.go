@@ -99,7 +99,7 @@ func (s *Server) handleHealthz(c echo.Context) error {
 func (s *Server) handleReadyz(c echo.Context) error {
 	if err := s.store.Ping(c.Request().Context()); err != nil {
 		s.log.Warn("not ready", "err", err.Error())
-		return writeJSON(c, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "detail": "the database does not answer"})
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "the database does not answer")
 	}
 	return writeJSON(c, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -23,7 +23,7 @@ import (
 )
 
 // MaxBodyBytes is the largest request body accepted (10 MiB); larger ones are refused with
-// 413 by the body-limit middleware, configured as "10M" (echo counts in binary units).
+// 413 by the body-limit middleware, configured as "10MiB" (echo reads "10M" as 10^7 bytes).
 const MaxBodyBytes = 10 << 20
 
 // Config holds every dependency and setting of the HTTP API.
@@ -97,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	}))
 	e.Use(s.recoverer)
 	e.Use(s.observe)
-	e.Use(middleware.BodyLimit("10M"))
+	e.Use(middleware.BodyLimit("10MiB"))
 	e.Use(s.withTimeout)
 	s.echo = e
 	s.routes()

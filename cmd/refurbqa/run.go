@@ -80,8 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitFailure
 		}
 	}
-	fmt.Fprintf(stderr, "refurbqa: unknown command %q\n", name)
-	printUsage(stderr)
+	fmt.Fprintf(stderr, "refurbqa: unknown command %q (see refurbqa --help)\n", name)
 	return exitUsage
 }
 

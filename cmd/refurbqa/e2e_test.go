@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testEnv returns a getenv over a fixed map, pointing the program at a fresh SQLite file.
+func testEnv(t *testing.T, extra ...string) func(string) string {
+	vars := map[string]string{"REFURBQA_DSN": filepath.Join(t.TempDir(), "e2e.db"), "REFURBQA_LOG_LEVEL": "warn"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		vars[extra[i]] = extra[i+1]
+	}
+	return func(k string) string { return vars[k] }
+}
+
+// runCmd runs the program to completion and returns its exit status and output.
+func runCmd(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"refurbqa"}, args...), getenv, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// startServer starts `refurbqa serve` on 127.0.0.1:0 and returns its base URL and a stop
+// function that sends the equivalent of SIGTERM and returns the exit status.
+func startServer(t *testing.T, getenv func(string) string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"refurbqa", "serve", "--addr", "127.0.0.1:0"}, getenv, out, io.Discard) }()
+	re := regexp.MustCompile(`listening on (http://\S+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			stop := func() int { cancel(); return <-done }
+			return m[1], stop
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("serve exited with %d before listening: %s", code, out.String())
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "server did not start")
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return res.StatusCode, m
+}
+
+func TestEndToEnd(t *testing.T) {
+	getenv := testEnv(t)
+	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "manager", "--name", "e2e")
+	require.Equal(t, 0, code, stderr)
+	token = strings.TrimSpace(token)
+	require.NotContains(t, token, "\n", "keys create prints the token alone")
+
+	base, stop := startServer(t, getenv)
+	status, _ := call(t, http.MethodGet, base+"/healthz", "", nil)
+	assert.Equal(t, 200, status)
+	status, _ = call(t, http.MethodGet, base+"/readyz", "", nil)
+	assert.Equal(t, 200, status)
+	status, _ = call(t, http.MethodGet, base+"/api/v1/sellers", "", nil)
+	assert.Equal(t, 401, status)
+
+	status, seller := call(t, http.MethodPost, base+"/api/v1/sellers", token,
+		map[string]any{"name": "Łódź Serwis", "country": "PL", "contact_email": "qa@lodz.example"})
+	require.Equal(t, 201, status, "%v", seller)
+	status, got := call(t, http.MethodGet, base+"/api/v1/sellers/"+seller["id"].(string), token, nil)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, "Łódź Serwis", got["name"])
+
+	// A seller key made on the command line sees its own seller only.
+	code, sellerToken, stderr := runCmd(t, getenv, "keys", "create", "--role", "seller", "--seller", seller["id"].(string), "--name", "portal")
+	require.Equal(t, 0, code, stderr)
+	status, _ = call(t, http.MethodGet, base+"/api/v1/sellers/"+seller["id"].(string), strings.TrimSpace(sellerToken), nil)
+	assert.Equal(t, 200, status)
+
+	assert.Equal(t, 0, stop(), "graceful shutdown exits 0")
+	_, err := http.Get(base + "/healthz")
+	assert.Error(t, err, "the server is gone after shutdown")
+
+	// A second start reuses the database.
+	base, stop = startServer(t, getenv)
+	status, _ = call(t, http.MethodGet, base+"/api/v1/sellers/"+seller["id"].(string), token, nil)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, 0, stop())
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	getenv := testEnv(t)
+	tests := []struct {
+		name string
+		args []string
+		env  []string
+		code int
+		err  string
+	}{
+		{"no command", nil, nil, 2, "Usage"},
+		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
+		{"bad flag", []string{"serve", "--bogus"}, nil, 2, "flag provided but not defined"},
+		{"bad database", []string{"migrate", "--db", "mysql"}, nil, 2, "unknown database"},
+		{"unreachable postgres", []string{"migrate", "--db", "postgres", "--dsn", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"}, nil, 2, "postgres"},
+		{"sqlite in a missing directory", []string{"migrate", "--dsn", "/nonexistent-dir/a/b.db"}, nil, 2, "sqlite"},
+		{"bad log level", []string{"serve", "--log-level", "loud"}, nil, 2, "log level"},
+		{"keys without role", []string{"keys", "create", "--name", "x"}, nil, 2, "--role"},
+		{"seller key without seller", []string{"keys", "create", "--role", "seller", "--name", "x"}, nil, 2, "--seller"},
+		{"seller key for a missing seller", []string{"keys", "create", "--role", "seller", "--seller", "sl_nope", "--name", "x"}, nil, 1, "not found"},
+		{"revoke a missing key", []string{"keys", "revoke", "key_nope"}, nil, 1, "not found"},
+		{"env fallback is used", []string{"migrate"}, []string{"REFURBQA_DB", "oracle"}, 2, "unknown database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := getenv
+			if tt.env != nil {
+				env = testEnv(t, tt.env...)
+			}
+			code, _, stderr := runCmd(t, env, tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Contains(t, stderr, tt.err)
+			if tt.code == 2 && tt.args != nil {
+				assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "one-line error: %q", stderr)
+			}
+			assert.NotContains(t, stderr, "goroutine", "never a stack trace")
+		})
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	getenv := testEnv(t)
+	for _, c := range commands() {
+		code, out, stderr := runCmd(t, getenv, c.name, "--help")
+		assert.Equal(t, 0, code, "%s: %s", c.name, stderr)
+		assert.Contains(t, out, "Usage: refurbqa "+c.name, c.name)
+	}
+	code, out, _ := runCmd(t, getenv, "--help")
+	assert.Equal(t, 0, code)
+	for _, c := range commands() {
+		assert.Contains(t, out, c.name)
+	}
+}
