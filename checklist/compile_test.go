@@ -288,3 +288,15 @@ func TestProgramsIsSafeForConcurrentUse(t *testing.T) {
 		assert.Same(t, cached, g) // a goroutine that lost the race returns the winner's copy
 	}
 }
+
+// BenchmarkCompile compiles the default charter, which Programs does once per version.
+func BenchmarkCompile(b *testing.B) {
+	c, err := DefaultCharter()
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
