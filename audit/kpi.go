@@ -32,32 +32,42 @@ const (
 	maxMonthYear      = 2100
 )
 
+// kpiFieldCount is len(KPIFields), as a constant to size arrays; a test keeps them equal.
+const kpiFieldCount = 11
+
 // kpiField describes one KPI figure: where it lives in a KPIMonth, its upper bound and the
-// figure it is a part of ("" for a whole), so that validation and the CSV reader share one
-// definition of the figures.
+// index in KPIFields of the figure it is a part of (-1 for a whole), so that validation and
+// the CSV reader share one definition of the figures.
 type kpiField struct {
 	name  string
 	ptr   func(*KPIMonth) *int
 	max   int
-	whole string
+	whole int
 }
 
 // kpiFieldTable returns the KPI figures in the order of KPIFields. It is a function rather than
 // a package variable so that nothing can change it.
-func kpiFieldTable() [11]kpiField {
-	return [11]kpiField{
-		{"orders", func(k *KPIMonth) *int { return &k.Orders }, MaxKPICount, ""},
-		{"shipped_late", func(k *KPIMonth) *int { return &k.ShippedLate }, MaxKPICount, "orders"},
-		{"valid_tracking", func(k *KPIMonth) *int { return &k.ValidTracking }, MaxKPICount, "orders"},
-		{"cancelled_before_shipment", func(k *KPIMonth) *int { return &k.CancelledBeforeShipment }, MaxKPICount, "orders"},
-		{"technical_returns_30d", func(k *KPIMonth) *int { return &k.TechnicalReturns30d }, MaxKPICount, "orders"},
-		{"defective_orders", func(k *KPIMonth) *int { return &k.DefectiveOrders }, MaxKPICount, "orders"},
-		{"messages_received", func(k *KPIMonth) *int { return &k.MessagesReceived }, MaxKPICount, ""},
-		{"messages_answered_within_1bd", func(k *KPIMonth) *int { return &k.MessagesAnsweredWithin1BD }, MaxKPICount, "messages_received"},
-		{"warranty_claims", func(k *KPIMonth) *int { return &k.WarrantyClaims }, MaxKPICount, ""},
-		{"warranty_remedied_within_5bd", func(k *KPIMonth) *int { return &k.WarrantyRemediedWithin5BD }, MaxKPICount, "warranty_claims"},
-		{"warranty_months", func(k *KPIMonth) *int { return &k.WarrantyMonths }, MaxWarrantyMonths, ""},
+func kpiFieldTable() [kpiFieldCount]kpiField {
+	const orders, messages, claims = 0, 6, 8
+	return [...]kpiField{
+		{"orders", func(k *KPIMonth) *int { return &k.Orders }, MaxKPICount, -1},
+		{"shipped_late", func(k *KPIMonth) *int { return &k.ShippedLate }, MaxKPICount, orders},
+		{"valid_tracking", func(k *KPIMonth) *int { return &k.ValidTracking }, MaxKPICount, orders},
+		{"cancelled_before_shipment", func(k *KPIMonth) *int { return &k.CancelledBeforeShipment }, MaxKPICount, orders},
+		{"technical_returns_30d", func(k *KPIMonth) *int { return &k.TechnicalReturns30d }, MaxKPICount, orders},
+		{"defective_orders", func(k *KPIMonth) *int { return &k.DefectiveOrders }, MaxKPICount, orders},
+		{"messages_received", func(k *KPIMonth) *int { return &k.MessagesReceived }, MaxKPICount, -1},
+		{"messages_answered_within_1bd", func(k *KPIMonth) *int { return &k.MessagesAnsweredWithin1BD }, MaxKPICount, messages},
+		{"warranty_claims", func(k *KPIMonth) *int { return &k.WarrantyClaims }, MaxKPICount, -1},
+		{"warranty_remedied_within_5bd", func(k *KPIMonth) *int { return &k.WarrantyRemediedWithin5BD }, MaxKPICount, claims},
+		{"warranty_months", func(k *KPIMonth) *int { return &k.WarrantyMonths }, MaxWarrantyMonths, -1},
 	}
+}
+
+// kpiUnknown marks the values a CSV row could not give (an empty or non-integer cell).
+type kpiUnknown struct {
+	month  bool
+	fields [kpiFieldCount]bool // indexed like KPIFields
 }
 
 // ParseMonth parses a month written YYYY-MM (exactly seven characters, month 01 to 12, year
@@ -94,39 +104,39 @@ func ParseMonth(s string) (time.Time, bool) {
 // part that exceeds its whole is reported on the part. The seller id is not checked here: the
 // HTTP API takes it from the path and the CSV reader checks its own column.
 func ValidateKPIMonth(k KPIMonth) []grading.FieldError {
-	return validateKPIMonth(k, nil)
+	return validateKPIMonth(k, kpiUnknown{})
 }
 
-// validateKPIMonth is ValidateKPIMonth skipping the figures in unknown (those a CSV cell could
-// not give a value for), including comparisons that involve them, so that one unreadable cell
+// validateKPIMonth is ValidateKPIMonth skipping the values marked in unknown (those a CSV
+// cell could not give), including comparisons that involve them, so that one unreadable cell
 // does not cause a cascade of spurious errors.
-func validateKPIMonth(k KPIMonth, unknown map[string]bool) []grading.FieldError {
+func validateKPIMonth(k KPIMonth, unknown kpiUnknown) []grading.FieldError {
 	var errs fieldErrors
-	if !unknown["month"] {
+	if !unknown.month {
 		if _, ok := ParseMonth(k.Month); !ok {
 			errs.add("month", "must be a month written YYYY-MM, from 2000-01 to 2100-12")
 		}
 	}
-	values := make(map[string]int, len(KPIFields))
-	fine := make(map[string]bool, len(KPIFields))
-	for _, f := range kpiFieldTable() {
-		if unknown[f.name] {
+	table := kpiFieldTable()
+	var values [len(table)]int
+	var fine [len(table)]bool // known and within bounds
+	for i, f := range table {
+		if unknown.fields[i] {
 			continue
 		}
-		v := *f.ptr(&k)
-		values[f.name] = v
-		if v < 0 || v > f.max {
+		values[i] = *f.ptr(&k)
+		if values[i] < 0 || values[i] > f.max {
 			errs.add(f.name, "must be an integer from 0 to %d", f.max)
 			continue
 		}
-		fine[f.name] = true
+		fine[i] = true
 	}
-	for _, f := range kpiFieldTable() {
-		if f.whole == "" || !fine[f.name] || !fine[f.whole] {
+	for i, f := range table {
+		if f.whole < 0 || !fine[i] || !fine[f.whole] {
 			continue
 		}
-		if values[f.name] > values[f.whole] {
-			errs.add(f.name, "must not exceed %s (%d)", f.whole, values[f.whole])
+		if values[i] > values[f.whole] {
+			errs.add(f.name, "must not exceed %s (%d)", table[f.whole].name, values[f.whole])
 		}
 	}
 	return errs.sorted()

@@ -23,11 +23,15 @@ const MaxKPIRows = 100_000
 // write one. Errors are reported by CSV line number (the header is normally line 1) as fields
 // "line N: column", or "line N" for a problem of the whole row.
 type KPIReader struct {
-	csv     *csv.Reader
-	columns []string // column names in record order
-	rows    int
-	seen    map[string]int // seller_id and month → line of their first row
-	err     error          // sticky fatal error
+	csv       *csv.Reader
+	columns   int                // fields per record
+	sellerCol int                // record index of seller_id
+	monthCol  int                // record index of month
+	fieldCols [kpiFieldCount]int // record index of each KPIFields column
+	rows      int
+	line      int            // line where the row last returned by Next starts
+	seen      map[string]int // seller_id and month → line of their first row
+	err       error          // sticky fatal error
 }
 
 // NewKPIReader reads and checks the header row of a KPI CSV. A header that misses, repeats or
@@ -68,30 +72,40 @@ func NewKPIReader(r io.Reader) (*KPIReader, error) {
 	}
 	prefix := "line " + strconv.Itoa(line) + ": "
 	var errs fieldErrors
-	columns := make([]string, len(header))
-	found := make(map[string]bool, len(header))
+	found := make(map[string]int, len(header)) // name → record index
 	for i, name := range header {
 		name = strings.TrimSpace(name)
-		columns[i] = name
+		_, dup := found[name]
 		switch {
 		case name == "":
 			errs.add(prefix+"column "+strconv.Itoa(i+1), "column name is empty")
 		case !want[name]:
 			errs.add(prefix+name, "unknown column")
-		case found[name]:
+		case dup:
 			errs.add(prefix+name, "duplicate column")
+		default:
+			found[name] = i
 		}
-		found[name] = true
 	}
 	for name := range want {
-		if !found[name] {
+		if _, ok := found[name]; !ok {
 			errs.add(prefix+name, "missing column")
 		}
 	}
 	if err := Invalid(errs.sorted()); err != nil {
 		return nil, err
 	}
-	return &KPIReader{csv: cr, columns: columns, seen: make(map[string]int)}, nil
+	kr := &KPIReader{
+		csv:       cr,
+		columns:   len(header),
+		sellerCol: found["seller_id"],
+		monthCol:  found["month"],
+		seen:      make(map[string]int),
+	}
+	for i, name := range KPIFields {
+		kr.fieldCols[i] = found[name]
+	}
+	return kr, nil
 }
 
 // Next returns the next data row and every problem found in it, with fields named
@@ -121,6 +135,7 @@ func (r *KPIReader) Next() (KPIMonth, []grading.FieldError, error) {
 		line, _ = r.csv.FieldPos(0)
 	}
 	lineName := "line " + strconv.Itoa(line)
+	r.line = line
 
 	r.rows++
 	if r.rows > MaxKPIRows {
@@ -133,39 +148,40 @@ func (r *KPIReader) Next() (KPIMonth, []grading.FieldError, error) {
 	if pe != nil {
 		return KPIMonth{}, []grading.FieldError{{Field: lineName, Message: "malformed CSV: " + pe.Err.Error()}}, nil
 	}
-	if len(rec) != len(r.columns) {
+	if len(rec) != r.columns {
 		return KPIMonth{}, []grading.FieldError{{
 			Field:   lineName,
-			Message: fmt.Sprintf("has %d fields, want %d", len(rec), len(r.columns)),
+			Message: fmt.Sprintf("has %d fields, want %d", len(rec), r.columns),
 		}}, nil
 	}
 	return r.parseRow(rec, line)
 }
 
+// Line returns the CSV line number where the row last returned by Next starts (0 before the
+// first row), so that a caller checking a valid row further (for example that its seller
+// exists) can report its finding at the same "line N: column" place as the reader's own errors.
+func (r *KPIReader) Line() int { return r.line }
+
 // parseRow turns one record of the right length into a KPIMonth and its errors.
 func (r *KPIReader) parseRow(rec []string, line int) (KPIMonth, []grading.FieldError, error) {
 	var k KPIMonth
 	var errs fieldErrors
-	cells := make(map[string]string, len(rec))
-	for i, name := range r.columns {
-		cells[name] = strings.TrimSpace(rec[i])
-	}
-	k.SellerID = cells["seller_id"]
+	k.SellerID = strings.TrimSpace(rec[r.sellerCol])
 	errs.line("seller_id", k.SellerID, maxExternalLen)
-	k.Month = cells["month"]
+	k.Month = strings.TrimSpace(rec[r.monthCol])
 
-	unknown := make(map[string]bool)
-	for _, f := range kpiFieldTable() {
-		cell := cells[f.name]
+	var unknown kpiUnknown
+	for i, f := range kpiFieldTable() {
+		cell := strings.TrimSpace(rec[r.fieldCols[i]])
 		if cell == "" {
 			errs.add(f.name, "is required")
-			unknown[f.name] = true
+			unknown.fields[i] = true
 			continue
 		}
 		v, err := strconv.Atoi(cell)
 		if err != nil {
 			errs.add(f.name, "must be an integer from 0 to %d", f.max)
-			unknown[f.name] = true
+			unknown.fields[i] = true
 			continue
 		}
 		*f.ptr(&k) = v

@@ -241,6 +241,22 @@ func TestKPIReaderRows(t *testing.T) {
 		assert.Equal(t, "line 5: orders", res.errs[1][0].Field)
 	})
 
+	t.Run("Line follows the rows", func(t *testing.T) {
+		r, err := NewKPIReader(strings.NewReader(kpiHeader + "\n\n" + kpiRow("sl_a", "2026-09") + "\nbad\n" + kpiRow("sl_a", "2026-10") + "\n"))
+		require.NoError(t, err)
+		assert.Equal(t, 0, r.Line(), "before the first row")
+		var lines []int
+		for {
+			_, _, err := r.Next()
+			if err != nil {
+				require.ErrorIs(t, err, io.EOF)
+				break
+			}
+			lines = append(lines, r.Line())
+		}
+		assert.Equal(t, []int{3, 4, 5}, lines)
+	})
+
 	t.Run("a repeated seller and month", func(t *testing.T) {
 		res := readKPI(t, kpiHeader+"\n"+kpiRow("sl_a", "2026-09")+"\n"+kpiRow("sl_b", "2026-09")+"\n"+kpiRow("sl_a", "2026-09")+"\n")
 		require.Len(t, res.errs, 3)
