@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 
@@ -23,8 +23,8 @@ import (
 // the fonts and the set of characters they can draw, which are costly to work out, and it is
 // never modified after NewRenderer, so any number of goroutines may call Render at once.
 type Renderer struct {
-	regular, bold, mono []byte
-	cover               *coverage
+	regular, bold []byte
+	cover         *coverage
 }
 
 // coverage is the set of runes of the Basic Multilingual Plane that every embedded font can
@@ -39,13 +39,14 @@ func (c *coverage) has(r rune) bool {
 // so that rendering can replace anything else (emoji, unsupported scripts) instead of drawing
 // blank boxes or failing.
 func NewRenderer() (*Renderer, error) {
-	r := &Renderer{regular: goregular.TTF, bold: gobold.TTF, mono: gomono.TTF}
+	// Private copies: the x/image font variables are shared by the whole program.
+	r := &Renderer{regular: slices.Clone(goregular.TTF), bold: slices.Clone(gobold.TTF)}
 	var cov coverage
 	for i := range cov {
 		cov[i] = ^uint64(0)
 	}
 	var buf sfnt.Buffer
-	for _, ttf := range [][]byte{r.regular, r.bold, r.mono} {
+	for _, ttf := range [][]byte{r.regular, r.bold} {
 		f, err := sfnt.Parse(ttf)
 		if err != nil {
 			return nil, fmt.Errorf("reports: parse font: %w", err)
@@ -120,17 +121,19 @@ const (
 	ptToMM       = 25.4 / 72
 	lineSpacing  = 1.32 // line height as a multiple of the font size
 	fontFamily   = "go"
-	monoFamily   = "gomono"
 	nbPagesAlias = "{nb}"
+	maxCellLines = 20 // per text of a table cell: a row stays well under a page
+	maxNameLines = 8  // of the seller's name in the header
 )
 
-// face is one of the three embedded fonts.
+// face is one of the two embedded fonts. A third (monospaced) face for ids was tried and
+// dropped: each embedded font costs about a fifth of the rendering time in gofpdf, and Go
+// Regular's digits are already tabular, so masked identities still line up.
 type face int
 
 const (
 	regular face = iota
 	bold
-	mono
 )
 
 // rgb is a colour; the zero value means "the default ink".
@@ -201,9 +204,11 @@ func (r *Renderer) newDoc(m Model, generated time.Time) *doc {
 	pdf.SetMargins(marginX, marginTop, marginX)
 	pdf.SetAutoPageBreak(false, 0) // page breaks are placed by hand: rows never split
 	pdf.SetCellMargin(cellPad)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", r.regular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", r.bold)
-	pdf.AddUTF8FontFromBytes(monoFamily, "", r.mono)
+	// Each document gets its own copy of the font files: gofpdf 1.16.2 writes into the slice
+	// it is given (its checksum code appends padding in place), which would be a data race
+	// between concurrent renders and would scribble on the x/image package's font data.
+	pdf.AddUTF8FontFromBytes(fontFamily, "", slices.Clone(r.regular))
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", slices.Clone(r.bold))
 	pdf.AliasNbPages(nbPagesAlias)
 	pdf.SetTitle(d.clean("Seller feedback report – "+cmpOr(m.SellerName, m.SellerID)+" – "+d.period), true)
 	pdf.SetSubject(d.clean("Quality scorecard "+m.ScorecardID+", charter "+m.CharterVersion), true)
@@ -263,8 +268,6 @@ func (d *doc) setFont(f face, size float64) {
 	switch f {
 	case bold:
 		d.pdf.SetFont(fontFamily, "B", size)
-	case mono:
-		d.pdf.SetFont(monoFamily, "", size)
 	default:
 		d.pdf.SetFont(fontFamily, "", size)
 	}
@@ -306,6 +309,18 @@ func (d *doc) split(s string, w float64) []string {
 	return lines
 }
 
+// capLines keeps at most n lines, marking the cut with an ellipsis so it is never silent. It
+// only bites on absurd input (a note of thousands of characters), which would otherwise make a
+// row taller than a page and run off its bottom.
+func capLines(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines = lines[:n]
+	lines[n-1] += " …"
+	return lines
+}
+
 // fit shortens cleaned text with an ellipsis until it fits a width; for the footer only,
 // where the full text is printed elsewhere on the page set.
 func (d *doc) fit(s string, w float64) string {
@@ -313,10 +328,16 @@ func (d *doc) fit(s string, w float64) string {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && d.pdf.GetStringWidth(string(r)+"…") > w {
-		r = r[:len(r)-1]
+	lo, hi := 0, len(r) // the longest prefix that fits with the ellipsis is in [lo, hi)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if d.pdf.GetStringWidth(string(r[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid
+		}
 	}
-	return strings.TrimRight(string(r), " ") + "…"
+	return strings.TrimRight(string(r[:lo]), " ") + "…"
 }
 
 func (d *doc) y() float64     { return d.pdf.GetY() }
@@ -389,11 +410,11 @@ func (d *doc) layout(t *table, cells []cell) ([]laidOut, float64) {
 	for i, c := range cells {
 		w := t.cols[i].w
 		d.setFont(c.face, t.size)
-		out[i].lines = d.split(d.clean(c.text), w)
+		out[i].lines = capLines(d.split(d.clean(c.text), w), maxCellLines)
 		ch := float64(len(out[i].lines)) * d.lineH()
 		if c.sub != "" {
 			d.setFont(regular, t.size-1)
-			out[i].sub = d.split(d.clean(c.sub), w)
+			out[i].sub = capLines(d.split(d.clean(c.sub), w), maxCellLines)
 			ch += float64(len(out[i].sub)) * d.lineH()
 		}
 		h = max(h, ch)
@@ -512,7 +533,7 @@ func (d *doc) header() {
 	name := cmpOr(d.m.SellerName, d.m.SellerID)
 	d.setFont(bold, 20)
 	d.textColour(ink())
-	for _, l := range d.split(d.clean(name), contentW) {
+	for _, l := range capLines(d.split(d.clean(name), contentW), maxNameLines) {
 		d.text(marginX, y, contentW, l, "L")
 		y += d.lineH()
 	}
@@ -522,16 +543,16 @@ func (d *doc) header() {
 		label, value string
 		face         face
 	}
-	// Ids get the widest column, in a smaller monospaced face, so a 36-character UUID fits.
+	// Ids get the widest column, so that a 36-character UUID fits on one line.
 	items := []item{
-		{"Seller ID", d.m.SellerID, mono},
+		{"Seller ID", d.m.SellerID, regular},
 		{"Period", d.period, regular},
 		{"Charter version", d.m.CharterVersion, regular},
-		{"Scorecard ID", d.m.ScorecardID, mono},
+		{"Scorecard ID", d.m.ScorecardID, regular},
 		{"Generated", formatDate(d.gen), regular},
 		{"Scorecard status", scorecardStatusLabel(d.m.Status), bold},
 	}
-	widths := []float64{68, 62, 50}
+	widths := []float64{74, 60, 46}
 	for rowStart := 0; rowStart < len(items); rowStart += 3 {
 		rowH := 0.0
 		x := marginX
@@ -543,8 +564,8 @@ func (d *doc) header() {
 			d.text(x, y, colW, strings.ToUpper(it.label), "L")
 			yy := y + d.lineH()
 			size := 10.0
-			if it.face == mono {
-				size = 8.5
+			if it.label == "Seller ID" || it.label == "Scorecard ID" {
+				size = 9 // a 36-character UUID fits the column on one line
 			}
 			d.setFont(it.face, size)
 			colour := ink()
@@ -667,15 +688,13 @@ func (d *doc) summary() {
 	}
 	d.setFont(bold, 11)
 	d.textColour(colour)
-	cx := x0
-	d.text(cx, cy+6.5, cw, change, "L")
+	lh := d.lineH()
+	d.text(x0, cy+6.5, cw, change, "L")
+	chw := d.pdf.GetStringWidth(change) + cellPad // the detail follows on the same baseline
 	d.setFont(regular, 8.5)
 	d.textColour(muted())
-	d.setFont(bold, 11)
-	chw := d.pdf.GetStringWidth(change) + cellPad
-	d.setFont(regular, 8.5)
-	d.pdf.SetXY(cx+chw, cy+6.5)
-	d.pdf.CellFormat(cw-chw, 11*ptToMM*lineSpacing, d.fit(d.clean(detail), cw-chw-2*cellPad), "", 0, "L", false, 0, "")
+	d.pdf.SetXY(x0+chw, cy+6.5)
+	d.pdf.CellFormat(cw-chw, lh, d.fit(d.clean(detail), cw-chw-2*cellPad), "", 0, "L", false, 0, "")
 
 	// What to do next, in one or two sentences.
 	y += ph + 3
@@ -714,8 +733,11 @@ func (d *doc) nextSteps() string {
 
 func (d *doc) trend() {
 	pts := d.m.Trend
-	d.section("Score trend", "Score of the last "+plural(len(pts), "scorecard", "scorecards")+
-		", oldest first; the shaded bands are the tier thresholds.", 46)
+	sub := "Score of the last " + strconv.Itoa(len(pts)) + " scorecards, oldest first; the shaded bands are the tiers."
+	if len(pts) == 1 {
+		sub = "The first scorecard with a score: the trend builds up with each audit. The shaded bands are the tiers."
+	}
+	d.section("Score trend", sub, 46)
 	y := d.y()
 	const (
 		axisW  = 9.0
@@ -938,8 +960,9 @@ func (d *doc) failedPoint(fp FailedPoint) {
 	pw := d.pdf.GetStringWidth(sev) + 2*cellPad + 2
 	d.setFont(bold, 11)
 	d.textColour(red())
-	codeW := d.pdf.GetStringWidth(p.Code) + 2*cellPad
-	d.text(marginX, y, codeW, d.clean(p.Code), "L")
+	code := d.clean(p.Code)
+	codeW := d.pdf.GetStringWidth(code) + 2*cellPad
+	d.text(marginX, y, codeW, code, "L")
 	d.textColour(ink())
 	tw := contentW - codeW - pw - 2
 	lines := d.split(title, tw)
@@ -962,7 +985,7 @@ func (d *doc) failedPoint(fp FailedPoint) {
 		extra string
 		col   rgb
 	}{
-		{"Charter expects", p.Expectation(), mono, targetWords(p), ink()},
+		{"Charter expects", p.Expectation(), bold, targetWords(p), ink()},
 		{"Measured", formatValue(p), bold, "over " + plural(p.Samples, "sample", "samples"), red()},
 		{"Evidence", plural(len(fp.Evidence), "record", "records"), regular, "", ink()},
 	}
@@ -971,29 +994,34 @@ func (d *doc) failedPoint(fp FailedPoint) {
 		d.textColour(muted())
 		d.pdf.SetXY(marginX, y)
 		d.pdf.CellFormat(labelW, 5, strings.ToUpper(r.label), "", 0, "LM", false, 0, "")
-		size := 9.0
-		d.setFont(r.face, size)
+		// The value wraps rather than being cut: a compound rule can be long.
+		d.setFont(r.face, 9)
 		d.textColour(r.col)
-		v := d.clean(cmpOr(r.value, dash))
-		vw := d.pdf.GetStringWidth(v) + 2*cellPad
-		if vw > valueW {
-			vw = valueW
-			v = d.fit(v, valueW-2*cellPad)
+		lines := d.split(d.clean(cmpOr(r.value, dash)), valueW)
+		for j, l := range lines {
+			if j > 0 {
+				y += 5
+			}
+			d.pdf.SetXY(marginX+labelW, y)
+			d.pdf.CellFormat(valueW, 5, l, "", 0, "LM", false, 0, "")
 		}
-		d.pdf.SetXY(marginX+labelW, y)
-		d.pdf.CellFormat(vw, 5, v, "", 0, "LM", false, 0, "")
 		if r.extra != "" {
+			lw := d.pdf.GetStringWidth(lines[len(lines)-1]) + 2*cellPad
+			extra := d.clean("(" + r.extra + ")")
 			d.setFont(regular, 8.5)
 			d.textColour(muted())
-			d.pdf.SetXY(marginX+labelW+vw, y)
-			d.pdf.CellFormat(valueW-vw, 5, d.fit(d.clean("("+r.extra+")"), valueW-vw-2*cellPad), "", 0, "LM", false, 0, "")
+			if lw+d.pdf.GetStringWidth(extra)+2*cellPad > valueW {
+				lw, y = 0, y+5
+			}
+			d.pdf.SetXY(marginX+labelW+lw, y)
+			d.pdf.CellFormat(valueW-lw, 5, extra, "", 0, "LM", false, 0, "")
 		}
 		y += 5
 	}
 	d.setY(y + 1.5)
 
 	if len(fp.Evidence) == 0 {
-		d.note("No individual records are attached to this point: it is measured from aggregated figures (orders, messages, claims).")
+		d.note("No individual records are attached to this point: it is measured from aggregated figures.")
 		return
 	}
 	t := &table{cols: evidenceColumns(), size: 8}
@@ -1011,14 +1039,14 @@ func evidenceCells(n int, e EvidenceRow) []cell {
 	if !e.Found {
 		return []cell{num,
 			{text: "Record", colour: muted()},
-			{text: e.ID, face: mono, sub: "no details found for this record"},
+			{text: e.ID, sub: "no details found for this record"},
 			{text: dash, colour: muted()},
 			{text: dash, colour: muted()},
 			{text: dash, colour: muted()},
 			{text: dash, colour: muted()},
 		}
 	}
-	identity := cell{text: maskIdentity(e.Identity), face: mono}
+	identity := cell{text: maskIdentity(e.Identity)}
 	grade := cell{text: cmpOr(e.Grade, dash)}
 	switch e.Kind {
 	case EvidenceOrder:
@@ -1062,9 +1090,14 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 func (d *doc) accuracy() {
 	a := d.m.Accuracy
+	empty := a.Orders == 0 && a.UnknownListed == 0 && a.Incomplete == 0
+	minBody := 58.0 // the whole matrix: it is never split
+	if empty {
+		minBody = 8
+	}
 	d.section("Grade accuracy",
-		"Mystery orders of the period: the grade the device was listed with (rows) against the grade observed on arrival (columns).", 50)
-	if a.Orders == 0 && a.UnknownListed == 0 && a.Incomplete == 0 {
+		"Mystery orders of the period: the grade the device was listed with (rows) against the grade observed on arrival (columns).", minBody)
+	if empty {
 		d.note("No mystery orders were inspected in this period.")
 		return
 	}
