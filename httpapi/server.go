@@ -19,6 +19,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/store"
 )
 
@@ -31,7 +32,9 @@ type Config struct {
 	Store     *store.Store
 	Protocols grading.Protocols
 	Programs  *checklist.Programs
-	Logger    *slog.Logger
+	// Renderer draws PDF reports; New makes one when nil.
+	Renderer *reports.Renderer
+	Logger   *slog.Logger
 	// Now is the clock (default: wall clock, UTC).
 	Now func() time.Time
 	// RateLimit is the sustained requests per second allowed per API key (0: unlimited) and
@@ -47,6 +50,7 @@ type Server struct {
 	store     *store.Store
 	protocols grading.Protocols
 	programs  *checklist.Programs
+	renderer  *reports.Renderer
 	log       *slog.Logger
 	now       func() time.Time
 	timeout   time.Duration
@@ -64,7 +68,7 @@ type Server struct {
 // New builds the API with every route registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs,
+		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		rules: map[string][]audit.Role{}, touched: map[string]time.Time{},
 	}
@@ -76,6 +80,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
+	}
+	if s.renderer == nil {
+		r, err := reports.NewRenderer()
+		if err != nil {
+			return nil, err
+		}
+		s.renderer = r
+	}
+	if s.programs == nil {
+		s.programs = checklist.NewPrograms()
 	}
 	doc, err := openAPIDocument()
 	if err != nil {

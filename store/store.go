@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -265,7 +266,12 @@ func (s *Store) NewID(prefix string) string { return s.newID(prefix) }
 
 // translate maps gorm and driver errors to the domain vocabulary, with context.
 func translate(err error, what string) error {
+	var pg *pgconn.PgError
 	switch {
+	case errors.As(err, &pg) && (pg.Code == "22021" || pg.Code == "22P05"):
+		// PostgreSQL refuses NUL bytes and invalid UTF-8 in text, which SQLite stores: the
+		// input is at fault, not the server.
+		return fmt.Errorf("%s: text holds a character that cannot be stored: %w", what, audit.ErrInvalid)
 	case err == nil:
 		return nil
 	case errors.Is(err, gorm.ErrRecordNotFound):

@@ -59,7 +59,9 @@ func startServer(t *testing.T, getenv func(string) string) (string, func() int) 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"refurbqa", "serve", "--addr", "127.0.0.1:0"}, getenv, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"refurbqa", "serve", "--addr", "127.0.0.1:0"}, getenv, out, io.Discard)
+	}()
 	re := regexp.MustCompile(`listening on (http://\S+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {

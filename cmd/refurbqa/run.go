@@ -45,6 +45,12 @@ func commands() []command {
 		{"serve", "run the HTTP API (migrates the database first)", cmdServe},
 		{"migrate", "apply pending migrations and exit", cmdMigrate},
 		{"keys", "create, list and revoke API keys", cmdKeys},
+		{"audit", "score sellers against the charter for a period", cmdAudit},
+		{"reports", "write the PDF feedback reports of scorecards to a directory", cmdReports},
+		{"backup", "write a consistent online backup of the SQLite database", cmdBackup},
+		{"restore", "replace the SQLite database with a backup", cmdRestore},
+		{"kpis", "import seller KPI months from a CSV file", cmdKpis},
+		{"demo", "load a realistic demo data set", cmdDemo},
 	}
 }
 

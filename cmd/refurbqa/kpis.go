@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// maxPrintedErrors bounds the invalid rows printed by kpis import; the rest are counted.
+const maxPrintedErrors = 50
+
+func cmdKpis(ctx context.Context, e *env, args []string) error {
+	const synopsis = "kpis import [flags] FILE"
+	if len(args) == 0 {
+		return usagef("missing subcommand: import (see --help)")
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nImports seller KPI months from a CSV file, with the rules of POST /api/v1/kpis/import.\n", synopsis)
+		return nil
+	case "import":
+		return kpisImport(ctx, e, args[1:])
+	}
+	return usagef("unknown subcommand %q: want import", args[0])
+}
+
+func kpisImport(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "kpis import [flags] FILE",
+		"Imports seller KPI months from a CSV file: a header row naming seller_id, month and the eleven\n"+
+			"figures of api.md in any order, then one row per seller and month. Every row is checked\n"+
+			"first; if any is invalid nothing is imported, each bad row is printed on standard error and\n"+
+			"the exit status is 1. Months already stored are replaced. At most 100,000 rows.")
+	var db dbFlags
+	db.register(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("kpis import takes exactly one CSV file (see --help)")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer f.Close()
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	progress := func(rows int) { fmt.Fprintf(e.stderr, "kpis import: %d rows read\n", rows) }
+	n, err := st.ImportKPIs(ctx, cliPrincipal, f, progress)
+	var ve *audit.ValidationError
+	if errors.As(err, &ve) {
+		for i, fe := range ve.Errors {
+			if i == maxPrintedErrors {
+				fmt.Fprintf(e.stderr, "… and %d more\n", len(ve.Errors)-maxPrintedErrors)
+				break
+			}
+			fmt.Fprintf(e.stderr, "%s: %s\n", fe.Field, fe.Message)
+		}
+		return fmt.Errorf("%s: %d errors (listed above); nothing was imported", fs.Arg(0), len(ve.Errors))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %d months\n", n)
+	return nil
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/reports"
+	"github.com/refurbqa/refurbqa/store"
+)
+
+func cmdReports(ctx context.Context, e *env, args []string) error {
+	fs := flagSet(e, "reports --scorecards approved|all --out DIR [flags]",
+		"Writes the PDF feedback report of every chosen scorecard into DIR, in parallel. Files are written\nunder a temporary name and renamed when complete, so DIR never holds a half-written report.")
+	var db dbFlags
+	db.register(fs, e)
+	which := fs.String("scorecards", "approved", "which scorecards: approved or all")
+	from := fs.String("from", "", "only scorecards whose period starts on or after this date (YYYY-MM-DD)")
+	to := fs.String("to", "", "only scorecards whose period ends on or before this date (YYYY-MM-DD)")
+	out := fs.String("out", "", "directory to write the reports to (created if needed)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "reports rendered at once")
+	date := fs.String("date", "", "generation date printed in the reports (YYYY-MM-DD; default today, UTC)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	var filter store.ScorecardFilter
+	switch *which {
+	case "approved":
+		filter.Status = audit.Approved
+	case "all":
+	default:
+		return usagef("--scorecards must be approved or all")
+	}
+	var err error
+	if filter.From, err = parseDateFlag("from", *from); err != nil {
+		return err
+	}
+	if filter.To, err = parseDateFlag("to", *to); err != nil {
+		return err
+	}
+	if !filter.From.IsZero() && !filter.To.IsZero() && !filter.From.Before(filter.To) {
+		return usagef("--from must be before --to")
+	}
+	generated := time.Now().UTC().Truncate(24 * time.Hour)
+	if *date != "" {
+		if generated, err = parseDateFlag("date", *date); err != nil {
+			return err
+		}
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	if *workers < 1 || *workers > 64 {
+		return usagef("--workers must be between 1 and 64")
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	renderer, err := reports.NewRenderer()
+	if err != nil {
+		return err
+	}
+
+	var ids []string
+	page := store.Page{Limit: store.MaxLimit}
+	for {
+		cards, next, err := st.Scorecards(ctx, filter, page)
+		if err != nil {
+			return err
+		}
+		for _, c := range cards {
+			ids = append(ids, c.ID)
+		}
+		if next == "" {
+			break
+		}
+		page.Cursor = next
+	}
+	fmt.Fprintf(e.stderr, "reports: %d scorecards (%s) → %s with %d workers\n", len(ids), *which, *out, *workers)
+	start := time.Now()
+	var done atomic.Int64
+	jobs := make(chan string)
+	errs := make(chan error, len(ids))
+	var wg sync.WaitGroup
+	for range *workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for id := range jobs {
+				if err := writeReport(ctx, st, renderer, id, *out, generated, &buf); err != nil {
+					errs <- fmt.Errorf("scorecard %s: %w", id, err)
+				}
+				if n := done.Add(1); n%100 == 0 || int(n) == len(ids) {
+					fmt.Fprintf(e.stderr, "\rreports: %d/%d written", n, len(ids))
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- id
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	if len(ids) > 0 {
+		fmt.Fprintln(e.stderr)
+	}
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	if err := errors.Join(append(all, ctx.Err())...); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d reports written to %s in %s\n", len(ids), *out, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// writeReport renders one report and writes it atomically: a temporary file in the same
+// directory, synced, then renamed to its final name.
+func writeReport(ctx context.Context, st *store.Store, r *reports.Renderer, id, dir string, generated time.Time, buf *bytes.Buffer) error {
+	in, err := st.ReportInput(ctx, id, false)
+	if err != nil {
+		return err
+	}
+	buf.Reset()
+	if err := r.Render(buf, reports.NewModel(in), generated); err != nil {
+		return err
+	}
+	name := reports.FileName(in.Seller, in.Scorecard.Period)
+	name = name[:len(name)-len(".pdf")] + "-" + id + ".pdf"
+	tmp, err := os.CreateTemp(dir, ".report-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+}
+
+func parseDateFlag(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usagef("--%s must be a date YYYY-MM-DD, got %q", name, v)
+	}
+	return t, nil
+}

@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/store"
+)
+
+type planJSON struct {
+	RootCause   string    `json:"root_cause"`
+	Actions     string    `json:"actions"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+// actionJSON is a corrective action on the wire. overdue is computed at the time of the
+// request (not closed by the due date), never stored.
+type actionJSON struct {
+	ID          string     `json:"id"`
+	SellerID    string     `json:"seller_id"`
+	ScorecardID string     `json:"scorecard_id"`
+	PointCode   string     `json:"point_code"`
+	Severity    string     `json:"severity"`
+	Status      string     `json:"status"`
+	DueAt       time.Time  `json:"due_at"`
+	Overdue     bool       `json:"overdue"`
+	Plan        *planJSON  `json:"plan"`
+	ClosingNote *string    `json:"closing_note"`
+	ClosedAt    *time.Time `json:"closed_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+func toActionJSON(now time.Time) func(audit.CorrectiveAction) actionJSON {
+	return func(a audit.CorrectiveAction) actionJSON {
+		out := actionJSON{ID: a.ID, SellerID: a.SellerID, ScorecardID: a.ScorecardID, PointCode: a.PointCode,
+			Severity: string(a.Severity), Status: string(a.Status), DueAt: a.DueAt, Overdue: a.Overdue(now),
+			ClosedAt: a.ClosedAt, CreatedAt: a.CreatedAt}
+		if a.Plan != nil {
+			out.Plan = &planJSON{RootCause: a.Plan.RootCause, Actions: a.Plan.Actions, SubmittedAt: a.Plan.SubmittedAt}
+		}
+		if a.Status == audit.ActionClosed {
+			note := a.ClosingNote
+			out.ClosingNote = &note
+		}
+		return out
+	}
+}
+
+// listActions lists corrective actions in creation order. A seller sees its own only: with no
+// seller_id it gets its own, and naming another seller answers 404, as for any resource of
+// another seller.
+func (s *Server) listActions(c echo.Context) error {
+	q := newQuery(c)
+	page := q.page()
+	sellerID := q.str("seller_id", 64)
+	status := q.oneOf("status", string(audit.ActionOpen), string(audit.ActionPlanSubmitted), string(audit.ActionClosed), store.ActionOverdue)
+	if err := q.err(); err != nil {
+		return err
+	}
+	p := mustPrincipal(c)
+	if p.Role == audit.RoleSeller {
+		if err := ownSeller(p, sellerID, "seller "+sellerID); sellerID != "" && err != nil {
+			return err
+		}
+		sellerID = p.SellerID
+	}
+	now := s.now()
+	items, next, err := s.store.CorrectiveActions(c.Request().Context(), store.ActionFilter{SellerID: sellerID, Status: status, Now: now}, page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newList(items, next, toActionJSON(now)))
+}
+
+func (s *Server) getAction(c echo.Context) error {
+	id := c.Param("id")
+	a, err := s.store.CorrectiveAction(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := ownSeller(mustPrincipal(c), a.SellerID, "corrective action "+id); err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
+}
+
+type planRequest struct {
+	RootCause string `json:"root_cause"`
+	Actions   string `json:"actions"`
+}
+
+// submitPlan records a plan: the seller for its own action, or a manager or an admin on its
+// behalf (audit.SubmitPlan checks who, the state and both texts).
+func (s *Server) submitPlan(c echo.Context) error {
+	var req planRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	a, err := s.store.SubmitPlan(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.RootCause, req.Actions)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
+}
+
+type closeRequest struct {
+	Note string `json:"note"`
+}
+
+func (s *Server) closeAction(c echo.Context) error {
+	var req closeRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	a, err := s.store.CloseAction(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
+}

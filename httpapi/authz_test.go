@@ -1,0 +1,197 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi"
+)
+
+// weakPhone is a valid smartphone inspection whose battery fails the 80% floor (charter QC02).
+func weakPhone(t testing.TB) grading.Inspection {
+	protocols, err := checklist.LoadProtocols()
+	require.NoError(t, err)
+	fn := map[string]grading.Outcome{}
+	for _, test := range protocols[grading.Smartphone].Tests {
+		fn[test.Code] = grading.Pass
+	}
+	return grading.Inspection{
+		Device:     grading.Device{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", IMEI: "356938035643809"},
+		Functional: fn,
+		Battery:    grading.Battery{HealthPct: 71, Genuine: true},
+		Compliance: grading.Compliance{IMEIStatus: grading.IMEIClean, DataErased: true, FactoryReset: true, OSUpToDate: true,
+			MarkingsIntact: true, DisplayLikeForLike: true},
+		Parts: grading.Parts{NonGenuine: []string{}, Disclosed: true},
+	}
+}
+
+// authzFixtures are real records of both sellers that the matrix puts in path parameters.
+type authzFixtures struct {
+	ownApproved, otherApproved, ownDraft string // scorecards
+	ownAction, otherAction               string // corrective actions
+	benchTest, key                       string
+}
+
+func seedAuthz(t *testing.T, h *harness) authzFixtures {
+	t.Helper()
+	ctx := context.Background()
+	protocols, err := checklist.LoadProtocols()
+	require.NoError(t, err)
+	var f authzFixtures
+	for _, seller := range []string{h.Own.ID, h.Other.ID} {
+		raw, err := httpapi.EncodeInspection(weakPhone(t))
+		require.NoError(t, err)
+		bt := audit.BenchTest{SellerID: seller, Lab: "lab", TestedAt: time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC),
+			Inspection: weakPhone(t), Raw: raw}
+		audit.DeriveBenchTest(&bt, protocols[grading.Smartphone])
+		rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
+		require.NoError(t, err)
+		f.benchTest = rec.ID
+	}
+	def, err := checklist.DefaultCharter()
+	require.NoError(t, err)
+	compiled, err := checklist.Compile(def)
+	require.NoError(t, err)
+	q3 := audit.Period{Start: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
+	res, err := h.st.AuditSellers(ctx, system, q3, compiled, []string{h.Own.ID, h.Other.ID})
+	require.NoError(t, err)
+	require.Len(t, res.Scorecards, 2)
+	for _, sc := range res.Scorecards {
+		_, actions, err := h.st.ApproveScorecard(ctx, system, sc.ID, "")
+		require.NoError(t, err)
+		require.NotEmpty(t, actions, "QC02 fails, so approval opens an action")
+		if sc.SellerID == h.Own.ID {
+			f.ownApproved, f.ownAction = sc.ID, actions[0].ID
+		} else {
+			f.otherApproved, f.otherAction = sc.ID, actions[0].ID
+		}
+	}
+	q4 := audit.Period{Start: q3.End, End: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	res, err = h.st.AuditSellers(ctx, system, q4, compiled, []string{h.Own.ID})
+	require.NoError(t, err)
+	f.ownDraft = res.Scorecards[0].ID
+	key, _, err := h.st.CreateKey(ctx, system, audit.Key{Name: "to revoke", Role: audit.RoleTechnician})
+	require.NoError(t, err)
+	f.key = key.ID
+	return f
+}
+
+// caller is one identity of the matrix.
+type caller struct {
+	name  string
+	token string
+	role  audit.Role // empty: no token
+	other bool       // a seller key of the other seller
+}
+
+// TestAuthorizationMatrix is generated from the router's own route list: every route is called
+// by every role and without a token, and a seller calls seller-scoped routes with its own
+// records, another seller's and its own draft. A route without a rule, or with a path
+// parameter the matrix has no fixture for, fails the test, so a new route cannot slip through
+// unchecked.
+func TestAuthorizationMatrix(t *testing.T) {
+	h := newHarness(t)
+	f := seedAuthz(t, h)
+	rules := h.srv.Rules()
+
+	// Path parameters: the value for the own seller, and for another seller where a seller's
+	// rights depend on whose record it is ("" when they do not).
+	type param struct{ own, other, draft string }
+	params := map[string]param{
+		"/api/v1/keys/:id":                       {own: f.key},
+		"/api/v1/sellers/:id":                    {own: h.Own.ID, other: h.Other.ID},
+		"/api/v1/sellers/:id/kpis":               {own: h.Own.ID},
+		"/api/v1/sellers/:id/kpis/:month":        {own: h.Own.ID},
+		"/api/v1/sellers/:id/scorecards":         {own: h.Own.ID, other: h.Other.ID},
+		"/api/v1/mystery-orders/:id":             {own: "mo_00000000000000000000000000"},
+		"/api/v1/mystery-orders/:id/corrections": {own: "mo_00000000000000000000000000"},
+		"/api/v1/protocols/:category":            {own: "smartphone"},
+		"/api/v1/bench-tests/:id":                {own: f.benchTest},
+		"/api/v1/bench-tests/:id/corrections":    {own: f.benchTest},
+		"/api/v1/charters/:version":              {own: "2026.1"},
+		"/api/v1/scorecards/:id":                 {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft},
+		"/api/v1/scorecards/:id/report.pdf":      {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft},
+		"/api/v1/scorecards/:id/approve":         {own: f.ownDraft},
+		"/api/v1/corrective-actions/:id":         {own: f.ownAction, other: f.otherAction},
+		"/api/v1/corrective-actions/:id/plan":    {own: f.ownAction, other: f.otherAction},
+		"/api/v1/corrective-actions/:id/close":   {own: f.ownAction, other: f.otherAction},
+	}
+	fill := func(path, value string) string {
+		parts := strings.Split(path, "/")
+		for i, p := range parts {
+			switch {
+			case p == ":month":
+				parts[i] = "2026-09"
+			case strings.HasPrefix(p, ":"):
+				parts[i] = value
+			}
+		}
+		return strings.Join(parts, "/")
+	}
+	callers := []caller{{name: "anonymous"}}
+	for _, r := range audit.Roles {
+		callers = append(callers, caller{name: string(r), token: h.token(r), role: r})
+	}
+	callers = append(callers, caller{name: "other seller", token: h.OtherToken, role: audit.RoleSeller, other: true})
+
+	routes := h.srv.Echo().Routes()
+	slices.SortFunc(routes, func(a, b *echo.Route) int { return strings.Compare(a.Method+a.Path, b.Method+b.Path) })
+	checked := 0
+	for _, rt := range routes {
+		if !strings.HasPrefix(rt.Path, "/") || strings.Contains(rt.Path, "*") {
+			continue // echo's internal not-found routes
+		}
+		key := rt.Method + " " + rt.Path
+		roles, ok := rules[key]
+		if !assert.True(t, ok, "route %s has no authorization rule", key) {
+			continue
+		}
+		p, hasParam := params[rt.Path]
+		if strings.Contains(rt.Path, ":") && !assert.True(t, hasParam, "route %s has a path parameter the matrix has no fixture for", key) {
+			continue
+		}
+		var body any
+		if rt.Method != http.MethodGet && rt.Method != http.MethodDelete {
+			body = map[string]any{}
+		}
+		for _, c := range callers {
+			// Everyone calls with the first seller's records; to the other seller they are
+			// someone else's.
+			res := h.do(rt.Method, fill(rt.Path, p.own), c.token, body)
+			checked++
+			switch {
+			case roles == nil:
+				assert.NotContains(t, []int{401, 403}, res.Code, "%s by %s: public route", key, c.name)
+			case c.role == "":
+				assert.Equal(t, 401, res.Code, "%s without a token", key)
+			case !slices.Contains(roles, c.role):
+				assert.Equal(t, 403, res.Code, "%s by %s: role outside the rule", key, c.name)
+			case c.role == audit.RoleSeller && c.other && p.other != "":
+				assert.Equal(t, 404, res.Code, "%s by another seller: must look like it does not exist", key)
+			default:
+				assert.NotContains(t, []int{401, 403}, res.Code, "%s by %s: allowed by the rule (%s)", key, c.name, res.Body)
+				assert.Less(t, res.Code, 500, "%s by %s: %s", key, c.name, res.Body)
+			}
+		}
+		if p.draft != "" && slices.Contains(roles, audit.RoleSeller) {
+			res := h.do(rt.Method, fill(rt.Path, p.draft), h.token(audit.RoleSeller), body)
+			assert.Equal(t, 404, res.Code, "%s: a seller's own draft is not visible to it", key)
+		}
+		if p.other != "" && slices.Contains(roles, audit.RoleSeller) {
+			res := h.do(rt.Method, fill(rt.Path, p.other), h.token(audit.RoleSeller), body)
+			assert.Equal(t, 404, res.Code, "%s: another seller's record answers 404", key)
+		}
+	}
+	assert.Greater(t, checked, 200)
+}

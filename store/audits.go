@@ -1,0 +1,860 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+)
+
+// auditLockKey is the PostgreSQL advisory lock that serializes the writes of audits and
+// approvals across every server process sharing the database (the text "rfq-audit" would not
+// fit an int64; the number is arbitrary but fixed forever, so that old and new releases
+// running side by side during a deployment take the same lock).
+const auditLockKey int64 = 0x7266715f61756474 // "rfq_audt"
+
+// sellerChunk bounds the seller ids bound into one IN list, well under every driver's limit
+// of parameters per statement.
+const sellerChunk = 500
+
+// unitCond is one unit metric of charter.md §2 as an SQL condition over a bench-test or
+// mystery-order row aliased t, with the Facts list that holds its evidence. The same condition
+// feeds the grouped count and the evidence query, so the two cannot disagree.
+type unitCond struct {
+	cond string
+	ids  func(*audit.Facts) *[]string
+}
+
+// unitConds are the unit metrics, over the columns that bench_tests and mystery_orders share.
+var unitConds = []unitCond{
+	// A unit that is not incomplete always has a functional grade; NULL counts as "not F0"
+	// all the same, so that a row stored without one is never taken for fully functional.
+	{"(t.functional IS NULL OR t.functional <> 'F0')", func(f *audit.Facts) *[]string { return &f.FunctionalFail }},
+	{"t.battery_health < 80", func(f *audit.Facts) *[]string { return &f.BatteryBelow80 }},
+	{"t.battery_health < 85", func(f *audit.Facts) *[]string { return &f.BatteryBelow85 }},
+	{"(t.non_genuine_parts AND NOT t.parts_disclosed)", func(f *audit.Facts) *[]string { return &f.UndisclosedParts }},
+	{"NOT t.display_like_for_like", func(f *audit.Facts) *[]string { return &f.DisplayMismatch }},
+	{"t.liquid_damage", func(f *audit.Facts) *[]string { return &f.LiquidDamage }},
+	{"t.activation_lock", func(f *audit.Facts) *[]string { return &f.Locked }},
+	{"t.imei_status IN ('blacklisted', 'financed')", func(f *audit.Facts) *[]string { return &f.IMEIBlocked }},
+	{"NOT t.data_erased", func(f *audit.Facts) *[]string { return &f.DataNotErased }},
+	{"NOT (t.factory_reset AND t.os_up_to_date)", func(f *audit.Facts) *[]string { return &f.SoftwareNotOK }},
+	{"NOT t.markings_intact", func(f *audit.Facts) *[]string { return &f.MarkingsAltered }},
+}
+
+// orderConds are the mystery-order metrics, over the conditions derived at intake. They count
+// every mystery order of the period, incomplete inspections included: an incomplete unit is
+// left out of the unit metrics only (charter.md §1). The last one is the late service probes.
+var orderConds = []unitCond{
+	{"NOT t.identity_matches_listing", func(f *audit.Facts) *[]string { return &f.IdentityMismatch }},
+	{"t.grade_match = 'overgraded'", func(f *audit.Facts) *[]string { return &f.Overgraded }},
+	{"t.cosmetic IN ('D', 'E')", func(f *audit.Facts) *[]string { return &f.ShippedDamaged }},
+	{"NOT t.accessories_ok", func(f *audit.Facts) *[]string { return &f.AccessoriesNotOK }},
+	{"t.packaging_failure", func(f *audit.Facts) *[]string { return &f.PackagingFailures }},
+	{"t.low_charge", func(f *audit.Facts) *[]string { return &f.LowCharge }},
+	{"(t.probe_sent_at IS NOT NULL AND (t.probe_answered_in_time IS NULL OR NOT t.probe_answered_in_time))", func(f *audit.Facts) *[]string { return &f.ProbesLate }},
+}
+
+const (
+	notIncomplete = "t.status <> 'incomplete'"
+	probeSent     = "t.probe_sent_at IS NOT NULL"
+	probeInTime   = "(t.probe_sent_at IS NOT NULL AND t.probe_answered_in_time)"
+)
+
+// Facts aggregates the records of each seller over p into the facts that the charter metrics
+// are computed from (charter.md §1–2). Nil or empty sellerIDs means every seller, and every
+// seller asked for has an entry, with zero facts when it has no records. It runs a constant
+// number of grouped queries whatever the number of sellers (per chunk of 500 named sellers),
+// inside one read-only transaction so that counts and evidence come from the same snapshot.
+//
+// What is counted:
+//   - units: bench tests with tested_at in [start, end) and mystery orders with ordered_at in
+//     [start, end), both leaving out rows whose grading status is incomplete;
+//   - mystery orders with ordered_at in [start, end);
+//   - KPI months whose month starts inside the period: month ≥ the first month starting at or
+//     after start, and < the first month starting at or after end;
+//   - corrective actions with due_at in [start, end); overdue when not closed by due_at, as
+//     seen at the store's clock now.
+//
+// A bench test or mystery order superseded by a correction (another row whose supersedes names
+// it) is left out everywhere; the correction counts instead, by its own date. Evidence lists
+// are sorted by id; KPI months are listed in month order.
+func (s *Store) Facts(ctx context.Context, p audit.Period, sellerIDs []string) (map[string]audit.Facts, error) {
+	var out map[string]audit.Facts
+	err := s.readTx(ctx, func(db *gorm.DB) error {
+		var err error
+		out, err = s.facts(db, p, sellerIDs, s.now())
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "audit facts")
+	}
+	return out, nil
+}
+
+// readTx runs fn in a read-only transaction on the read pool: a snapshot on SQLite (WAL) and
+// REPEATABLE READ on PostgreSQL.
+func (s *Store) readTx(ctx context.Context, fn func(db *gorm.DB) error) error {
+	var opts *sql.TxOptions
+	if s.driver == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return s.read.WithContext(ctx).Transaction(fn, opts)
+}
+
+// factsMap holds the facts being aggregated, by seller id.
+type factsMap map[string]*audit.Facts
+
+func (s *Store) facts(db *gorm.DB, p audit.Period, sellerIDs []string, now time.Time) (map[string]audit.Facts, error) {
+	acc := factsMap{}
+	if len(sellerIDs) == 0 {
+		var ids []string
+		if err := db.Model(&sellerRow{}).Order("id").Pluck("id", &ids).Error; err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			acc[id] = &audit.Facts{}
+		}
+		if err := s.factsChunk(db, p, nil, now, acc); err != nil {
+			return nil, err
+		}
+	} else {
+		ids := slices.Clone(sellerIDs)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		for _, id := range ids {
+			acc[id] = &audit.Facts{}
+		}
+		for chunk := range slices.Chunk(ids, sellerChunk) {
+			if err := s.factsChunk(db, p, chunk, now, acc); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make(map[string]audit.Facts, len(acc))
+	for id, f := range acc {
+		// Units come from two tables; every list is sorted by id whatever the query order.
+		for _, c := range unitConds {
+			slices.Sort(*c.ids(f))
+		}
+		for _, c := range orderConds {
+			slices.Sort(*c.ids(f))
+		}
+		out[id] = *f
+	}
+	return out, nil
+}
+
+// sellerFilter returns the condition and arguments that restrict alias t to the sellers of
+// chunk (none when chunk is nil: every seller).
+func sellerFilter(chunk []string) (string, []any) {
+	if chunk == nil {
+		return "", nil
+	}
+	return " AND t.seller_id IN ?", []any{chunk}
+}
+
+func (s *Store) factsChunk(db *gorm.DB, p audit.Period, chunk []string, now time.Time, out factsMap) error {
+	start, end := p.Start.UTC(), p.End.UTC()
+	sellerCond, sellerArgs := sellerFilter(chunk)
+	args := func(first ...any) []any { return append(first, sellerArgs...) }
+
+	// Bench tests: units only.
+	benchWhere := "t.tested_at >= ? AND t.tested_at < ? AND " + notIncomplete +
+		" AND NOT EXISTS (SELECT 1 FROM bench_tests c WHERE c.supersedes = t.id)" + sellerCond
+	if err := s.unitFacts(db, "bench_tests", benchWhere, args(start, end), false, out); err != nil {
+		return err
+	}
+	// Mystery orders: units (not incomplete) and order metrics (all).
+	orderWhere := "t.ordered_at >= ? AND t.ordered_at < ?" +
+		" AND NOT EXISTS (SELECT 1 FROM mystery_orders c WHERE c.supersedes = t.id)" + sellerCond
+	if err := s.unitFacts(db, "mystery_orders", orderWhere, args(start, end), true, out); err != nil {
+		return err
+	}
+	if err := s.kpiFacts(db, p, sellerCond, sellerArgs, out); err != nil {
+		return err
+	}
+	return s.actionFacts(db, start, end, now, sellerCond, sellerArgs, out)
+}
+
+// unitFacts runs the grouped count and the evidence query over one table of units. With
+// orders, the table is mystery_orders: its unit conditions apply to rows that are not
+// incomplete only, and the order conditions are counted too.
+func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders bool, out factsMap) error {
+	// Every evidence-bearing condition, in a fixed order: units first, then orders.
+	var conds []unitCond
+	for _, c := range unitConds {
+		if orders {
+			c.cond = "(" + notIncomplete + " AND " + c.cond + ")"
+		}
+		conds = append(conds, c)
+	}
+	if orders {
+		conds = append(conds, orderConds...)
+	}
+
+	// 1. One grouped pass: how many rows, units and flagged rows each seller has.
+	var sel strings.Builder
+	sel.WriteString("SELECT t.seller_id, COUNT(*)")
+	if orders {
+		sel.WriteString(", SUM(CASE WHEN " + notIncomplete + " THEN 1 ELSE 0 END)")
+		sel.WriteString(", SUM(CASE WHEN " + probeSent + " THEN 1 ELSE 0 END)")
+		sel.WriteString(", SUM(CASE WHEN " + probeInTime + " THEN 1 ELSE 0 END)")
+	}
+	for _, c := range conds {
+		sel.WriteString(", SUM(CASE WHEN " + c.cond + " THEN 1 ELSE 0 END)")
+	}
+	sel.WriteString(" FROM " + table + " t WHERE " + where + " GROUP BY t.seller_id")
+	leading := 1 // COUNT(*), then for orders: units, probes, probes answered
+	if orders {
+		leading = 4
+	}
+	counts := map[string][]int64{}
+	err := scanRows(db.Raw(sel.String(), args...), func(rows *sql.Rows) error {
+		var seller string
+		vals := make([]int64, leading+len(conds))
+		dest := []any{&seller}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		f, ok := out[seller]
+		if !ok {
+			return nil // a seller created after the list was read
+		}
+		if orders {
+			f.MysteryOrders = int(vals[0])
+			f.Units += int(vals[1])
+			f.Probes = int(vals[2])
+			f.ProbesAnswered = int(vals[3])
+			vals = vals[4:]
+		} else {
+			f.Units += int(vals[0])
+			vals = vals[1:]
+		}
+		counts[seller] = vals
+		for i, c := range conds {
+			*c.ids(f) = slices.Grow(*c.ids(f), int(vals[i]))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+
+	// 2. The evidence: the id of each flagged row with its flags as one bit mask (bit i for
+	// conds[i]), so that the many rows of a large audit cross the driver as three columns.
+	var ev strings.Builder
+	ev.WriteString("SELECT t.id, t.seller_id, ")
+	anyOf := make([]string, len(conds))
+	for i, c := range conds {
+		if i > 0 {
+			ev.WriteString(" + ")
+		}
+		fmt.Fprintf(&ev, "(CASE WHEN %s THEN %d ELSE 0 END)", c.cond, int64(1)<<i)
+		anyOf[i] = c.cond
+	}
+	ev.WriteString(" FROM " + table + " t WHERE " + where + " AND (" + strings.Join(anyOf, " OR ") + ")")
+	got := map[string][]int64{}
+	var id string
+	var seller sql.RawBytes
+	var mask int64
+	err = scanRows(db.Raw(ev.String(), args...), func(rows *sql.Rows) error {
+		if err := rows.Scan(&id, &seller, &mask); err != nil {
+			return err
+		}
+		f, ok := out[string(seller)]
+		if !ok || counts[string(seller)] == nil {
+			return nil
+		}
+		n := got[string(seller)]
+		if n == nil {
+			n = make([]int64, len(conds))
+			got[string(seller)] = n
+		}
+		for i, c := range conds {
+			if mask&(1<<i) != 0 {
+				*c.ids(f) = append(*c.ids(f), id)
+				n[i]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s evidence: %w", table, err)
+	}
+	// Both queries read one snapshot with the same conditions; a difference is a bug.
+	for seller, want := range counts {
+		have := got[seller]
+		for i := range want {
+			var h int64
+			if have != nil {
+				h = have[i]
+			}
+			if h != want[i] {
+				return fmt.Errorf("%s: seller %s: %d rows counted but %d in evidence for %s", table, seller, want[i], h, conds[i].cond)
+			}
+		}
+	}
+	return nil
+}
+
+// kpiFacts sums the KPI months that start inside p and lists their ids in month order.
+func (s *Store) kpiFacts(db *gorm.DB, p audit.Period, sellerCond string, sellerArgs []any, out factsMap) error {
+	from, to := ceilMonth(p.Start), ceilMonth(p.End)
+	if from >= to {
+		return nil
+	}
+	where := "t.month >= ? AND t.month < ?" + sellerCond
+	args := append([]any{from, to}, sellerArgs...)
+	q := "SELECT t.seller_id, SUM(t.orders), SUM(t.shipped_late), SUM(t.valid_tracking), SUM(t.cancelled_before_shipment)," +
+		" SUM(t.technical_returns_30d), SUM(t.defective_orders), SUM(t.messages_received), SUM(t.messages_answered_within_1bd)," +
+		" SUM(t.warranty_claims), SUM(t.warranty_remedied_within_5bd), MIN(t.warranty_months), COUNT(*)" +
+		" FROM kpi_months t WHERE " + where + " GROUP BY t.seller_id"
+	months := map[string]int{}
+	err := scanRows(db.Raw(q, args...), func(rows *sql.Rows) error {
+		var seller string
+		var v [12]int64
+		if err := rows.Scan(&seller, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11]); err != nil {
+			return err
+		}
+		f, ok := out[seller]
+		if !ok {
+			return nil
+		}
+		f.Orders, f.ShippedLate, f.ValidTracking, f.CancelledBeforeShipment = int(v[0]), int(v[1]), int(v[2]), int(v[3])
+		f.TechnicalReturns30d, f.DefectiveOrders = int(v[4]), int(v[5])
+		f.MessagesReceived, f.MessagesAnsweredWithin1BD = int(v[6]), int(v[7])
+		f.WarrantyClaims, f.WarrantyRemediedWithin5BD = int(v[8]), int(v[9])
+		w := int(v[10])
+		f.WarrantyMonths = &w
+		f.KPIMonths = make([]string, 0, v[11])
+		months[seller] = int(v[11])
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("kpi months: %w", err)
+	}
+	if len(months) == 0 {
+		return nil
+	}
+	err = scanRows(db.Raw("SELECT t.id, t.seller_id FROM kpi_months t WHERE "+where+" ORDER BY t.seller_id, t.month", args...), func(rows *sql.Rows) error {
+		var id, seller string
+		if err := rows.Scan(&id, &seller); err != nil {
+			return err
+		}
+		if f, ok := out[seller]; ok && f.KPIMonths != nil {
+			f.KPIMonths = append(f.KPIMonths, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("kpi months evidence: %w", err)
+	}
+	for seller, n := range months {
+		if len(out[seller].KPIMonths) != n {
+			return fmt.Errorf("kpi months: seller %s: %d months counted but %d listed", seller, n, len(out[seller].KPIMonths))
+		}
+	}
+	return nil
+}
+
+// actionFacts lists the corrective actions due in [start, end) with whether each is overdue:
+// not closed by its due date, as seen at now (the same rule as audit.CorrectiveAction.Overdue).
+// The rows are few (a handful per seller and period), so one query gives counts and evidence.
+func (s *Store) actionFacts(db *gorm.DB, start, end, now time.Time, sellerCond string, sellerArgs []any, out factsMap) error {
+	q := "SELECT t.id, t.seller_id," +
+		" CASE WHEN (t.closed_at IS NULL AND t.due_at < ?) OR t.closed_at > t.due_at THEN 1 ELSE 0 END" +
+		" FROM corrective_actions t WHERE t.due_at >= ? AND t.due_at < ?" + sellerCond + " ORDER BY t.id"
+	args := append([]any{now.UTC(), start, end}, sellerArgs...)
+	err := scanRows(db.Raw(q, args...), func(rows *sql.Rows) error {
+		var id, seller string
+		var overdue int64
+		if err := rows.Scan(&id, &seller, &overdue); err != nil {
+			return err
+		}
+		f, ok := out[seller]
+		if !ok {
+			return nil
+		}
+		f.CAPADue = append(f.CAPADue, id)
+		if overdue != 0 {
+			f.CAPAOverdue = append(f.CAPAOverdue, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("corrective actions: %w", err)
+	}
+	return nil
+}
+
+// ceilMonth returns, as YYYY-MM, the first month that starts at or after t.
+func ceilMonth(t time.Time) string {
+	t = t.UTC()
+	m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if m.Before(t) {
+		m = m.AddDate(0, 1, 0)
+	}
+	return m.Format("2006-01")
+}
+
+// scanRows runs q and calls fn for each row.
+func scanRows(q *gorm.DB, fn func(*sql.Rows) error) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Scorecards.
+
+type scorecardRow struct {
+	ID              string    `gorm:"column:id;primaryKey"`
+	SellerID        string    `gorm:"column:seller_id"`
+	PeriodStart     string    `gorm:"column:period_start"`
+	PeriodEnd       string    `gorm:"column:period_end"`
+	CharterVersion  string    `gorm:"column:charter_version"`
+	Score           *float64  `gorm:"column:score"`
+	Tier            string    `gorm:"column:tier"`
+	EvaluatedPoints int       `gorm:"column:evaluated_points"`
+	FailedPoints    int       `gorm:"column:failed_points"`
+	FailedCritical  int       `gorm:"column:failed_critical"`
+	Points          string    `gorm:"column:points"`
+	CreatedAt       time.Time `gorm:"column:created_at"`
+}
+
+func (scorecardRow) TableName() string { return "scorecards" }
+
+type reviewRow struct {
+	ScorecardID string    `gorm:"column:scorecard_id;primaryKey"`
+	ApprovedBy  string    `gorm:"column:approved_by"`
+	Comment     string    `gorm:"column:comment"`
+	ApprovedAt  time.Time `gorm:"column:approved_at"`
+}
+
+func (reviewRow) TableName() string { return "scorecard_reviews" }
+
+// scorecardReadRow is a scorecard with its review, if any, joined. Its fields are those of
+// scorecardRow, flat, because page.apply reads the ID field of the rows it pages.
+type scorecardReadRow struct {
+	ID              string     `gorm:"column:id"`
+	SellerID        string     `gorm:"column:seller_id"`
+	PeriodStart     string     `gorm:"column:period_start"`
+	PeriodEnd       string     `gorm:"column:period_end"`
+	CharterVersion  string     `gorm:"column:charter_version"`
+	Score           *float64   `gorm:"column:score"`
+	Tier            string     `gorm:"column:tier"`
+	EvaluatedPoints int        `gorm:"column:evaluated_points"`
+	FailedPoints    int        `gorm:"column:failed_points"`
+	FailedCritical  int        `gorm:"column:failed_critical"`
+	Points          string     `gorm:"column:points"`
+	CreatedAt       time.Time  `gorm:"column:created_at"`
+	ApprovedBy      *string    `gorm:"column:approved_by"`
+	Comment         *string    `gorm:"column:comment"`
+	ApprovedAt      *time.Time `gorm:"column:approved_at"`
+}
+
+// pointDoc is how one point result is kept in scorecards.points.
+type pointDoc struct {
+	Code      string   `json:"code"`
+	Title     string   `json:"title"`
+	Area      string   `json:"area"`
+	Severity  string   `json:"severity"`
+	Weight    int      `json:"weight"`
+	Status    string   `json:"status"`
+	Metric    string   `json:"metric"`
+	Value     float64  `json:"value"`
+	Threshold string   `json:"threshold"`
+	Samples   int      `json:"samples"`
+	Evidence  []string `json:"evidence"`
+}
+
+func newScorecardRow(sc audit.Scorecard) (scorecardRow, error) {
+	docs := make([]pointDoc, len(sc.Result.Points))
+	for i, p := range sc.Result.Points {
+		ev := p.Evidence
+		if ev == nil {
+			ev = []string{}
+		}
+		docs[i] = pointDoc{Code: p.Code, Title: p.Title, Area: p.Area, Severity: string(p.Severity), Weight: p.Weight,
+			Status: string(p.Status), Metric: p.Metric, Value: p.Value, Threshold: p.Threshold, Samples: p.Samples, Evidence: ev}
+	}
+	b, err := json.Marshal(docs)
+	if err != nil {
+		return scorecardRow{}, fmt.Errorf("scorecard %s: points: %w", sc.ID, err)
+	}
+	return scorecardRow{
+		ID: sc.ID, SellerID: sc.SellerID,
+		PeriodStart: sc.Period.Start.UTC().Format(time.DateOnly), PeriodEnd: sc.Period.End.UTC().Format(time.DateOnly),
+		CharterVersion: sc.CharterVersion, Score: sc.Result.Score, Tier: string(sc.Result.Tier),
+		EvaluatedPoints: sc.Result.EvaluatedPoints, FailedPoints: sc.Result.FailedPoints, FailedCritical: sc.Result.FailedCritical,
+		Points: string(b), CreatedAt: sc.CreatedAt.UTC(),
+	}, nil
+}
+
+func (r scorecardReadRow) domain() (audit.Scorecard, error) {
+	var docs []pointDoc
+	if err := json.Unmarshal([]byte(r.Points), &docs); err != nil {
+		return audit.Scorecard{}, fmt.Errorf("scorecard %s: stored points: %w", r.ID, err)
+	}
+	start, err1 := time.Parse(time.DateOnly, r.PeriodStart)
+	end, err2 := time.Parse(time.DateOnly, r.PeriodEnd)
+	if err := errors.Join(err1, err2); err != nil {
+		return audit.Scorecard{}, fmt.Errorf("scorecard %s: stored period: %w", r.ID, err)
+	}
+	res := checklist.Result{Points: make([]checklist.PointResult, len(docs)), Score: r.Score, Tier: checklist.Tier(r.Tier),
+		EvaluatedPoints: r.EvaluatedPoints, FailedPoints: r.FailedPoints, FailedCritical: r.FailedCritical}
+	for i, d := range docs {
+		ev := d.Evidence
+		if ev == nil {
+			ev = []string{}
+		}
+		res.Points[i] = checklist.PointResult{Code: d.Code, Title: d.Title, Area: d.Area, Severity: checklist.Severity(d.Severity),
+			Weight: d.Weight, Status: checklist.PointStatus(d.Status), Metric: d.Metric, Value: d.Value,
+			Threshold: d.Threshold, Samples: d.Samples, Evidence: ev}
+	}
+	sc := audit.Scorecard{ID: r.ID, SellerID: r.SellerID, Period: audit.Period{Start: start, End: end},
+		CharterVersion: r.CharterVersion, Status: audit.Draft, Result: res, CreatedAt: r.CreatedAt.UTC()}
+	if r.ApprovedAt != nil {
+		sc.Status = audit.Approved
+		sc.Review = &audit.Review{ApprovedAt: r.ApprovedAt.UTC()}
+		if r.ApprovedBy != nil {
+			sc.Review.ApprovedBy = *r.ApprovedBy
+		}
+		if r.Comment != nil {
+			sc.Review.Comment = *r.Comment
+		}
+	}
+	return sc, nil
+}
+
+// scorecardQuery selects scorecards with their review joined.
+func scorecardQuery(db *gorm.DB) *gorm.DB {
+	return db.Table("scorecards").
+		Select("scorecards.*, r.approved_by, r.comment, r.approved_at").
+		Joins("LEFT JOIN scorecard_reviews r ON r.scorecard_id = scorecards.id")
+}
+
+// AuditPhase names a step of an audit run, for progress reports.
+type AuditPhase string
+
+// The phases of AuditSellers, in order.
+const (
+	PhaseFacts      AuditPhase = "loading facts"
+	PhaseEvaluating AuditPhase = "evaluating"
+	PhaseSaving     AuditPhase = "saving"
+)
+
+// AuditResult is what one audit run wrote.
+type AuditResult struct {
+	// Scorecards are the new drafts, in seller id order.
+	Scorecards []audit.Scorecard
+	// KeptApproved are the ids of the approved scorecards of the same period and charter
+	// version that a run over every seller left as they were (an approved scorecard never
+	// changes), in seller id order.
+	KeptApproved []string
+}
+
+// AuditSellers audits sellers over p against compiled: it computes their facts, evaluates the
+// charter and stores one draft scorecard per seller. It is AuditSellersProgress without
+// progress reports.
+func (s *Store) AuditSellers(ctx context.Context, by audit.Principal, p audit.Period, compiled *checklist.Compiled, sellerIDs []string) (AuditResult, error) {
+	return s.AuditSellersProgress(ctx, by, p, compiled, sellerIDs, nil)
+}
+
+// AuditSellersProgress audits the named sellers, or every seller when sellerIDs is empty, over
+// p against compiled, calling progress (when not nil) at the start of each phase with the
+// number of sellers.
+//
+// There is one scorecard per seller, period and charter version. Re-auditing replaces a
+// draft (its row is deleted and a new one written: drafts are never updated either). An
+// approved scorecard is final: auditing a named seller whose scorecard is approved is
+// audit.ErrConflict, while a run over every seller keeps it and reports it in KeptApproved, so
+// that a batch can be re-run after some scorecards were approved. An unknown seller id is
+// audit.ErrNotFound.
+//
+// Facts are read before the write transaction, so that the single SQLite writer is not held
+// during the aggregation; every scorecard of the run is then written in one transaction, so a
+// failure leaves none of them. On PostgreSQL that transaction first takes an advisory lock, so
+// that runs (and approvals) of several server processes serialize instead of racing; the
+// unique key on (seller, period, version) is the second guarantee against duplicates.
+func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p audit.Period, compiled *checklist.Compiled, sellerIDs []string, progress func(phase AuditPhase, sellers int)) (AuditResult, error) {
+	if progress == nil {
+		progress = func(AuditPhase, int) {}
+	}
+	explicit := len(sellerIDs) > 0
+	if explicit {
+		if err := s.sellersExist(ctx, sellerIDs); err != nil {
+			return AuditResult{}, err
+		}
+	}
+	progress(PhaseFacts, len(sellerIDs))
+	now := s.now()
+	facts, err := s.Facts(ctx, p, sellerIDs)
+	if err != nil {
+		return AuditResult{}, err
+	}
+	ids := make([]string, 0, len(facts))
+	for id := range facts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+
+	progress(PhaseEvaluating, len(ids))
+	charter := compiled.Charter()
+	cards := make([]audit.Scorecard, len(ids))
+	for i, id := range ids {
+		cards[i] = audit.NewScorecard(s.newID("sc"), id, p, charter.Version, compiled.Evaluate(facts[id].Metrics()), now)
+	}
+
+	progress(PhaseSaving, len(cards))
+	var res AuditResult
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		res = AuditResult{}
+		if err := s.lockAudits(tx); err != nil {
+			return err
+		}
+		existing, err := existingScorecards(tx, p, charter.Version, ids, explicit)
+		if err != nil {
+			return err
+		}
+		var replaced []string
+		keep := map[string]bool{}
+		for _, e := range existing {
+			switch {
+			case !e.Approved:
+				replaced = append(replaced, e.ID)
+			case explicit:
+				return fmt.Errorf("scorecard %s of seller %s for %s to %s (charter %s) is already approved: %w",
+					e.ID, e.SellerID, e.PeriodStart, e.PeriodEnd, charter.Version, audit.ErrConflict)
+			default:
+				keep[e.SellerID] = true
+				res.KeptApproved = append(res.KeptApproved, e.ID)
+			}
+		}
+		for chunk := range slices.Chunk(replaced, sellerChunk) {
+			if err := tx.Where("id IN ?", chunk).Delete(&scorecardRow{}).Error; err != nil {
+				return err
+			}
+		}
+		if err := s.record(tx, by, "replace", "scorecard", replaced...); err != nil {
+			return err
+		}
+		rows := make([]scorecardRow, 0, len(cards))
+		created := make([]string, 0, len(cards))
+		for _, sc := range cards {
+			if keep[sc.SellerID] {
+				continue
+			}
+			row, err := newScorecardRow(sc)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
+			created = append(created, sc.ID)
+			res.Scorecards = append(res.Scorecards, sc)
+		}
+		if len(rows) > 0 {
+			if err := tx.CreateInBatches(rows, 100).Error; err != nil {
+				return err
+			}
+		}
+		return s.record(tx, by, "create", "scorecard", created...)
+	})
+	if err != nil {
+		return AuditResult{}, translate(err, "audit")
+	}
+	return res, nil
+}
+
+// lockAudits takes the transaction-scoped advisory lock of audits on PostgreSQL. SQLite needs
+// none: its single writer connection and immediate transactions serialize writers already.
+func (s *Store) lockAudits(tx *gorm.DB) error {
+	if s.driver != Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error
+}
+
+// sellersExist reports audit.ErrNotFound naming the first unknown seller of ids.
+func (s *Store) sellersExist(ctx context.Context, ids []string) error {
+	found := map[string]bool{}
+	for chunk := range slices.Chunk(ids, sellerChunk) {
+		var got []string
+		if err := s.read.WithContext(ctx).Model(&sellerRow{}).Where("id IN ?", chunk).Pluck("id", &got).Error; err != nil {
+			return translate(err, "sellers")
+		}
+		for _, id := range got {
+			found[id] = true
+		}
+	}
+	for _, id := range ids {
+		if !found[id] {
+			return translate(gorm.ErrRecordNotFound, "seller "+id)
+		}
+	}
+	return nil
+}
+
+type existingScorecard struct {
+	ID          string
+	SellerID    string
+	PeriodStart string
+	PeriodEnd   string
+	Approved    bool
+}
+
+// existingScorecards lists the scorecards of one period and charter version, of the sellers
+// in ids when explicit (of every seller otherwise), with whether each is approved.
+func existingScorecards(tx *gorm.DB, p audit.Period, version string, ids []string, explicit bool) ([]existingScorecard, error) {
+	q := "SELECT s.id, s.seller_id, s.period_start, s.period_end, CASE WHEN r.scorecard_id IS NULL THEN 0 ELSE 1 END" +
+		" FROM scorecards s LEFT JOIN scorecard_reviews r ON r.scorecard_id = s.id" +
+		" WHERE s.period_start = ? AND s.period_end = ? AND s.charter_version = ?"
+	base := []any{p.Start.UTC().Format(time.DateOnly), p.End.UTC().Format(time.DateOnly), version}
+	var out []existingScorecard
+	run := func(q string, args []any) error {
+		return scanRows(tx.Raw(q+" ORDER BY s.seller_id", args...), func(rows *sql.Rows) error {
+			var e existingScorecard
+			var approved int64
+			if err := rows.Scan(&e.ID, &e.SellerID, &e.PeriodStart, &e.PeriodEnd, &approved); err != nil {
+				return err
+			}
+			e.Approved = approved != 0
+			out = append(out, e)
+			return nil
+		})
+	}
+	if !explicit {
+		return out, run(q, base)
+	}
+	for chunk := range slices.Chunk(ids, sellerChunk) {
+		if err := run(q+" AND s.seller_id IN ?", append(slices.Clone(base), chunk)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Scorecard returns one scorecard with its review.
+func (s *Store) Scorecard(ctx context.Context, id string) (audit.Scorecard, error) {
+	return s.scorecard(s.read.WithContext(ctx), id)
+}
+
+func (s *Store) scorecard(db *gorm.DB, id string) (audit.Scorecard, error) {
+	var row scorecardReadRow
+	if err := scorecardQuery(db).Where("scorecards.id = ?", id).Take(&row).Error; err != nil {
+		return audit.Scorecard{}, translate(err, "scorecard "+id)
+	}
+	return row.domain()
+}
+
+// ScorecardFilter narrows a list of scorecards. Zero fields do not filter.
+type ScorecardFilter struct {
+	SellerID string
+	Status   audit.ScorecardStatus // draft or approved
+	// From and To keep the scorecards whose whole period lies in [From, To).
+	From, To time.Time
+}
+
+// Scorecards lists scorecards newest first.
+func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]audit.Scorecard, string, error) {
+	q := scorecardQuery(s.read.WithContext(ctx))
+	if f.SellerID != "" {
+		q = q.Where("scorecards.seller_id = ?", f.SellerID)
+	}
+	switch f.Status {
+	case "":
+	case audit.Approved:
+		q = q.Where("r.scorecard_id IS NOT NULL")
+	case audit.Draft:
+		q = q.Where("r.scorecard_id IS NULL")
+	default:
+		return nil, "", fmt.Errorf("scorecard status %q: %w", f.Status, audit.ErrInvalid)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("scorecards.period_start >= ?", f.From.UTC().Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		q = q.Where("scorecards.period_end <= ?", f.To.UTC().Format(time.DateOnly))
+	}
+	var rows []scorecardReadRow
+	next, err := p.apply(q, &rows, true)
+	if err != nil {
+		return nil, "", translate(err, "scorecards")
+	}
+	out := make([]audit.Scorecard, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.domain(); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// ApproveScorecard records the review of a draft scorecard and opens its corrective actions
+// (audit.Approve decides which, and when they are due), all in one transaction. The scorecard
+// row itself is never touched: approval is the insert of its review. Approving twice is
+// audit.ErrConflict, whether the second attempt comes later or races the first.
+func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
+	var sc audit.Scorecard
+	var actions []audit.CorrectiveAction
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockAudits(tx); err != nil {
+			return err
+		}
+		cur, err := s.scorecard(tx, id)
+		if err != nil {
+			return err
+		}
+		sc, actions, err = audit.Approve(cur, by, comment, s.now(), func() string { return s.newID("ca") })
+		if err != nil {
+			return err
+		}
+		rv := reviewRow{ScorecardID: sc.ID, ApprovedBy: sc.Review.ApprovedBy, Comment: sc.Review.Comment, ApprovedAt: sc.Review.ApprovedAt}
+		if err := tx.Create(&rv).Error; err != nil {
+			return translate(err, "review of scorecard "+id) // a duplicate is ErrConflict
+		}
+		if err := s.record(tx, by, "approve", "scorecard", sc.ID); err != nil {
+			return err
+		}
+		if len(actions) == 0 {
+			return nil
+		}
+		rows := make([]actionRow, len(actions))
+		ids := make([]string, len(actions))
+		for i, a := range actions {
+			rows[i] = newActionRow(a)
+			ids[i] = a.ID
+		}
+		if err := tx.CreateInBatches(rows, 100).Error; err != nil {
+			return err
+		}
+		return s.record(tx, by, "create", "corrective_action", ids...)
+	})
+	if err != nil {
+		return audit.Scorecard{}, nil, translate(err, "approve scorecard "+id)
+	}
+	return sc, actions, nil
+}

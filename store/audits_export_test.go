@@ -1,0 +1,8 @@
+package store
+
+import "gorm.io/gorm"
+
+// AuditsTestDB exposes the write connection to the tests of package store_test, which insert
+// bench tests, mystery orders, KPI months and corrective actions as raw rows: the facts
+// aggregation is tested against the schema alone, with every flag set by hand.
+func (s *Store) AuditsTestDB() *gorm.DB { return s.write }

@@ -1,0 +1,529 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// benchTestRow is one row of bench_tests: the envelope, the inspection exactly as submitted, and
+// every derived figure the charter metrics read, in columns, so that audits aggregate with SQL
+// instead of decoding documents.
+type benchTestRow struct {
+	ID                 string    `gorm:"column:id;primaryKey"`
+	SellerID           string    `gorm:"column:seller_id"`
+	Lab                string    `gorm:"column:lab"`
+	TestedAt           time.Time `gorm:"column:tested_at"`
+	ListedGrade        *string   `gorm:"column:listed_grade"`
+	ExternalID         *string   `gorm:"column:external_id"`
+	TechnicianKeyID    string    `gorm:"column:technician_key_id"`
+	Supersedes         *string   `gorm:"column:supersedes"`
+	Inspection         string    `gorm:"column:inspection"`
+	Category           string    `gorm:"column:category"`
+	Brand              string    `gorm:"column:brand"`
+	Model              string    `gorm:"column:model"`
+	IMEI               string    `gorm:"column:imei"`
+	Serial             string    `gorm:"column:serial"`
+	Ruleset            string    `gorm:"column:ruleset"`
+	Status             string    `gorm:"column:status"`
+	Functional         *string   `gorm:"column:functional"`
+	Cosmetic           string    `gorm:"column:cosmetic"`
+	Marketplace        *string   `gorm:"column:marketplace"`
+	Reasons            string    `gorm:"column:reasons"`
+	GradeMatch         *string   `gorm:"column:grade_match"`
+	BatteryHealth      float64   `gorm:"column:battery_health"`
+	BatteryGenuine     bool      `gorm:"column:battery_genuine"`
+	NonGenuineParts    bool      `gorm:"column:non_genuine_parts"`
+	PartsDisclosed     bool      `gorm:"column:parts_disclosed"`
+	ActivationLock     bool      `gorm:"column:activation_lock"`
+	IMEIStatus         string    `gorm:"column:imei_status"`
+	LiquidDamage       bool      `gorm:"column:liquid_damage"`
+	DataErased         bool      `gorm:"column:data_erased"`
+	FactoryReset       bool      `gorm:"column:factory_reset"`
+	OSUpToDate         bool      `gorm:"column:os_up_to_date"`
+	MarkingsIntact     bool      `gorm:"column:markings_intact"`
+	DisplayLikeForLike bool      `gorm:"column:display_like_for_like"`
+	CreatedAt          time.Time `gorm:"column:created_at"`
+	// SupersededBy is computed on read (benchTestColumns); it is never written.
+	SupersededBy *string `gorm:"column:superseded_by;->"`
+}
+
+func (benchTestRow) TableName() string { return "bench_tests" }
+
+// benchTestColumns selects a row with the id of the correction that superseded it, if any.
+// Corrections form a chain (a superseded bench test cannot be corrected again), so there is at
+// most one.
+const benchTestColumns = "bench_tests.*, (SELECT c.id FROM bench_tests c WHERE c.supersedes = bench_tests.id) AS superseded_by"
+
+// benchTestInsertRows is the number of rows per INSERT of a batch: 34 columns × 100 rows stays
+// far below the bound parameters SQLite (32766) and PostgreSQL (65535) accept, while one
+// statement per 100 devices keeps the per-row overhead low.
+const benchTestInsertRows = 100
+
+// onExternalConflict makes an insert that repeats a stored (seller_id, external_id) a no-op,
+// matching the partial unique index bench_tests_external, so that concurrent submissions of the
+// same lab record never fail: the loser reads the winner back.
+var onExternalConflict = clause.OnConflict{
+	Columns:     []clause.Column{{Name: "seller_id"}, {Name: "external_id"}},
+	TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "external_id IS NOT NULL AND supersedes IS NULL"}}},
+	DoNothing:   true,
+}
+
+// BenchTestRecord is a stored bench test with what only the store knows about it: the id of the
+// correction that superseded it (empty when none). Bench tests are never updated in place; a
+// correction is a new record and both stay visible.
+//
+// On read, BenchTest.Raw holds the inspection exactly as submitted, and BenchTest.Inspection
+// holds only what the columns keep (device identity, battery, compliance, whether non-genuine
+// parts were reported, disclosure); the functional results and cosmetic counts live in Raw.
+type BenchTestRecord struct {
+	audit.BenchTest
+	SupersededBy string
+}
+
+type reasonDoc struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func encodeReasons(rs []grading.Reason) string {
+	if len(rs) == 0 {
+		return "[]"
+	}
+	docs := make([]reasonDoc, len(rs))
+	for i, r := range rs {
+		docs[i] = reasonDoc{Code: r.Code, Message: r.Message}
+	}
+	b, _ := json.Marshal(docs) // strings only: cannot fail
+	return string(b)
+}
+
+func optional[T ~string](v T) *string {
+	if v == "" {
+		return nil
+	}
+	s := string(v)
+	return &s
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// newBenchTestRow builds the row of a validated, derived bench test. The store assigns its id,
+// its creation time and its technician (the key that submitted it); times are kept in UTC to
+// the microsecond, which both databases hold exactly, so that what is answered at creation is
+// what is read back later.
+func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) benchTestRow {
+	in, g := bt.Inspection, bt.Grade
+	c := in.Compliance
+	return benchTestRow{
+		ID:                 s.newID(audit.PrefixBenchTest),
+		SellerID:           bt.SellerID,
+		Lab:                bt.Lab,
+		TestedAt:           bt.TestedAt.UTC().Truncate(time.Microsecond),
+		ListedGrade:        optional(bt.ListedGrade),
+		ExternalID:         optional(bt.ExternalID),
+		TechnicianKeyID:    by.KeyID,
+		Supersedes:         optional(bt.Supersedes),
+		Inspection:         string(bt.Raw),
+		Category:           string(in.Device.Category),
+		Brand:              in.Device.Brand,
+		Model:              in.Device.Model,
+		IMEI:               in.Device.IMEI,
+		Serial:             in.Device.Serial,
+		Ruleset:            g.Ruleset,
+		Status:             string(g.Status),
+		Functional:         optional(g.Functional),
+		Cosmetic:           string(g.Cosmetic),
+		Marketplace:        optional(g.Marketplace),
+		Reasons:            encodeReasons(g.Reasons),
+		GradeMatch:         optional(bt.GradeMatch),
+		BatteryHealth:      in.Battery.HealthPct,
+		BatteryGenuine:     in.Battery.Genuine,
+		NonGenuineParts:    len(in.Parts.NonGenuine) > 0,
+		PartsDisclosed:     in.Parts.Disclosed,
+		ActivationLock:     c.ActivationLock,
+		IMEIStatus:         string(c.IMEIStatus),
+		LiquidDamage:       c.LiquidDamage,
+		DataErased:         c.DataErased,
+		FactoryReset:       c.FactoryReset,
+		OSUpToDate:         c.OSUpToDate,
+		MarkingsIntact:     c.MarkingsIntact,
+		DisplayLikeForLike: c.DisplayLikeForLike,
+		CreatedAt:          s.now().UTC().Truncate(time.Microsecond),
+	}
+}
+
+func (r benchTestRow) record() (BenchTestRecord, error) {
+	var reasons []reasonDoc
+	if err := json.Unmarshal([]byte(r.Reasons), &reasons); err != nil {
+		return BenchTestRecord{}, fmt.Errorf("bench test %s: stored reasons: %w", r.ID, err)
+	}
+	g := grading.Grade{Ruleset: r.Ruleset, Status: grading.Status(r.Status), Functional: grading.Functional(deref(r.Functional)),
+		Cosmetic: grading.CosmeticGrade(r.Cosmetic), Marketplace: grading.Marketplace(deref(r.Marketplace)),
+		Reasons: make([]grading.Reason, len(reasons))}
+	for i, rs := range reasons {
+		g.Reasons[i] = grading.Reason{Code: rs.Code, Message: rs.Message}
+	}
+	in := grading.Inspection{
+		Device:  grading.Device{Category: grading.Category(r.Category), Brand: r.Brand, Model: r.Model, IMEI: r.IMEI, Serial: r.Serial},
+		Battery: grading.Battery{HealthPct: r.BatteryHealth, Genuine: r.BatteryGenuine},
+		Compliance: grading.Compliance{ActivationLock: r.ActivationLock, IMEIStatus: grading.IMEIStatus(r.IMEIStatus),
+			LiquidDamage: r.LiquidDamage, DataErased: r.DataErased, FactoryReset: r.FactoryReset, OSUpToDate: r.OSUpToDate,
+			MarkingsIntact: r.MarkingsIntact, DisplayLikeForLike: r.DisplayLikeForLike},
+		Parts: grading.Parts{Disclosed: r.PartsDisclosed},
+	}
+	if r.NonGenuineParts {
+		// The list itself is in the raw document; the column only says that there is one.
+		in.Parts.NonGenuine = []string{}
+	}
+	bt := audit.BenchTest{
+		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt.UTC(),
+		ListedGrade: grading.Marketplace(deref(r.ListedGrade)), ExternalID: deref(r.ExternalID),
+		TechnicianKeyID: r.TechnicianKeyID, Supersedes: deref(r.Supersedes),
+		Inspection: in, Raw: []byte(r.Inspection), Grade: g, GradeMatch: grading.Match(deref(r.GradeMatch)),
+		CreatedAt: r.CreatedAt.UTC(),
+	}
+	return BenchTestRecord{BenchTest: bt, SupersededBy: deref(r.SupersededBy)}, nil
+}
+
+// CreateBenchTest stores a validated bench test whose grade has been derived
+// (audit.DeriveBenchTest). It is idempotent on (seller, external id): when the seller already
+// has a bench test with that external id, nothing is stored and the stored one is returned with
+// created false, even when two submissions race. An unknown seller is audit.ErrNotFound.
+func (s *Store) CreateBenchTest(ctx context.Context, by audit.Principal, bt audit.BenchTest) (BenchTestRecord, bool, error) {
+	bt.Supersedes = ""
+	row := s.newBenchTestRow(by, bt)
+	created := true
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.sellerExists(ctx, tx, bt.SellerID); err != nil {
+			return err
+		}
+		res := tx.Clauses(onExternalConflict).Create(&row)
+		if res.Error != nil {
+			return translate(res.Error, "bench test")
+		}
+		if res.RowsAffected == 1 {
+			return s.record(tx, by, "create", "bench_test", row.ID)
+		}
+		created = false
+		var stored benchTestRow
+		err := tx.Table("bench_tests").Select(benchTestColumns).
+			Where("seller_id = ? AND external_id = ? AND external_id IS NOT NULL AND supersedes IS NULL", row.SellerID, deref(row.ExternalID)).
+			Take(&stored).Error
+		row = stored
+		return translate(err, "bench test")
+	})
+	if err != nil {
+		return BenchTestRecord{}, false, err
+	}
+	rec, err := row.record()
+	return rec, created, err
+}
+
+// CorrectBenchTest stores bt as a correction of the bench test oldID: a new record whose
+// Supersedes names the old one, which stays as it was. The correction must be for the same
+// seller (a validation error on seller_id otherwise). Corrections form a chain: a bench test
+// that was already corrected is audit.ErrConflict, naming the correction to correct instead.
+func (s *Store) CorrectBenchTest(ctx context.Context, by audit.Principal, oldID string, bt audit.BenchTest) (BenchTestRecord, error) {
+	bt.Supersedes = oldID
+	row := s.newBenchTestRow(by, bt)
+	if !storable(oldID) {
+		return BenchTestRecord{}, fmt.Errorf("bench test %q: %w", oldID, audit.ErrNotFound)
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var old benchTestRow
+		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
+		// single immediate writer already does.
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id").Take(&old, "id = ?", oldID).Error
+		if err != nil {
+			return translate(err, "bench test "+oldID)
+		}
+		if old.SellerID != bt.SellerID {
+			return audit.Invalid([]grading.FieldError{{Field: "seller_id",
+				Message: "must be the seller of the corrected bench test (" + old.SellerID + ")"}})
+		}
+		var later []string
+		if err := tx.Model(&benchTestRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
+			return translate(err, "bench test "+oldID)
+		}
+		if len(later) > 0 {
+			return fmt.Errorf("bench test %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "bench test")
+		}
+		return s.record(tx, by, "correct", "bench_test", row.ID)
+	})
+	if err != nil {
+		return BenchTestRecord{}, err
+	}
+	return row.record()
+}
+
+// BatchOutcome says what became of one bench test of a batch.
+type BatchOutcome string
+
+// Outcomes of CreateBenchTests.
+const (
+	// BatchCreated: stored now.
+	BatchCreated BatchOutcome = "created"
+	// BatchDuplicate: the seller already has a bench test with this external id, stored
+	// earlier or earlier in the same batch; nothing was stored and ID names that one.
+	BatchDuplicate BatchOutcome = "duplicate"
+	// BatchUnknownSeller: no seller has this seller id; nothing was stored.
+	BatchUnknownSeller BatchOutcome = "unknown_seller"
+)
+
+// BatchResult is the outcome of one item of CreateBenchTests, in the order of the input.
+type BatchResult struct {
+	Outcome BatchOutcome
+	ID      string // the stored bench test (created or duplicate)
+}
+
+type externalKey struct{ seller, external string }
+
+// CreateBenchTests stores many validated, derived bench tests in one transaction, with batch
+// inserts and one event insert: the intake path of mass testing. Unknown sellers and duplicate
+// external ids (already stored, or repeated within items, where the first occurrence wins) are
+// reported per item rather than failing the whole batch, with a fixed number of queries
+// whatever the size of the batch: one for the sellers, before the write transaction, and one
+// for the stored external ids, only when the insert skipped some (ON CONFLICT DO NOTHING), which
+// also answers a duplicate stored by a concurrent writer a moment before.
+func (s *Store) CreateBenchTests(ctx context.Context, by audit.Principal, items []audit.BenchTest) ([]BatchResult, error) {
+	// Rows are built before the write lock is taken: the lock is held for database work only.
+	rows := make([]benchTestRow, len(items))
+	ids := make([]string, len(items))
+	sellerSet := map[string]struct{}{}
+	for i, bt := range items {
+		bt.Supersedes = ""
+		rows[i] = s.newBenchTestRow(by, bt)
+		ids[i] = rows[i].ID
+		sellerSet[bt.SellerID] = struct{}{}
+	}
+	// Ids of one millisecond are in random order; handing them out sorted makes a batch list in
+	// the order it was submitted.
+	slices.Sort(ids)
+	for i := range rows {
+		rows[i].ID = ids[i]
+	}
+	// Unknown sellers are found before the write transaction, through the read pool (sellers
+	// are never deleted), so that the one writer is held for the inserts alone.
+	known, err := knownSellers(s.read.WithContext(ctx), sellerSet)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]BatchResult, len(items))
+	first := map[externalKey]string{}
+	insert := make([]benchTestRow, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		if _, ok := known[r.SellerID]; !ok {
+			results[i] = BatchResult{Outcome: BatchUnknownSeller}
+			continue
+		}
+		if r.ExternalID != nil {
+			k := externalKey{r.SellerID, *r.ExternalID}
+			if id, ok := first[k]; ok {
+				results[i] = BatchResult{Outcome: BatchDuplicate, ID: id}
+				continue
+			}
+			first[k] = r.ID
+		}
+		results[i] = BatchResult{Outcome: BatchCreated, ID: r.ID}
+		insert = append(insert, *r)
+	}
+	if len(insert) == 0 {
+		return results, nil
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Clauses(onExternalConflict).CreateInBatches(insert, benchTestInsertRows)
+		if res.Error != nil {
+			return translate(res.Error, "bench tests")
+		}
+		if int(res.RowsAffected) < len(insert) {
+			// Some external ids were stored already, earlier or by a concurrent writer: those
+			// rows were skipped, and the stored records answer for them.
+			if err := resolveDuplicates(tx, rows, known, results); err != nil {
+				return err
+			}
+		}
+		created := make([]string, 0, len(insert))
+		for _, r := range results {
+			if r.Outcome == BatchCreated {
+				created = append(created, r.ID)
+			}
+		}
+		return s.record(tx, by, "create", "bench_test", created...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// knownSellers returns which of the given seller ids exist, with one query.
+func knownSellers(tx *gorm.DB, set map[string]struct{}) (map[string]struct{}, error) {
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	var found []string
+	if err := tx.Model(&sellerRow{}).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return nil, translate(err, "sellers")
+	}
+	out := make(map[string]struct{}, len(found))
+	for _, id := range found {
+		out[id] = struct{}{}
+	}
+	return out, nil
+}
+
+// storedExternal returns the ids of the stored original bench tests (corrections aside) that
+// carry the (seller, external id) pairs of rows, with one query that the partial unique index
+// bench_tests_external answers: one (seller_id = ? AND external_id IN (…)) term per seller.
+func storedExternal(tx *gorm.DB, rows []benchTestRow, known map[string]struct{}) (map[externalKey]string, error) {
+	bySeller := map[string][]string{}
+	var order []string
+	for _, r := range rows {
+		if r.ExternalID == nil {
+			continue
+		}
+		if _, ok := known[r.SellerID]; !ok {
+			continue
+		}
+		if _, ok := bySeller[r.SellerID]; !ok {
+			order = append(order, r.SellerID)
+		}
+		bySeller[r.SellerID] = append(bySeller[r.SellerID], *r.ExternalID)
+	}
+	out := map[externalKey]string{}
+	if len(order) == 0 {
+		return out, nil
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 2*len(order))
+	for i, seller := range order {
+		if i > 0 {
+			sb.WriteString(" OR ")
+		}
+		sb.WriteString("(seller_id = ? AND external_id IN ?)")
+		args = append(args, seller, bySeller[seller])
+	}
+	var found []struct {
+		ID         string `gorm:"column:id"`
+		SellerID   string `gorm:"column:seller_id"`
+		ExternalID string `gorm:"column:external_id"`
+	}
+	err := tx.Table("bench_tests").Select("id", "seller_id", "external_id").
+		Where("external_id IS NOT NULL AND supersedes IS NULL").
+		Where(sb.String(), args...).
+		Find(&found).Error
+	if err != nil {
+		return nil, translate(err, "bench tests")
+	}
+	for _, f := range found {
+		out[externalKey{f.SellerID, f.ExternalID}] = f.ID
+	}
+	return out, nil
+}
+
+// resolveDuplicates reads the stored ids of the batch's external ids after an insert that
+// skipped some rows (ON CONFLICT DO NOTHING), and turns every row that is not the stored one
+// into a duplicate of it. Checking after the insert rather than before costs nothing in the
+// usual case, a batch of new devices, and is also right when another writer got there first.
+func resolveDuplicates(tx *gorm.DB, rows []benchTestRow, known map[string]struct{}, results []BatchResult) error {
+	stored, err := storedExternal(tx, rows, known)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if results[i].Outcome != BatchCreated || r.ExternalID == nil {
+			continue
+		}
+		if id, ok := stored[externalKey{r.SellerID, *r.ExternalID}]; ok && id != r.ID {
+			results[i] = BatchResult{Outcome: BatchDuplicate, ID: id}
+		}
+	}
+	// A later row of the batch that was a duplicate of a row that lost its race points at the
+	// winner too.
+	for i, r := range rows {
+		if results[i].Outcome != BatchDuplicate || r.ExternalID == nil {
+			continue
+		}
+		if id, ok := stored[externalKey{r.SellerID, *r.ExternalID}]; ok {
+			results[i].ID = id
+		}
+	}
+	return nil
+}
+
+// storable reports whether s can be a parameter of a text column on both databases:
+// PostgreSQL refuses NUL and invalid UTF-8, which an id or filter taken from a URL may hold. No
+// stored value holds them, so a lookup with one finds nothing.
+func storable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// BenchTest returns one bench test.
+func (s *Store) BenchTest(ctx context.Context, id string) (BenchTestRecord, error) {
+	if !storable(id) {
+		return BenchTestRecord{}, fmt.Errorf("bench test %q: %w", id, audit.ErrNotFound)
+	}
+	var row benchTestRow
+	err := s.read.WithContext(ctx).Table("bench_tests").Select(benchTestColumns).Where("bench_tests.id = ?", id).Take(&row).Error
+	if err != nil {
+		return BenchTestRecord{}, translate(err, "bench test "+id)
+	}
+	return row.record()
+}
+
+// BenchTestFilter narrows a list of bench tests. Zero fields do not filter.
+type BenchTestFilter struct {
+	SellerID string
+	From, To time.Time // tested_at in [From, To)
+}
+
+// BenchTests lists bench tests in creation order, corrections and the records they corrected
+// alike.
+func (s *Store) BenchTests(ctx context.Context, f BenchTestFilter, p Page) ([]BenchTestRecord, string, error) {
+	if !storable(f.SellerID) {
+		return nil, "", nil // no seller has such an id
+	}
+	q := s.read.WithContext(ctx).Table("bench_tests").Select(benchTestColumns)
+	if f.SellerID != "" {
+		q = q.Where("bench_tests.seller_id = ?", f.SellerID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("bench_tests.tested_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("bench_tests.tested_at < ?", f.To.UTC())
+	}
+	var rows []benchTestRow
+	next, err := p.apply(q, &rows, false)
+	if err != nil {
+		return nil, "", translate(err, "bench tests")
+	}
+	out := make([]BenchTestRecord, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.record(); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}

@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// mysteryOrderRow is one row of mystery_orders: the order as submitted (the inspection exactly
+// as sent), what the team observed on delivery, and every figure derived at intake, in columns,
+// so that audits count with SQL what was observed then instead of re-deriving it later.
+type mysteryOrderRow struct {
+	ID                     string     `gorm:"column:id;primaryKey"`
+	SellerID               string     `gorm:"column:seller_id"`
+	OrderRef               string     `gorm:"column:order_ref"`
+	OrderedAt              time.Time  `gorm:"column:ordered_at"`
+	ShippedAt              *time.Time `gorm:"column:shipped_at"`
+	DeliveredAt            *time.Time `gorm:"column:delivered_at"`
+	ListedGrade            string     `gorm:"column:listed_grade"`
+	TechnicianKeyID        string     `gorm:"column:technician_key_id"`
+	Supersedes             *string    `gorm:"column:supersedes"`
+	Inspection             string     `gorm:"column:inspection"`
+	PackagingAdequate      bool       `gorm:"column:packaging_adequate"`
+	TransitDamage          bool       `gorm:"column:transit_damage"`
+	ChargeOnArrivalPct     float64    `gorm:"column:charge_on_arrival_pct"`
+	CableIncluded          bool       `gorm:"column:cable_included"`
+	ChargerAsListed        bool       `gorm:"column:charger_as_listed"`
+	IdentityMatchesListing bool       `gorm:"column:identity_matches_listing"`
+	ProbeSentAt            *time.Time `gorm:"column:probe_sent_at"`
+	ProbeAnsweredAt        *time.Time `gorm:"column:probe_answered_at"`
+	Category               string     `gorm:"column:category"`
+	Brand                  string     `gorm:"column:brand"`
+	Model                  string     `gorm:"column:model"`
+	IMEI                   string     `gorm:"column:imei"`
+	Serial                 string     `gorm:"column:serial"`
+	Ruleset                string     `gorm:"column:ruleset"`
+	Status                 string     `gorm:"column:status"`
+	Functional             *string    `gorm:"column:functional"`
+	Cosmetic               string     `gorm:"column:cosmetic"`
+	Marketplace            *string    `gorm:"column:marketplace"`
+	Reasons                string     `gorm:"column:reasons"`
+	GradeMatch             string     `gorm:"column:grade_match"`
+	BatteryHealth          float64    `gorm:"column:battery_health"`
+	BatteryGenuine         bool       `gorm:"column:battery_genuine"`
+	NonGenuineParts        bool       `gorm:"column:non_genuine_parts"`
+	PartsDisclosed         bool       `gorm:"column:parts_disclosed"`
+	ActivationLock         bool       `gorm:"column:activation_lock"`
+	IMEIStatus             string     `gorm:"column:imei_status"`
+	LiquidDamage           bool       `gorm:"column:liquid_damage"`
+	DataErased             bool       `gorm:"column:data_erased"`
+	FactoryReset           bool       `gorm:"column:factory_reset"`
+	OSUpToDate             bool       `gorm:"column:os_up_to_date"`
+	MarkingsIntact         bool       `gorm:"column:markings_intact"`
+	DisplayLikeForLike     bool       `gorm:"column:display_like_for_like"`
+	ShippedWithin1BD       bool       `gorm:"column:shipped_within_1bd"`
+	PackagingFailure       bool       `gorm:"column:packaging_failure"`
+	LowCharge              bool       `gorm:"column:low_charge"`
+	AccessoriesOK          bool       `gorm:"column:accessories_ok"`
+	ProbeAnsweredInTime    *bool      `gorm:"column:probe_answered_in_time"`
+	CreatedAt              time.Time  `gorm:"column:created_at"`
+	// SupersededBy is computed on read (mysteryOrderColumns); it is never written.
+	SupersededBy *string `gorm:"column:superseded_by;->"`
+}
+
+func (mysteryOrderRow) TableName() string { return "mystery_orders" }
+
+// mysteryOrderColumns selects a row with the id of the correction that superseded it, if any.
+// Corrections form a chain (a superseded mystery order cannot be corrected again), so there is
+// at most one.
+const mysteryOrderColumns = "mystery_orders.*, (SELECT c.id FROM mystery_orders c WHERE c.supersedes = mystery_orders.id) AS superseded_by"
+
+// MysteryOrderRecord is a stored mystery order with what only the store knows about it: the id
+// of the correction that superseded it (empty when none). Mystery orders are never updated in
+// place; a correction is a new record and both stay visible.
+//
+// On read, MysteryOrder.Raw holds the inspection exactly as submitted, and
+// MysteryOrder.Inspection holds only what the columns keep (device identity, battery,
+// compliance, whether non-genuine parts were reported, disclosure); the functional results and
+// cosmetic counts live in Raw.
+type MysteryOrderRecord struct {
+	audit.MysteryOrder
+	SupersededBy string
+}
+
+// microUTC keeps an instant in UTC to the microsecond, which both databases hold exactly, so
+// that what is answered at creation is what is read back later.
+func microUTC(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func microUTCPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := microUTC(*t)
+	return &u
+}
+
+// newMysteryOrderRow builds the row of a validated, derived mystery order. The store assigns
+// its id, its creation time and its technician (the key that submitted it).
+func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) mysteryOrderRow {
+	in, g, l := mo.Inspection, mo.Grade, mo.Logistics
+	c := in.Compliance
+	row := mysteryOrderRow{
+		ID:                     s.newID(audit.PrefixMysteryOrder),
+		SellerID:               mo.SellerID,
+		OrderRef:               mo.OrderRef,
+		OrderedAt:              microUTC(mo.OrderedAt),
+		ShippedAt:              microUTCPtr(mo.ShippedAt),
+		DeliveredAt:            microUTCPtr(mo.DeliveredAt),
+		ListedGrade:            string(mo.ListedGrade),
+		TechnicianKeyID:        by.KeyID,
+		Supersedes:             optional(mo.Supersedes),
+		Inspection:             string(mo.Raw),
+		PackagingAdequate:      l.PackagingAdequate,
+		TransitDamage:          l.TransitDamage,
+		ChargeOnArrivalPct:     l.ChargeOnArrivalPct,
+		CableIncluded:          l.CableIncluded,
+		ChargerAsListed:        l.ChargerAsListed,
+		IdentityMatchesListing: mo.IdentityMatchesListing,
+		Category:               string(in.Device.Category),
+		Brand:                  in.Device.Brand,
+		Model:                  in.Device.Model,
+		IMEI:                   in.Device.IMEI,
+		Serial:                 in.Device.Serial,
+		Ruleset:                g.Ruleset,
+		Status:                 string(g.Status),
+		Functional:             optional(g.Functional),
+		Cosmetic:               string(g.Cosmetic),
+		Marketplace:            optional(g.Marketplace),
+		Reasons:                encodeReasons(g.Reasons),
+		GradeMatch:             string(mo.GradeMatch),
+		BatteryHealth:          in.Battery.HealthPct,
+		BatteryGenuine:         in.Battery.Genuine,
+		NonGenuineParts:        len(in.Parts.NonGenuine) > 0,
+		PartsDisclosed:         in.Parts.Disclosed,
+		ActivationLock:         c.ActivationLock,
+		IMEIStatus:             string(c.IMEIStatus),
+		LiquidDamage:           c.LiquidDamage,
+		DataErased:             c.DataErased,
+		FactoryReset:           c.FactoryReset,
+		OSUpToDate:             c.OSUpToDate,
+		MarkingsIntact:         c.MarkingsIntact,
+		DisplayLikeForLike:     c.DisplayLikeForLike,
+		ShippedWithin1BD:       mo.ShippedWithinOneBusinessDay,
+		PackagingFailure:       mo.PackagingFailure,
+		LowCharge:              mo.LowCharge,
+		AccessoriesOK:          mo.AccessoriesOK,
+		ProbeAnsweredInTime:    mo.ProbeAnsweredInTime,
+		CreatedAt:              microUTC(s.now()),
+	}
+	if sp := mo.ServiceProbe; sp != nil {
+		sent := microUTC(sp.QuestionSentAt)
+		row.ProbeSentAt = &sent
+		row.ProbeAnsweredAt = microUTCPtr(sp.AnsweredAt)
+	}
+	return row
+}
+
+func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
+	var reasons []reasonDoc
+	if err := json.Unmarshal([]byte(r.Reasons), &reasons); err != nil {
+		return MysteryOrderRecord{}, fmt.Errorf("mystery order %s: stored reasons: %w", r.ID, err)
+	}
+	g := grading.Grade{Ruleset: r.Ruleset, Status: grading.Status(r.Status), Functional: grading.Functional(deref(r.Functional)),
+		Cosmetic: grading.CosmeticGrade(r.Cosmetic), Marketplace: grading.Marketplace(deref(r.Marketplace)),
+		Reasons: make([]grading.Reason, len(reasons))}
+	for i, rs := range reasons {
+		g.Reasons[i] = grading.Reason{Code: rs.Code, Message: rs.Message}
+	}
+	in := grading.Inspection{
+		Device:  grading.Device{Category: grading.Category(r.Category), Brand: r.Brand, Model: r.Model, IMEI: r.IMEI, Serial: r.Serial},
+		Battery: grading.Battery{HealthPct: r.BatteryHealth, Genuine: r.BatteryGenuine},
+		Compliance: grading.Compliance{ActivationLock: r.ActivationLock, IMEIStatus: grading.IMEIStatus(r.IMEIStatus),
+			LiquidDamage: r.LiquidDamage, DataErased: r.DataErased, FactoryReset: r.FactoryReset, OSUpToDate: r.OSUpToDate,
+			MarkingsIntact: r.MarkingsIntact, DisplayLikeForLike: r.DisplayLikeForLike},
+		Parts: grading.Parts{Disclosed: r.PartsDisclosed},
+	}
+	if r.NonGenuineParts {
+		// The list itself is in the raw document; the column only says that there is one.
+		in.Parts.NonGenuine = []string{}
+	}
+	mo := audit.MysteryOrder{
+		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef, OrderedAt: r.OrderedAt.UTC(),
+		ShippedAt: utcPtr(r.ShippedAt), DeliveredAt: utcPtr(r.DeliveredAt),
+		ListedGrade: grading.Marketplace(r.ListedGrade), Inspection: in, Raw: []byte(r.Inspection),
+		Logistics: audit.Logistics{PackagingAdequate: r.PackagingAdequate, TransitDamage: r.TransitDamage,
+			ChargeOnArrivalPct: r.ChargeOnArrivalPct, CableIncluded: r.CableIncluded, ChargerAsListed: r.ChargerAsListed},
+		IdentityMatchesListing: r.IdentityMatchesListing,
+		TechnicianKeyID:        r.TechnicianKeyID, Supersedes: deref(r.Supersedes),
+		Grade: g, GradeMatch: grading.Match(r.GradeMatch),
+		ShippedWithinOneBusinessDay: r.ShippedWithin1BD, PackagingFailure: r.PackagingFailure,
+		LowCharge: r.LowCharge, AccessoriesOK: r.AccessoriesOK, ProbeAnsweredInTime: r.ProbeAnsweredInTime,
+		CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.ProbeSentAt != nil {
+		mo.ServiceProbe = &audit.ServiceProbe{QuestionSentAt: r.ProbeSentAt.UTC(), AnsweredAt: utcPtr(r.ProbeAnsweredAt)}
+	}
+	return MysteryOrderRecord{MysteryOrder: mo, SupersededBy: deref(r.SupersededBy)}, nil
+}
+
+// CreateMysteryOrder stores a validated mystery order whose derived fields have been computed
+// (audit.DeriveMysteryOrder), and records the event in the same transaction. An unknown seller
+// is audit.ErrNotFound; an order_ref the seller already used is audit.ErrConflict (the unique
+// index mystery_orders_ref decides, so that two racing submissions cannot both win).
+func (s *Store) CreateMysteryOrder(ctx context.Context, by audit.Principal, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
+	mo.Supersedes = ""
+	row := s.newMysteryOrderRow(by, mo)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.sellerExists(ctx, tx, mo.SellerID); err != nil {
+			return err
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, fmt.Sprintf("mystery order %q of seller %s", mo.OrderRef, mo.SellerID))
+		}
+		return s.record(tx, by, "create", "mystery_order", row.ID)
+	})
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	return row.record()
+}
+
+// CorrectMysteryOrder stores mo as a correction of the mystery order oldID: a new record whose
+// Supersedes names the old one, which stays as it was. A correction is of the same order: the
+// same seller and the same order_ref (validation errors on those fields otherwise). Corrections
+// form a chain: a mystery order that was already corrected is audit.ErrConflict, naming the
+// correction to correct instead.
+func (s *Store) CorrectMysteryOrder(ctx context.Context, by audit.Principal, oldID string, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
+	if !storable(oldID) {
+		return MysteryOrderRecord{}, fmt.Errorf("mystery order %q: %w", oldID, audit.ErrNotFound)
+	}
+	mo.Supersedes = oldID
+	row := s.newMysteryOrderRow(by, mo)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var old mysteryOrderRow
+		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
+		// single immediate writer already does.
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id", "order_ref").
+			Take(&old, "id = ?", oldID).Error
+		if err != nil {
+			return translate(err, "mystery order "+oldID)
+		}
+		var errs []grading.FieldError
+		if old.SellerID != mo.SellerID {
+			errs = append(errs, grading.FieldError{Field: "seller_id",
+				Message: "must be the seller of the corrected mystery order (" + old.SellerID + ")"})
+		}
+		if old.OrderRef != mo.OrderRef {
+			errs = append(errs, grading.FieldError{Field: "order_ref",
+				Message: fmt.Sprintf("must be the order_ref of the corrected mystery order (%q)", old.OrderRef)})
+		}
+		if err := audit.Invalid(errs); err != nil {
+			return err
+		}
+		var later []string
+		if err := tx.Model(&mysteryOrderRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
+			return translate(err, "mystery order "+oldID)
+		}
+		if len(later) > 0 {
+			return fmt.Errorf("mystery order %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "mystery order")
+		}
+		return s.record(tx, by, "correct", "mystery_order", row.ID)
+	})
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	return row.record()
+}
+
+// MysteryOrder returns one mystery order.
+func (s *Store) MysteryOrder(ctx context.Context, id string) (MysteryOrderRecord, error) {
+	if !storable(id) {
+		return MysteryOrderRecord{}, fmt.Errorf("mystery order %q: %w", id, audit.ErrNotFound)
+	}
+	var row mysteryOrderRow
+	err := s.read.WithContext(ctx).Table("mystery_orders").Select(mysteryOrderColumns).
+		Where("mystery_orders.id = ?", id).Take(&row).Error
+	if err != nil {
+		return MysteryOrderRecord{}, translate(err, "mystery order "+id)
+	}
+	return row.record()
+}
+
+// MysteryOrderFilter narrows a list of mystery orders. Zero fields do not filter.
+type MysteryOrderFilter struct {
+	SellerID string
+	From, To time.Time // ordered_at in [From, To)
+}
+
+// MysteryOrders lists mystery orders in creation order, corrections and the records they
+// corrected alike. A seller id no record can hold lists nothing.
+func (s *Store) MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page) ([]MysteryOrderRecord, string, error) {
+	if !storable(f.SellerID) {
+		if _, err := DecodeCursor(p.Cursor); err != nil {
+			return nil, "", err
+		}
+		return nil, "", nil
+	}
+	q := s.read.WithContext(ctx).Table("mystery_orders").Select(mysteryOrderColumns)
+	if f.SellerID != "" {
+		q = q.Where("mystery_orders.seller_id = ?", f.SellerID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("mystery_orders.ordered_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("mystery_orders.ordered_at < ?", f.To.UTC())
+	}
+	var rows []mysteryOrderRow
+	next, err := p.apply(q, &rows, false)
+	if err != nil {
+		return nil, "", translate(err, "mystery orders")
+	}
+	out := make([]MysteryOrderRecord, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.record(); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
