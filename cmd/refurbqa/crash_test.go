@@ -45,16 +45,31 @@ func smartphoneInspection() map[string]any {
 	}
 }
 
-// binary builds the refurbqa binary once per test run.
+// built is the refurbqa binary, built once per test run by binary.
+var built struct {
+	once sync.Once
+	path string
+	out  []byte
+	err  error
+}
+
+// binary builds the refurbqa binary once per test run and returns its path.
 func binary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and kills the real binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "refurbqa")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	return bin
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "refurbqa-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "refurbqa")
+		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+	})
+	require.NoError(t, built.err, "%s", built.out)
+	return built.path
 }
 
 // process is the real binary serving on a loopback port.
@@ -245,4 +260,12 @@ func TestCrashDuringAuditBatch(t *testing.T) {
 	p.kill(t)
 	require.NoError(t, db.QueryRow("SELECT count(*) FROM scorecards WHERE period_start = '2026-07-01'").Scan(&n))
 	assert.Equal(t, sellers, n)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		_ = os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
 }
