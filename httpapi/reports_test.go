@@ -1,0 +1,61 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// pdfText extracts the text of a PDF with pdftotext; it skips without the tool, except in CI.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is required in CI (poppler-utils)")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	return string(out)
+}
+
+func TestReportDownload(t *testing.T) {
+	h := newHarness(t)
+	f := seedAuthz(t, h)
+
+	res := h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownApproved+"/report.pdf", h.token(audit.RoleSeller), nil)
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	assert.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	cd := res.Header.Get("Content-Disposition")
+	assert.True(t, strings.HasPrefix(cd, `attachment; filename="refurbqa-own-refurb-2026-07-01-to-2026-09-30.pdf"`), cd)
+	require.True(t, bytes.HasPrefix(res.Body, []byte("%PDF-")))
+
+	text := pdfText(t, res.Body)
+	assert.Contains(t, text, "Own Refurb")
+	assert.Contains(t, text, "QC02")
+	assert.Contains(t, text, "3809", "the masked IMEI shows its last four digits")
+	assert.NotContains(t, text, "356938035643809", "the full IMEI never appears")
+	assert.Contains(t, text, "Page 1 of")
+
+	again := h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownApproved+"/report.pdf", h.token(audit.RoleManager), nil)
+	require.Equal(t, http.StatusOK, again.Code)
+	assert.Equal(t, res.Body, again.Body, "the same scorecard on the same day gives the same bytes")
+
+	// Managers may read drafts; sellers never see their drafts or others' reports.
+	assert.Equal(t, http.StatusOK, h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownDraft+"/report.pdf", h.token(audit.RoleAdmin), nil).Code)
+	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownDraft+"/report.pdf", h.token(audit.RoleSeller), nil).Code)
+	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+f.otherApproved+"/report.pdf", h.token(audit.RoleSeller), nil).Code)
+	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/sc_missing/report.pdf", h.token(audit.RoleManager), nil).Code)
+	assert.Equal(t, http.StatusForbidden, h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownApproved+"/report.pdf", h.token(audit.RoleTechnician), nil).Code)
+}
