@@ -22,7 +22,7 @@ func TestKeysOverHTTP(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 	var key struct {
 		ID, Name, Role, Token string
-		SellerID            *string `json:"seller_id"`
+		SellerID              *string `json:"seller_id"`
 	}
 	res.JSON(t, &key)
 	assert.Equal(t, "seller", key.Role)
