@@ -173,3 +173,33 @@ func TestOpenRefusesBadConfig(t *testing.T) {
 		assert.ErrorIs(t, err, store.ErrConfig, "%+v", cfg)
 	}
 }
+
+// TestConcurrentMigrations starts several instances on one fresh database at once, as a
+// deployment of several API servers does: they must all come up with the schema applied once.
+func TestConcurrentMigrations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		var dsn string
+		if b.Name == store.Postgres {
+			dsn = storetest.PostgresSchema(t)
+		} else {
+			dsn = t.TempDir() + "/m.db"
+		}
+		ctx := context.Background()
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				st, err := store.Open(ctx, store.Config{Driver: b.Name, DSN: dsn})
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer st.Close()
+				_, err = st.Migrate(ctx)
+				errs <- err
+			}()
+		}
+		for range 4 {
+			assert.NoError(t, <-errs)
+		}
+	})
+}

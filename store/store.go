@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -235,7 +236,24 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(s.gooseDialect(), db, fsys)
+	var opts []goose.ProviderOption
+	if s.driver == SQLite {
+		unlock, err := lockFile(s.path)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
+	if s.driver == Postgres {
+		// Several instances may start at once on one database: a session advisory lock makes
+		// them migrate one after the other. (On SQLite the write lock does the same.)
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(s.gooseDialect(), db, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

@@ -82,6 +82,12 @@ func startBinary(t *testing.T, bin, dsn string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--rate-limit", "0")
 	cmd.Env = append(os.Environ(), "REFURBQA_DSN="+dsn, "REFURBQA_LOG_LEVEL=error")
+	return startCmd(t, cmd)
+}
+
+// startCmd starts a `refurbqa serve` command and waits until it listens.
+func startCmd(t *testing.T, cmd *exec.Cmd) *process {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

@@ -67,6 +67,15 @@ func OpenSQLite(t testing.TB, cfg store.Config) *store.Store {
 // dropped when the test ends.
 func OpenPostgres(t testing.TB, cfg store.Config) *store.Store {
 	t.Helper()
+	cfg.Driver = store.Postgres
+	cfg.DSN = PostgresSchema(t)
+	return open(t, cfg)
+}
+
+// PostgresSchema creates a fresh, empty schema and returns a DSN whose search_path points at
+// it; the schema is dropped when the test ends. It skips the test without a PostgreSQL DSN.
+func PostgresSchema(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(PostgresDSNEnv)
 	if base == "" {
 		t.Skip(PostgresDSNEnv + " is not set")
@@ -87,9 +96,7 @@ func OpenPostgres(t testing.TB, cfg store.Config) *store.Store {
 		defer db.Close()
 		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
 	})
-	cfg.Driver = store.Postgres
-	cfg.DSN = WithSearchPath(base, schema)
-	return open(t, cfg)
+	return WithSearchPath(base, schema)
 }
 
 // WithSearchPath adds a search_path to a PostgreSQL DSN in URL or key=value form.
