@@ -142,3 +142,32 @@ func TestNewIDErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestIDsAreMonotonicWithinAMillisecond(t *testing.T) {
+	g := &IDs{Random: rand.Reader}
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	prev := ""
+	for i := range 10000 {
+		at := now
+		if i%1000 == 999 {
+			at = now.Add(-time.Second) // a clock stepping back must not break the order
+		}
+		id, err := g.New("bt", at)
+		require.NoError(t, err)
+		assert.Greater(t, id, prev, "ids sort in the order they were made")
+		assert.Len(t, id, len("bt_")+26)
+		prev = id
+	}
+	_, err := g.New("BT", now)
+	assert.Error(t, err)
+
+	// The random part overflowing moves to the next millisecond and keeps the order.
+	h := &IDs{Random: rand.Reader, lastMS: now.UnixMilli()}
+	for i := range h.last {
+		h.last[i] = 0xff
+	}
+	before := encodeID("bt", now.UnixMilli(), h.last)
+	id, err := h.New("bt", now)
+	require.NoError(t, err)
+	assert.Greater(t, id, before)
+}

@@ -52,6 +52,7 @@ type Store struct {
 	path   string   // the SQLite file, for backups
 	now    func() time.Time
 	random io.Reader
+	ids    *audit.IDs
 }
 
 // ErrConfig marks an error in the database configuration (bad driver or DSN).
@@ -66,6 +67,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.random == nil {
 		s.random = rand.Reader
 	}
+	s.ids = &audit.IDs{Random: s.random}
 	gcfg := func() *gorm.Config {
 		return &gorm.Config{
 			Logger:                 logger.Discard,
@@ -270,7 +272,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 
 // newID makes an opaque, creation-ordered id with the given prefix.
 func (s *Store) newID(prefix string) string {
-	id, err := audit.NewID(prefix, s.now(), s.random)
+	id, err := s.ids.New(prefix, s.now())
 	if err != nil {
 		// crypto/rand does not fail on supported platforms; a broken random source must not
 		// produce guessable ids, so stop here.
