@@ -149,3 +149,11 @@ func TestEveryRouteHasARule(t *testing.T) {
 		assert.True(t, ok, "route %s %s has no authorization rule", r.Method, r.Path)
 	}
 }
+
+// TestRequestTimeoutReachesTheDatabase: a request's time limit is passed to its database
+// queries through the context, so an expired request stops querying and answers 503.
+func TestRequestTimeoutReachesTheDatabase(t *testing.T) {
+	h := newHarnessWith(t, httpapi.Config{RequestTimeout: time.Nanosecond})
+	res := h.do(http.MethodGet, "/api/v1/sellers", h.token(audit.RoleAdmin), nil)
+	assert.Equal(t, http.StatusServiceUnavailable, res.Code, "%s", res.Body)
+}

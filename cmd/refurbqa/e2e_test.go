@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -54,13 +55,14 @@ func runCmd(t *testing.T, getenv func(string) string, args ...string) (int, stri
 
 // startServer starts `refurbqa serve` on 127.0.0.1:0 and returns its base URL and a stop
 // function that sends the equivalent of SIGTERM and returns the exit status.
-func startServer(t *testing.T, getenv func(string) string) (string, func() int) {
+func startServer(t *testing.T, getenv func(string) string, flags ...string) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int, 1)
+	args := append([]string{"refurbqa", "serve", "--addr", "127.0.0.1:0"}, flags...)
 	go func() {
-		done <- run(ctx, []string{"refurbqa", "serve", "--addr", "127.0.0.1:0"}, getenv, out, io.Discard)
+		done <- run(ctx, args, getenv, out, io.Discard)
 	}()
 	re := regexp.MustCompile(`listening on (http://\S+)`)
 	deadline := time.Now().Add(30 * time.Second)
@@ -192,4 +194,46 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	for _, c := range commands() {
 		assert.Contains(t, out, c.name)
 	}
+}
+
+// TestSlowClientsAreCutOff opens a connection that sends its headers too slowly: the server
+// closes it after the read-header timeout instead of holding it open.
+func TestSlowClientsAreCutOff(t *testing.T) {
+	base, stop := startServer(t, testEnv(t), "--read-header-timeout", "200ms")
+	defer stop()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n"))
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	assert.NoError(t, err, "the server closed the connection (EOF) rather than the client timing out")
+	assert.Less(t, time.Since(start), 4*time.Second)
+}
+
+func TestKeysListAndRevoke(t *testing.T) {
+	getenv := testEnv(t)
+	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "technician", "--name", "bench 3", "--expires", "720h")
+	require.Equal(t, 0, code, stderr)
+	code, out, stderr := runCmd(t, getenv, "keys", "list")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "bench 3")
+	assert.Contains(t, out, "technician")
+	assert.Contains(t, out, "active")
+	assert.NotContains(t, out, strings.TrimSpace(token), "tokens are never listed")
+	id := regexp.MustCompile(`key_[0-9a-z]{26}`).FindString(out)
+	require.NotEmpty(t, id)
+
+	base, stop := startServer(t, getenv)
+	defer stop()
+	status, _ := call(t, http.MethodGet, base+"/api/v1/protocols", strings.TrimSpace(token), nil)
+	assert.Equal(t, 200, status)
+	code, _, stderr = runCmd(t, getenv, "keys", "revoke", id)
+	require.Equal(t, 0, code, stderr)
+	status, _ = call(t, http.MethodGet, base+"/api/v1/protocols", strings.TrimSpace(token), nil)
+	assert.Equal(t, 401, status, "revoked from the command line, refused by the running server at once")
+	_, out, _ = runCmd(t, getenv, "keys", "list")
+	assert.Contains(t, out, "revoked")
 }

@@ -20,6 +20,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rateLimit := fs.Float64("rate-limit", envFloat(e, "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", int(envFloat(e, "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
+	headerTimeout := fs.Duration("read-header-timeout", 5*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
+	idleTimeout := fs.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,6 +30,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *rateLimit < 0 || *rateBurst < 0 {
 		return usagef("--rate-limit and --rate-burst must not be negative")
+	}
+	if *timeout <= 0 || *headerTimeout <= 0 || *idleTimeout <= 0 {
+		return usagef("timeouts must be positive")
 	}
 	log, err := db.logger(e)
 	if err != nil {
@@ -55,10 +60,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	hs := &http.Server{
 		Handler:           srv,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      *timeout + 30*time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: *headerTimeout,
+		ReadTimeout:       *timeout,
+		WriteTimeout:      *timeout + 10*time.Second,
+		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
 	fmt.Fprintf(e.stdout, "refurbqa listening on http://%s\n", ln.Addr())
