@@ -56,8 +56,8 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/api/v1/grading/preview", technicians, s.previewGrade)
 	s.handle(http.MethodPost, "/api/v1/bench-tests", technicians, s.createBenchTest)
 	s.handle(http.MethodPost, "/api/v1/bench-tests/batch", technicians, s.createBenchTests)
-	s.handle(http.MethodGet, "/api/v1/bench-tests", technicians, s.listBenchTests)
-	s.handle(http.MethodGet, "/api/v1/bench-tests/:id", technicians, s.getBenchTest)
+	s.handle(http.MethodGet, "/api/v1/bench-tests", staff, s.listBenchTests)
+	s.handle(http.MethodGet, "/api/v1/bench-tests/:id", staff, s.getBenchTest)
 	s.handle(http.MethodPost, "/api/v1/bench-tests/:id/corrections", technicians, s.correctBenchTest)
 
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id/report.pdf", managersAndSellers, s.getReport)
