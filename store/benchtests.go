@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -306,20 +305,13 @@ type externalKey struct{ seller, external string }
 // also answers a duplicate stored by a concurrent writer a moment before.
 func (s *Store) CreateBenchTests(ctx context.Context, by audit.Principal, items []audit.BenchTest) ([]BatchResult, error) {
 	// Rows are built before the write lock is taken: the lock is held for database work only.
+	// Their ids increase in item order, so a batch lists in the order it was submitted.
 	rows := make([]benchTestRow, len(items))
-	ids := make([]string, len(items))
 	sellerSet := map[string]struct{}{}
 	for i, bt := range items {
 		bt.Supersedes = ""
 		rows[i] = s.newBenchTestRow(by, bt)
-		ids[i] = rows[i].ID
 		sellerSet[bt.SellerID] = struct{}{}
-	}
-	// Ids of one millisecond are in random order; handing them out sorted makes a batch list in
-	// the order it was submitted.
-	slices.Sort(ids)
-	for i := range rows {
-		rows[i].ID = ids[i]
 	}
 	// Unknown sellers are found before the write transaction, through the read pool (sellers
 	// are never deleted), so that the one writer is held for the inserts alone.
