@@ -112,9 +112,10 @@ func TestApprovalOpensCorrectiveActionsAndTheirLifecycle(t *testing.T) {
 	assert.Equal(t, "critical", open["QC01"].Severity)
 	assert.Equal(t, "major", open["QC18"].Severity)
 
-	// Re-auditing the approved period is refused.
+	// Re-auditing the approved period makes a new draft; the approved scorecard and its actions
+	// stay as they are.
 	res = h.do(http.MethodPost, "/api/v1/audits", h.token(audit.RoleManager), doc{"seller_id": h.Own.ID, "period_start": q4Start, "period_end": q4End})
-	assert.Equal(t, http.StatusConflict, res.Code)
+	assert.Equal(t, http.StatusCreated, res.Code)
 
 	// Reading: the seller its own, another seller nothing; technicians may not.
 	seller := h.token(audit.RoleSeller)

@@ -30,12 +30,10 @@ type batchAuditRequest struct {
 	CharterVersion string `json:"charter_version"`
 }
 
-// batchAuditJSON is the answer of a batch audit. KeptApproved is an addition to api.md: the
-// approved scorecards of the same period and charter that the run left as they were.
+// batchAuditJSON is the answer of a batch audit: the new draft of every seller.
 type batchAuditJSON struct {
 	Count        int      `json:"count"`
 	ScorecardIDs []string `json:"scorecard_ids"`
-	KeptApproved []string `json:"kept_approved"`
 }
 
 type pointJSON struct {
@@ -190,12 +188,9 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := batchAuditJSON{Count: len(res.Scorecards), ScorecardIDs: make([]string, len(res.Scorecards)), KeptApproved: res.KeptApproved}
+	out := batchAuditJSON{Count: len(res.Scorecards), ScorecardIDs: make([]string, len(res.Scorecards))}
 	for i, sc := range res.Scorecards {
 		out.ScorecardIDs[i] = sc.ID
-	}
-	if out.KeptApproved == nil {
-		out.KeptApproved = []string{}
 	}
 	return writeJSON(c, http.StatusOK, out)
 }

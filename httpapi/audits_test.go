@@ -356,15 +356,14 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	var batch struct {
 		Count        int      `json:"count"`
 		ScorecardIDs []string `json:"scorecard_ids"`
-		KeptApproved []string `json:"kept_approved"`
 	}
 	res.JSON(t, &batch)
 	assert.Equal(t, 3, batch.Count, "Own, Other and Third")
 	assert.Len(t, batch.ScorecardIDs, 3)
-	assert.Empty(t, batch.KeptApproved)
+	assert.NotContains(t, res.Map(t), "kept_approved")
 
-	// Approve Own's scorecard, then run the batch again: the approved one is kept, the drafts
-	// are replaced.
+	// Approve Own's scorecard, then run the batch again: a new draft for every seller, the
+	// drafts replaced, the approved scorecard untouched.
 	var own scorecardBody
 	for _, id := range batch.ScorecardIDs {
 		var sc scorecardBody
@@ -376,17 +375,18 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	require.NotEmpty(t, own.ID)
 	res = h.do(http.MethodPost, "/api/v1/scorecards/"+own.ID+"/approve", h.token(audit.RoleManager), nil)
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	approvedBody := h.do(http.MethodGet, "/api/v1/scorecards/"+own.ID, h.token(audit.RoleManager), nil).Body
 
 	res = h.do(http.MethodPost, "/api/v1/audits/batch", h.token(audit.RoleAdmin), doc{"period_start": q4Start, "period_end": q4End, "charter_version": "2026.1"})
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 	var again struct {
 		Count        int      `json:"count"`
 		ScorecardIDs []string `json:"scorecard_ids"`
-		KeptApproved []string `json:"kept_approved"`
 	}
 	res.JSON(t, &again)
-	assert.Equal(t, 2, again.Count)
-	assert.Equal(t, []string{own.ID}, again.KeptApproved)
+	assert.Equal(t, 3, again.Count, "every seller, the approved one's included")
+	assert.Len(t, again.ScorecardIDs, 3)
+	assert.NotContains(t, again.ScorecardIDs, own.ID)
 	for _, id := range batch.ScorecardIDs {
 		want := http.StatusNotFound
 		if id == own.ID {
@@ -394,19 +394,31 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 		}
 		assert.Equal(t, want, h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil).Code, id)
 	}
+	for _, id := range again.ScorecardIDs {
+		res := h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, id)
+		assert.Equal(t, "draft", res.Map(t)["status"])
+	}
+	assert.JSONEq(t, string(approvedBody), string(h.do(http.MethodGet, "/api/v1/scorecards/"+own.ID, h.token(audit.RoleManager), nil).Body))
 
-	// Re-auditing one seller: a draft is replaced (201), an approved one is 409.
+	// Re-auditing one seller is always 201 with a new draft: Third's draft is replaced; Own
+	// gets a draft beside its approved scorecard, which stays as it was.
 	sc := h.auditQ4(third)
-	assert.NotContains(t, again.ScorecardIDs, "")
-	res = h.do(http.MethodPost, "/api/v1/audits", h.token(audit.RoleManager), doc{"seller_id": h.Own.ID, "period_start": q4Start, "period_end": q4End})
-	require.Equal(t, http.StatusConflict, res.Code, "%s", res.Body)
-	assert.Contains(t, res.Map(t)["detail"], "already approved")
 	var list struct {
 		Items []scorecardBody `json:"items"`
 	}
 	h.do(http.MethodGet, "/api/v1/sellers/"+third+"/scorecards", h.token(audit.RoleManager), nil).JSON(t, &list)
 	require.Len(t, list.Items, 1)
 	assert.Equal(t, sc.ID, list.Items[0].ID)
+	time.Sleep(2 * time.Millisecond) // ids sort by the millisecond of creation
+	fresh := h.auditQ4(h.Own.ID)
+	assert.Equal(t, "draft", fresh.Status)
+	assert.NotEqual(t, own.ID, fresh.ID)
+	list.Items = nil
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleManager), nil).JSON(t, &list)
+	require.Len(t, list.Items, 2, "the batch's draft of Own was replaced")
+	assert.Equal(t, []string{fresh.ID, own.ID}, []string{list.Items[0].ID, list.Items[1].ID})
+	assert.JSONEq(t, string(approvedBody), string(h.do(http.MethodGet, "/api/v1/scorecards/"+own.ID, h.token(audit.RoleManager), nil).Body))
 
 	// The trail has every step.
 	var events struct {
@@ -425,6 +437,66 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	}
 	// Order-insensitive: event ids of one millisecond do not sort by creation.
 	assert.ElementsMatch(t, []string{"create", "approve"}, actions)
+}
+
+// A re-audit after approval, with data recorded since, answers 201 with a new draft that has
+// the new figures; the approved scorecard reads exactly as before and both are listed, newest
+// first. The seller still sees only its approved scorecard.
+func TestReauditAfterApproval(t *testing.T) {
+	h := newHarness(t)
+	h.healthySeller(h.Own.ID, 5, nil)
+	first := h.auditQ4(h.Own.ID)
+	assert.Equal(t, "pass", first.statuses()["QC06"])
+	res := h.do(http.MethodPost, "/api/v1/scorecards/"+first.ID+"/approve", h.token(audit.RoleManager), doc{"comment": "fine"})
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	before := h.do(http.MethodGet, "/api/v1/scorecards/"+first.ID, h.token(audit.RoleManager), nil)
+	require.Equal(t, http.StatusOK, before.Code)
+
+	// A unit with liquid damage arrives for the same quarter (QC06, critical).
+	wet := h.auditUnits(auditUnit(t, h.Own.ID, 10, func(d doc) doc { return set(d, "inspection.compliance.liquid_damage", true) }))
+	time.Sleep(2 * time.Millisecond) // ids sort by the millisecond of creation
+	res = h.do(http.MethodPost, "/api/v1/audits", h.token(audit.RoleManager), doc{"seller_id": h.Own.ID, "period_start": q4Start, "period_end": q4End})
+	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
+	var fresh scorecardBody
+	res.JSON(t, &fresh)
+	assert.NotEqual(t, first.ID, fresh.ID)
+	assert.Equal(t, "draft", fresh.Status)
+	assert.Nil(t, fresh.Review)
+	assert.Equal(t, "fail", fresh.statuses()["QC06"], "the new figures")
+	for _, p := range fresh.Points {
+		if p.Code == "QC06" {
+			assert.Equal(t, wet, p.Evidence)
+		}
+	}
+	assert.Equal(t, first.FailedCritical+1, fresh.FailedCritical)
+
+	after := h.do(http.MethodGet, "/api/v1/scorecards/"+first.ID, h.token(audit.RoleManager), nil)
+	require.Equal(t, http.StatusOK, after.Code)
+	assert.JSONEq(t, string(before.Body), string(after.Body), "the approved scorecard never changes")
+
+	var list struct {
+		Items []scorecardBody `json:"items"`
+	}
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleManager), nil).JSON(t, &list)
+	require.Len(t, list.Items, 2)
+	assert.Equal(t, []string{fresh.ID, first.ID}, []string{list.Items[0].ID, list.Items[1].ID}, "newest first")
+	assert.Equal(t, []string{"draft", "approved"}, []string{list.Items[0].Status, list.Items[1].Status})
+	list.Items = nil
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleSeller), nil).JSON(t, &list)
+	require.Len(t, list.Items, 1)
+	assert.Equal(t, first.ID, list.Items[0].ID)
+
+	// Auditing the same period twice more leaves one draft, the last.
+	second := h.auditQ4(h.Own.ID)
+	third := h.auditQ4(h.Own.ID)
+	for _, id := range []string{fresh.ID, second.ID} {
+		assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil).Code, id)
+	}
+	list.Items = nil
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=draft", h.token(audit.RoleManager), nil).JSON(t, &list)
+	require.Len(t, list.Items, 1)
+	assert.Equal(t, third.ID, list.Items[0].ID)
+	assert.Equal(t, fresh.Points, third.Points, "nothing changed since")
 }
 
 func TestScorecardVisibility(t *testing.T) {

@@ -68,7 +68,7 @@ type batchResultJSON struct {
 	Index  int            `json:"index"`
 	Status string         `json:"status"`
 	ID     *string        `json:"id"`
-	Errors []problemField `json:"errors,omitempty"`
+	Errors []problemField `json:"errors"` // empty unless invalid
 }
 
 type batchResponse struct {
@@ -257,6 +257,11 @@ func (s *Server) createBenchTests(c echo.Context) error {
 				id := r.ID
 				res.Status, res.ID = string(r.Outcome), &id
 			}
+		}
+	}
+	for i := range results {
+		if results[i].Errors == nil {
+			results[i].Errors = []problemField{}
 		}
 	}
 	return writeJSON(c, http.StatusOK, batchResponse{Results: results})

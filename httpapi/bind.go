@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,17 +93,14 @@ func tagMessage(fe validator.FieldError) string {
 	return "is invalid (" + fe.Tag() + ")"
 }
 
-// decodeJSON decodes one JSON document from body into v. Syntax errors, wrong types and
-// trailing data are validation errors (422) that name the offending field where there is one.
+// decodeJSON decodes one JSON document from body into v. Malformed JSON, trailing data and
+// values of the wrong type are validation errors (422) naming every offending field.
 func decodeJSON(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+	typeErr, err := decodeLenient(body, v)
+	if err != nil {
+		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "must hold a single JSON document"}})
-	}
-	return nil
+	return typeErr
 }
 
 func jsonError(err error) error {
@@ -156,16 +152,18 @@ func jsonTypeName(t reflect.Type) string {
 	return "of another type"
 }
 
-// bind reads the JSON body of c into req and validates it with the validator's tags.
+// bind reads the JSON body of c into req and validates it with the validator's tags; values of
+// the wrong type and fields the validator refuses are reported together.
 func bind(c echo.Context, req any) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return err
 	}
-	if err := decodeJSON(body, req); err != nil {
+	typeErr, err := decodeLenient(body, req)
+	if err != nil {
 		return err
 	}
-	return c.Validate(req)
+	return withTypeErrors(typeErr, c.Validate(req))
 }
 
 // mergeInvalid joins the field errors of several validation steps into one, so that a client

@@ -38,14 +38,20 @@ func (h *harness) charterDraft(version string) doc {
 
 func TestCharterRead(t *testing.T) {
 	h := newHarness(t)
-	// Everyone may read the charter, sellers included: it is what they are scored against.
-	for _, role := range audit.Roles {
+	// Charter versions are the managers' (api.md's role table); technicians and sellers are
+	// refused, sellers read each point's title and threshold on their scorecards instead.
+	for _, role := range []audit.Role{audit.RoleAdmin, audit.RoleManager} {
 		c := h.activeCharter(h.token(role))
 		assert.Equal(t, "2026.1", c.Version, role)
 		assert.True(t, c.Active)
 		require.Len(t, c.Points, 25)
 	}
-	c := h.activeCharter(h.token(audit.RoleSeller))
+	for _, role := range []audit.Role{audit.RoleTechnician, audit.RoleSeller} {
+		for _, path := range []string{"/api/v1/charter", "/api/v1/charters", "/api/v1/charters/2026.1", "/api/v1/metrics"} {
+			assert.Equal(t, http.StatusForbidden, h.do(http.MethodGet, path, h.token(role), nil).Code, "%s %s", role, path)
+		}
+	}
+	c := h.activeCharter(h.token(audit.RoleManager))
 	assert.Equal(t, doc{"code": "QC01", "title": "Fully functional", "area": "device", "severity": "critical",
 		"weight": 8.0, "rule": "functional_fail_rate == 0", "metric": "functional_fail_rate",
 		"sample_metric": "units", "min_samples": 1.0}, c.Points[0])
@@ -53,12 +59,12 @@ func TestCharterRead(t *testing.T) {
 	assert.Equal(t, "warranty_months", c.Points[23]["metric"])
 	assert.Equal(t, 401, h.do(http.MethodGet, "/api/v1/charter", "", nil).Code)
 
-	res := h.do(http.MethodGet, "/api/v1/charters/2026.1", h.token(audit.RoleTechnician), nil)
+	res := h.do(http.MethodGet, "/api/v1/charters/2026.1", h.token(audit.RoleManager), nil)
 	require.Equal(t, http.StatusOK, res.Code)
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/charters/1999.1", h.token(audit.RoleManager), nil).Code)
 
 	// The metric catalogue, not Prometheus's /metrics.
-	res = h.do(http.MethodGet, "/api/v1/metrics", h.token(audit.RoleSeller), nil)
+	res = h.do(http.MethodGet, "/api/v1/metrics", h.token(audit.RoleManager), nil)
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 	var metrics []struct{ Name, Kind, Description string }
 	res.JSON(t, &metrics)
@@ -139,7 +145,7 @@ func TestCharterPublicationAndActivation(t *testing.T) {
 	assert.False(t, published.Active)
 	assert.Equal(t, 4.0, published.Points[17]["weight"])
 	assert.Equal(t, "late_shipment_rate", published.Points[17]["metric"])
-	assert.Equal(t, "2026.1", h.activeCharter(h.token(audit.RoleSeller)).Version)
+	assert.Equal(t, "2026.1", h.activeCharter(h.token(audit.RoleManager)).Version)
 
 	// A version is published once.
 	res = h.do(http.MethodPost, "/api/v1/charters", h.token(audit.RoleAdmin), h.charterDraft("2027.1"))
@@ -161,7 +167,7 @@ func TestCharterPublicationAndActivation(t *testing.T) {
 	res = h.do(http.MethodPost, "/api/v1/charters", h.token(audit.RoleAdmin), d)
 	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 	assert.True(t, res.Map(t)["active"].(bool))
-	assert.Equal(t, "2027.2", h.activeCharter(h.token(audit.RoleSeller)).Version)
+	assert.Equal(t, "2027.2", h.activeCharter(h.token(audit.RoleManager)).Version)
 	assert.Equal(t, "2027.2", h.auditQ4(h.Other.ID).CharterVersion)
 
 	// The list: every version, oldest first, one active; pages of 2.
@@ -169,7 +175,7 @@ func TestCharterPublicationAndActivation(t *testing.T) {
 	active := 0
 	cursor := ""
 	for {
-		res := h.do(http.MethodGet, "/api/v1/charters?limit=2&cursor="+cursor, h.token(audit.RoleSeller), nil)
+		res := h.do(http.MethodGet, "/api/v1/charters?limit=2&cursor="+cursor, h.token(audit.RoleManager), nil)
 		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 		var page struct {
 			Items      []charterBody `json:"items"`

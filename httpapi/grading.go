@@ -1,13 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -159,29 +155,6 @@ func nameText(field, v string) error {
 	return nil
 }
 
-// decodeLenient decodes one JSON document into v like decodeJSON, except that a value of the
-// wrong JSON type inside the document is not fatal: encoding/json skips it and decodes the rest,
-// and the type error is returned apart (typeErr) so that the caller can still validate the
-// other fields and answer every problem at once. fatal is set for malformed JSON, trailing data
-// and a document that is not an object at all.
-func decodeLenient(body []byte, v any) (typeErr, fatal error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, jsonError(io.EOF)
-	}
-	// Unmarshal checks the whole document (trailing data included) before decoding it, and
-	// decodes in place: cheaper than a Decoder, which copies what it reads.
-	err := json.Unmarshal(body, v)
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil, nil
-	case errors.As(err, &te) && te.Field != "":
-		return jsonError(err), nil
-	default:
-		return nil, jsonError(err)
-	}
-}
-
 // renameWhole moves the errors that decodeJSON names "body" (the document as a whole) to
 // the name of the document in its request.
 func renameWhole(err error, whole string) error {
@@ -206,31 +179,4 @@ func prefixInvalid(prefix string, err error) error {
 		return err
 	}
 	return audit.Invalid(prefixFields(prefix, ve.Errors))
-}
-
-// withTypeErrors merges the wrong-type findings of decoding with the other validation errors.
-// A field of the wrong type stays unset after decoding, so later checks would call it missing
-// or out of range; its type error replaces whatever they say about it or anything under it.
-func withTypeErrors(typeErr, err error) error {
-	var tv *audit.ValidationError
-	if typeErr == nil || !errors.As(typeErr, &tv) {
-		return err
-	}
-	bad := make(map[string]bool, len(tv.Errors))
-	for _, f := range tv.Errors {
-		bad[f.Field] = true
-	}
-	fields := slices.Clone(tv.Errors)
-	if err != nil {
-		var ve *audit.ValidationError
-		if !errors.As(err, &ve) {
-			return err
-		}
-		for _, f := range ve.Errors {
-			if !bad[f.Field] && !coveredBy(bad, f.Field) {
-				fields = append(fields, f)
-			}
-		}
-	}
-	return mergeInvalid(audit.Invalid(fields))
 }

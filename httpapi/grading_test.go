@@ -92,19 +92,21 @@ func TestProtocols(t *testing.T) {
 			Severity string `json:"severity"`
 		} `json:"tests"`
 	}
-	// Public rules: every role reads them, sellers included.
-	for _, r := range audit.Roles {
+	// Lab tools build their forms from them: staff read them; sellers are refused (api.md
+	// grants sellers their own records only).
+	for _, r := range []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician} {
 		res := h.do(http.MethodGet, "/api/v1/protocols", h.token(r), nil)
 		require.Equal(t, http.StatusOK, res.Code, r)
 		res.JSON(t, &all)
 	}
+	assert.Equal(t, http.StatusForbidden, h.do(http.MethodGet, "/api/v1/protocols", h.token(audit.RoleSeller), nil).Code)
 	require.Len(t, all, 3)
 	assert.Equal(t, []string{"smartphone", "tablet", "laptop"}, []string{all[0].Category, all[1].Category, all[2].Category})
 	assert.Len(t, all[0].Tests, 21, "grading.md §1: 21 smartphone tests")
 	assert.Equal(t, "power_on", all[0].Tests[0].Code)
 	assert.Equal(t, "critical", all[0].Tests[0].Severity)
 
-	res := h.do(http.MethodGet, "/api/v1/protocols/laptop", h.token(audit.RoleSeller), nil)
+	res := h.do(http.MethodGet, "/api/v1/protocols/laptop", h.token(audit.RoleTechnician), nil)
 	require.Equal(t, http.StatusOK, res.Code)
 	m := res.Map(t)
 	assert.Equal(t, "laptop", m["category"])

@@ -43,7 +43,7 @@ func (h *harness) kpiMonths(seller string) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	cursor := ""
 	for {
-		res := h.do(http.MethodGet, "/api/v1/sellers/"+seller+"/kpis?limit=2&cursor="+cursor, h.token(audit.RoleTechnician), nil)
+		res := h.do(http.MethodGet, "/api/v1/sellers/"+seller+"/kpis?limit=2&cursor="+cursor, h.token(audit.RoleManager), nil)
 		require.Equal(h.t, http.StatusOK, res.Code, "%s", res.Body)
 		var page struct {
 			Items      []map[string]any `json:"items"`
@@ -139,7 +139,7 @@ func TestKPIRoles(t *testing.T) {
 		assert.Equal(t, want, h.do(http.MethodPut, kpiPath(h.Own.ID, "2026-09"), h.token(role), kpiDoc()).Code, role)
 		assert.Equal(t, want, h.do(http.MethodPost, "/api/v1/kpis/import", h.token(role), kpiHeader, "Content-Type", "text/csv").Code, role)
 	}
-	for role, want := range map[audit.Role]int{audit.RoleAdmin: 200, audit.RoleManager: 200, audit.RoleTechnician: 200, audit.RoleSeller: 403} {
+	for role, want := range map[audit.Role]int{audit.RoleAdmin: 200, audit.RoleManager: 200, audit.RoleTechnician: 403, audit.RoleSeller: 403} {
 		assert.Equal(t, want, h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/kpis", h.token(role), nil).Code, role)
 	}
 	// KPIs are the quality team's working figures: no seller reads them, its own or another's.
@@ -161,7 +161,7 @@ func TestKPIListInMonthOrder(t *testing.T) {
 			Items      []struct{ Month string } `json:"items"`
 			NextCursor string                   `json:"next_cursor"`
 		}
-		res := h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/kpis?limit=2&cursor="+cursor, h.token(audit.RoleTechnician), nil)
+		res := h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/kpis?limit=2&cursor="+cursor, h.token(audit.RoleManager), nil)
 		require.Equal(t, http.StatusOK, res.Code)
 		res.JSON(t, &page)
 		for _, it := range page.Items {

@@ -59,3 +59,23 @@ func TestReportDownload(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/sc_missing/report.pdf", h.token(audit.RoleManager), nil).Code)
 	assert.Equal(t, http.StatusForbidden, h.do(http.MethodGet, "/api/v1/scorecards/"+f.ownApproved+"/report.pdf", h.token(audit.RoleTechnician), nil).Code)
 }
+
+// TestReportEvidenceOfKPIMonths: a failed logistics point lists the KPI months behind it with
+// their figures, not bare ids.
+func TestReportEvidenceOfKPIMonths(t *testing.T) {
+	h := newHarness(t)
+	manager := h.token(audit.RoleManager)
+	late := kpiDoc()
+	late["orders"], late["shipped_late"], late["valid_tracking"] = 100, 10, 100
+	require.Equal(t, http.StatusOK, h.do(http.MethodPut, kpiPath(h.Own.ID, "2026-11"), manager, late).Code)
+	res := h.do(http.MethodPost, "/api/v1/audits", manager, doc{"seller_id": h.Own.ID, "period_start": "2026-10-01", "period_end": "2027-01-01"})
+	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
+	id := res.Map(t)["id"].(string)
+	pdf := h.do(http.MethodGet, "/api/v1/scorecards/"+id+"/report.pdf", manager, nil)
+	require.Equal(t, http.StatusOK, pdf.Code)
+	text := pdfText(t, pdf.Body)
+	assert.Contains(t, text, "QC18")
+	assert.Contains(t, text, "Month 2026-11")
+	assert.Contains(t, text, "10 shipped late")
+	assert.NotContains(t, text, "no details found")
+}

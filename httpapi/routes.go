@@ -26,8 +26,12 @@ var (
 	managersAndSellers = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleSeller}
 )
 
-// routes is the one table of every route of the API with the roles it allows. Handlers that
-// serve sellers check ownership themselves (a seller gets 404 for anything not its own).
+// routes is the one table of every route of the API with the roles it allows, following the
+// role table of api.md to the letter: technicians work on devices, bench tests, mystery orders
+// and grading (protocols included) and read sellers; KPIs, audits, scorecards and charter
+// versions are the managers'; a seller reads its own seller record, its approved scorecards
+// and their reports, and its corrective actions. Handlers that serve sellers check ownership
+// themselves (a seller gets 404 for anything not its own).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
@@ -48,11 +52,11 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/api/v1/mystery-orders/:id/corrections", technicians, s.correctMysteryOrder)
 
 	s.handle(http.MethodPut, "/api/v1/sellers/:id/kpis/:month", managers, s.putKPIMonth)
-	s.handle(http.MethodGet, "/api/v1/sellers/:id/kpis", technicians, s.listKPIMonths)
+	s.handle(http.MethodGet, "/api/v1/sellers/:id/kpis", managers, s.listKPIMonths)
 	s.handle(http.MethodPost, "/api/v1/kpis/import", managers, s.importKPIs)
 
-	s.handle(http.MethodGet, "/api/v1/protocols", everyone, s.listProtocols)
-	s.handle(http.MethodGet, "/api/v1/protocols/:category", everyone, s.getProtocol)
+	s.handle(http.MethodGet, "/api/v1/protocols", staff, s.listProtocols)
+	s.handle(http.MethodGet, "/api/v1/protocols/:category", staff, s.getProtocol)
 	s.handle(http.MethodPost, "/api/v1/grading/preview", technicians, s.previewGrade)
 	s.handle(http.MethodPost, "/api/v1/bench-tests", technicians, s.createBenchTest)
 	s.handle(http.MethodPost, "/api/v1/bench-tests/batch", technicians, s.createBenchTests)
@@ -62,11 +66,11 @@ func (s *Server) routes() {
 
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id/report.pdf", managersAndSellers, s.getReport)
 
-	s.handle(http.MethodGet, "/api/v1/charter", everyone, s.getActiveCharter)
-	s.handle(http.MethodGet, "/api/v1/charters", everyone, s.listCharters)
-	s.handle(http.MethodGet, "/api/v1/charters/:version", everyone, s.getCharter)
+	s.handle(http.MethodGet, "/api/v1/charter", managers, s.getActiveCharter)
+	s.handle(http.MethodGet, "/api/v1/charters", managers, s.listCharters)
+	s.handle(http.MethodGet, "/api/v1/charters/:version", managers, s.getCharter)
 	s.handle(http.MethodPost, "/api/v1/charters", managers, s.publishCharter)
-	s.handle(http.MethodGet, "/api/v1/metrics", everyone, s.listMetricCatalogue)
+	s.handle(http.MethodGet, "/api/v1/metrics", managers, s.listMetricCatalogue)
 
 	s.handle(http.MethodPost, "/api/v1/audits", managers, s.createAudit)
 	s.handle(http.MethodPost, "/api/v1/audits/batch", managers, s.createAuditBatch)

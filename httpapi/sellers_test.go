@@ -114,3 +114,34 @@ func TestSellersPaginationWalksEveryItemOnce(t *testing.T) {
 	res := h.do(http.MethodGet, "/api/v1/sellers?limit=100000", h.token(audit.RoleAdmin), nil)
 	assert.Equal(t, 200, res.Code)
 }
+
+// TestEveryWrongTypeIsReported: a document with several values of the wrong type names every
+// one of them, with the other invalid fields, in one answer.
+func TestEveryWrongTypeIsReported(t *testing.T) {
+	h := newHarness(t)
+	res := h.do(http.MethodPost, "/api/v1/sellers", h.token(audit.RoleAdmin), `{"name": 1, "country": 2, "contact_email": 3}`)
+	require.Equal(t, 422, res.Code)
+	assert.Equal(t, []string{"contact_email", "country", "name"}, problemFields(t, res))
+
+	insp := inspectionDoc(t, "smartphone")
+	insp = set(insp, "cosmetic.screen.cracks", "x")
+	insp = set(insp, "cosmetic.body.dents", "y")
+	insp = set(insp, "battery.genuine", "yes")
+	insp = set(insp, "battery.health_pct", 120)
+	res = h.do(http.MethodPost, "/api/v1/grading/preview", h.token(audit.RoleTechnician), insp)
+	require.Equal(t, 422, res.Code, "%s", res.Body)
+	assert.Equal(t, []string{"battery.genuine", "battery.health_pct", "cosmetic.body.dents", "cosmetic.screen.cracks"}, problemFields(t, res))
+
+	res = h.do(http.MethodPut, kpiPath(h.Own.ID, "2026-08"), h.token(audit.RoleManager), `{"orders": 1.5, "shipped_late": "x", "valid_tracking": 0,
+		"cancelled_before_shipment": 0, "technical_returns_30d": 0, "defective_orders": 0, "messages_received": 0,
+		"messages_answered_within_1bd": 0, "warranty_claims": 0, "warranty_remedied_within_5bd": 0, "warranty_months": 12}`)
+	require.Equal(t, 422, res.Code, "%s", res.Body)
+	assert.Equal(t, []string{"orders", "shipped_late"}, problemFields(t, res))
+
+	bt := benchTestDoc(t, h.Own.ID, "")
+	bt["lab"] = 5
+	bt["tested_at"] = "yesterday"
+	res = h.do(http.MethodPost, "/api/v1/bench-tests", h.token(audit.RoleTechnician), bt)
+	require.Equal(t, 422, res.Code, "%s", res.Body)
+	assert.Equal(t, []string{"lab", "tested_at"}, problemFields(t, res))
+}

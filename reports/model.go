@@ -23,8 +23,10 @@ const Programme = "refurbqa seller quality programme"
 
 // Evidence kinds: what a record behind a failed point is.
 const (
-	EvidenceDevice = "device" // a bench-tested unit
-	EvidenceOrder  = "order"  // a mystery order
+	EvidenceDevice = "device"    // a bench-tested unit
+	EvidenceOrder  = "order"     // a mystery order
+	EvidenceKPI    = "KPI month" // a month of operations figures (logistics and service points)
+	EvidenceAction = "action"    // a corrective action (QC25)
 )
 
 // Evidence is one record behind a failed point, as the report shows it. The caller resolves
@@ -32,7 +34,7 @@ const (
 // place, the renderer, and cannot be forgotten by a caller.
 type Evidence struct {
 	ID          string
-	Kind        string     // EvidenceDevice or EvidenceOrder
+	Kind        string     // EvidenceDevice, EvidenceOrder, EvidenceKPI or EvidenceAction
 	Model       string     // brand and model of the device
 	Identity    string     // IMEI or serial, unmasked; the renderer shows only its last 4 characters
 	Date        time.Time  // tested_at of a device, ordered_at of an order

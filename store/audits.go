@@ -569,12 +569,8 @@ const (
 
 // AuditResult is what one audit run wrote.
 type AuditResult struct {
-	// Scorecards are the new drafts, in seller id order.
+	// Scorecards are the new drafts, one per seller audited, in seller id order.
 	Scorecards []audit.Scorecard
-	// KeptApproved are the ids of the approved scorecards of the same period and charter
-	// version that a run over every seller left as they were (an approved scorecard never
-	// changes), in seller id order.
-	KeptApproved []string
 }
 
 // AuditSellers audits sellers over p against compiled: it computes their facts, evaluates the
@@ -588,18 +584,22 @@ func (s *Store) AuditSellers(ctx context.Context, by audit.Principal, p audit.Pe
 // p against compiled, calling progress (when not nil) at the start of each phase with the
 // number of sellers.
 //
-// There is one scorecard per seller, period and charter version. Re-auditing replaces a
-// draft (its row is deleted and a new one written: drafts are never updated either). An
-// approved scorecard is final: auditing a named seller whose scorecard is approved is
-// audit.ErrConflict, while a run over every seller keeps it and reports it in KeptApproved, so
-// that a batch can be re-run after some scorecards were approved. An unknown seller id is
-// audit.ErrNotFound.
+// Every seller audited gets a new draft scorecard. A seller has at most one draft per period
+// and charter version: re-auditing replaces it (its row is deleted and a new one written:
+// drafts are never updated either). Approved scorecards are final and stay as they are, beside
+// the new draft: a re-audit after approval, with data that arrived since, is a new draft to
+// review, not a change to what was approved. An unknown seller id is audit.ErrNotFound.
+//
+// The one draft is kept by the database: scorecard_drafts holds one row, the draft slot, per
+// seller, period and charter version, naming the current draft. A run deletes the old drafts
+// with their slots and inserts the new drafts with theirs; approval empties the slot.
 //
 // Facts are read before the write transaction, so that the single SQLite writer is not held
 // during the aggregation; every scorecard of the run is then written in one transaction, so a
 // failure leaves none of them. On PostgreSQL that transaction first takes an advisory lock, so
 // that runs (and approvals) of several server processes serialize instead of racing; the
-// unique key on (seller, period, version) is the second guarantee against duplicates.
+// primary key of the slots is the second guarantee against duplicate drafts (a run that lost
+// a race would fail with audit.ErrConflict rather than add a second draft).
 func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p audit.Period, compiled *checklist.Compiled, sellerIDs []string, progress func(phase AuditPhase, sellers int)) (AuditResult, error) {
 	if progress == nil {
 		progress = func(AuditPhase, int) {}
@@ -630,31 +630,19 @@ func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p 
 	}
 
 	progress(PhaseSaving, len(cards))
-	var res AuditResult
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		res = AuditResult{}
 		if err := s.lockAudits(tx); err != nil {
 			return err
 		}
-		existing, err := existingScorecards(tx, p, charter.Version, ids, explicit)
+		replaced, err := currentDrafts(tx, p, charter.Version, ids, explicit)
 		if err != nil {
 			return err
 		}
-		var replaced []string
-		keep := map[string]bool{}
-		for _, e := range existing {
-			switch {
-			case !e.Approved:
-				replaced = append(replaced, e.ID)
-			case explicit:
-				return fmt.Errorf("scorecard %s of seller %s for %s to %s (charter %s) is already approved: %w",
-					e.ID, e.SellerID, e.PeriodStart, e.PeriodEnd, charter.Version, audit.ErrConflict)
-			default:
-				keep[e.SellerID] = true
-				res.KeptApproved = append(res.KeptApproved, e.ID)
-			}
-		}
 		for chunk := range slices.Chunk(replaced, sellerChunk) {
+			// The slots first: they point at the drafts.
+			if err := tx.Where("scorecard_id IN ?", chunk).Delete(&draftSlotRow{}).Error; err != nil {
+				return err
+			}
 			if err := tx.Where("id IN ?", chunk).Delete(&scorecardRow{}).Error; err != nil {
 				return err
 			}
@@ -662,31 +650,34 @@ func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p 
 		if err := s.record(tx, by, "replace", "scorecard", replaced...); err != nil {
 			return err
 		}
-		rows := make([]scorecardRow, 0, len(cards))
-		created := make([]string, 0, len(cards))
-		for _, sc := range cards {
-			if keep[sc.SellerID] {
-				continue
-			}
+		if len(cards) == 0 {
+			return nil
+		}
+		rows := make([]scorecardRow, len(cards))
+		slots := make([]draftSlotRow, len(cards))
+		created := make([]string, len(cards))
+		for i, sc := range cards {
 			row, err := newScorecardRow(sc)
 			if err != nil {
 				return err
 			}
-			rows = append(rows, row)
-			created = append(created, sc.ID)
-			res.Scorecards = append(res.Scorecards, sc)
+			rows[i] = row
+			slots[i] = draftSlotRow{SellerID: row.SellerID, PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd,
+				CharterVersion: row.CharterVersion, ScorecardID: row.ID}
+			created[i] = sc.ID
 		}
-		if len(rows) > 0 {
-			if err := tx.CreateInBatches(rows, 100).Error; err != nil {
-				return err
-			}
+		if err := tx.CreateInBatches(rows, 100).Error; err != nil {
+			return err
+		}
+		if err := tx.CreateInBatches(slots, 500).Error; err != nil {
+			return err
 		}
 		return s.record(tx, by, "create", "scorecard", created...)
 	})
 	if err != nil {
 		return AuditResult{}, translate(err, "audit")
 	}
-	return res, nil
+	return AuditResult{Scorecards: cards}, nil
 }
 
 // lockAudits takes the transaction-scoped advisory lock of audits on PostgreSQL. SQLite needs
@@ -718,31 +709,40 @@ func (s *Store) sellersExist(ctx context.Context, ids []string) error {
 	return nil
 }
 
-type existingScorecard struct {
-	ID          string
-	SellerID    string
-	PeriodStart string
-	PeriodEnd   string
-	Approved    bool
+// draftSlotRow is the draft slot of one seller, period and charter version: the one draft
+// scorecard it may have. Its primary key is what keeps a second draft out.
+type draftSlotRow struct {
+	SellerID       string `gorm:"column:seller_id;primaryKey"`
+	PeriodStart    string `gorm:"column:period_start;primaryKey"`
+	PeriodEnd      string `gorm:"column:period_end;primaryKey"`
+	CharterVersion string `gorm:"column:charter_version;primaryKey"`
+	ScorecardID    string `gorm:"column:scorecard_id"`
 }
 
-// existingScorecards lists the scorecards of one period and charter version, of the sellers
-// in ids when explicit (of every seller otherwise), with whether each is approved.
-func existingScorecards(tx *gorm.DB, p audit.Period, version string, ids []string, explicit bool) ([]existingScorecard, error) {
-	q := "SELECT s.id, s.seller_id, s.period_start, s.period_end, CASE WHEN r.scorecard_id IS NULL THEN 0 ELSE 1 END" +
-		" FROM scorecards s LEFT JOIN scorecard_reviews r ON r.scorecard_id = s.id" +
-		" WHERE s.period_start = ? AND s.period_end = ? AND s.charter_version = ?"
+func (draftSlotRow) TableName() string { return "scorecard_drafts" }
+
+// currentDrafts lists, in seller order, the ids of the drafts in the slots of one period and
+// charter version, of the sellers in ids. When ids are every seller (not explicit), it reads
+// every slot of the period at once and leaves out sellers that are not in ids (created after
+// the run read its list): their draft is not this run's to replace.
+func currentDrafts(tx *gorm.DB, p audit.Period, version string, ids []string, explicit bool) ([]string, error) {
+	q := "SELECT d.scorecard_id, d.seller_id FROM scorecard_drafts d" +
+		" WHERE d.period_start = ? AND d.period_end = ? AND d.charter_version = ?"
 	base := []any{p.Start.UTC().Format(time.DateOnly), p.End.UTC().Format(time.DateOnly), version}
-	var out []existingScorecard
+	audited := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		audited[id] = true
+	}
+	var out []string
 	run := func(q string, args []any) error {
-		return scanRows(tx.Raw(q+" ORDER BY s.seller_id", args...), func(rows *sql.Rows) error {
-			var e existingScorecard
-			var approved int64
-			if err := rows.Scan(&e.ID, &e.SellerID, &e.PeriodStart, &e.PeriodEnd, &approved); err != nil {
+		return scanRows(tx.Raw(q+" ORDER BY d.seller_id", args...), func(rows *sql.Rows) error {
+			var id, seller string
+			if err := rows.Scan(&id, &seller); err != nil {
 				return err
 			}
-			e.Approved = approved != 0
-			out = append(out, e)
+			if audited[seller] {
+				out = append(out, id)
+			}
 			return nil
 		})
 	}
@@ -750,7 +750,7 @@ func existingScorecards(tx *gorm.DB, p audit.Period, version string, ids []strin
 		return out, run(q, base)
 	}
 	for chunk := range slices.Chunk(ids, sellerChunk) {
-		if err := run(q+" AND s.seller_id IN ?", append(slices.Clone(base), chunk)); err != nil {
+		if err := run(q+" AND d.seller_id IN ?", append(slices.Clone(base), chunk)); err != nil {
 			return nil, err
 		}
 	}
@@ -815,8 +815,9 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 
 // ApproveScorecard records the review of a draft scorecard and opens its corrective actions
 // (audit.Approve decides which, and when they are due), all in one transaction. The scorecard
-// row itself is never touched: approval is the insert of its review. Approving twice is
-// audit.ErrConflict, whether the second attempt comes later or races the first.
+// row itself is never touched: approval is the insert of its review, and the delete of its
+// draft slot. Approving twice is audit.ErrConflict, whether the second attempt comes later or
+// races the first.
 func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	var sc audit.Scorecard
 	var actions []audit.CorrectiveAction
@@ -835,6 +836,11 @@ func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id, co
 		rv := reviewRow{ScorecardID: sc.ID, ApprovedBy: sc.Review.ApprovedBy, Comment: sc.Review.Comment, ApprovedAt: sc.Review.ApprovedAt}
 		if err := tx.Create(&rv).Error; err != nil {
 			return translate(err, "review of scorecard "+id) // a duplicate is ErrConflict
+		}
+		// The scorecard leaves its draft slot: the next audit of its period adds a new draft
+		// beside it instead of replacing it.
+		if err := tx.Where("scorecard_id = ?", sc.ID).Delete(&draftSlotRow{}).Error; err != nil {
+			return err
 		}
 		if err := s.record(tx, by, "approve", "scorecard", sc.ID); err != nil {
 			return err

@@ -323,7 +323,6 @@ func TestAuditSellersStoresDraftsAndReplacesThem(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []store.AuditPhase{store.PhaseFacts, store.PhaseEvaluating, store.PhaseSaving}, phases)
 		require.Len(t, res.Scorecards, 3)
-		assert.Empty(t, res.KeptApproved)
 		bySeller := map[string]audit.Scorecard{}
 		for _, sc := range res.Scorecards {
 			bySeller[sc.SellerID] = sc
@@ -435,28 +434,40 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, actions, listed)
 
-		// Approving again, re-auditing the seller, or re-auditing it among others: 409, and
-		// nothing of the failed attempts is kept.
+		// Approving again is 409. Re-auditing the seller, alone or among others, adds a new
+		// draft beside the approved scorecard, which stays exactly as it was; the second run
+		// replaces the drafts of the first.
 		_, _, err = e.st.ApproveScorecard(ctx, auditor, draftA.ID, "")
 		assert.ErrorIs(t, err, audit.ErrConflict)
-		_, err = e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
-		assert.ErrorIs(t, err, audit.ErrConflict)
-		_, err = e.st.AuditSellers(ctx, auditor, q3, compiled, []string{bb, a})
-		assert.ErrorIs(t, err, audit.ErrConflict)
-		_, err = e.st.Scorecard(ctx, draftB.ID)
-		assert.NoError(t, err, "b's draft was not replaced by the refused run")
+		one, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+		require.Len(t, one.Scorecards, 1)
+		assert.Equal(t, audit.Draft, one.Scorecards[0].Status)
+		assert.NotEqual(t, draftA.ID, one.Scorecards[0].ID)
+		two, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{bb, a})
+		require.NoError(t, err)
+		require.Len(t, two.Scorecards, 2)
+		for _, id := range []string{one.Scorecards[0].ID, draftB.ID} {
+			_, err = e.st.Scorecard(ctx, id)
+			assert.ErrorIs(t, err, audit.ErrNotFound, "draft %s replaced", id)
+		}
 		stored, err = e.st.Scorecard(ctx, draftA.ID)
 		require.NoError(t, err)
 		assert.Equal(t, approved, stored)
 
-		// A run over every seller keeps the approved scorecard and replaces the drafts.
+		// A run over every seller writes a draft for every seller, replacing the drafts and
+		// leaving the approved scorecard alone.
 		all, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
 		require.NoError(t, err)
-		assert.Equal(t, []string{draftA.ID}, all.KeptApproved)
-		require.Len(t, all.Scorecards, 1)
-		assert.Equal(t, bb, all.Scorecards[0].SellerID)
-		_, err = e.st.Scorecard(ctx, draftB.ID)
-		assert.ErrorIs(t, err, audit.ErrNotFound)
+		require.Len(t, all.Scorecards, 2)
+		assert.ElementsMatch(t, []string{a, bb}, []string{all.Scorecards[0].SellerID, all.Scorecards[1].SellerID})
+		for _, sc := range two.Scorecards {
+			_, err = e.st.Scorecard(ctx, sc.ID)
+			assert.ErrorIs(t, err, audit.ErrNotFound)
+		}
+		stored, err = e.st.Scorecard(ctx, draftA.ID)
+		require.NoError(t, err)
+		assert.Equal(t, approved, stored)
 
 		// Filters of the reports command.
 		approvedOnly, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{Status: audit.Approved}, store.Page{})
@@ -465,13 +476,13 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		assert.Equal(t, draftA.ID, approvedOnly[0].ID)
 		drafts, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{Status: audit.Draft}, store.Page{})
 		require.NoError(t, err)
-		require.Len(t, drafts, 1)
-		assert.Equal(t, bb, drafts[0].SellerID)
+		require.Len(t, drafts, 2)
+		assert.Equal(t, []string{all.Scorecards[1].ID, all.Scorecards[0].ID}, []string{drafts[0].ID, drafts[1].ID})
 		for _, tt := range []struct {
 			from, to string
 			n        int
 		}{
-			{"2026-07-01", "2026-10-01", 2}, {"2026-07-01", "2026-09-30", 0}, {"2026-07-02", "", 0}, {"", "2026-10-01", 3},
+			{"2026-07-01", "2026-10-01", 3}, {"2026-07-01", "2026-09-30", 0}, {"2026-07-02", "", 0}, {"", "2026-10-01", 4},
 		} {
 			f := store.ScorecardFilter{}
 			if tt.from != "" {

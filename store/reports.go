@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
@@ -84,7 +87,7 @@ type evidenceRow struct {
 // evidence resolves bench-test and mystery-order ids into report rows, in chunks.
 func (s *Store) evidence(ctx context.Context, ids []string) (map[string]reports.Evidence, error) {
 	out := make(map[string]reports.Evidence, len(ids))
-	var bt, mo []string
+	var bt, mo, km, ca []string
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -96,6 +99,10 @@ func (s *Store) evidence(ctx context.Context, ids []string) (map[string]reports.
 			bt = append(bt, id)
 		case strings.HasPrefix(id, audit.PrefixMysteryOrder+"_"):
 			mo = append(mo, id)
+		case strings.HasPrefix(id, audit.PrefixKPIMonth+"_"):
+			km = append(km, id)
+		case strings.HasPrefix(id, audit.PrefixCorrectiveAction+"_"):
+			ca = append(ca, id)
 		}
 	}
 	db := s.read.WithContext(ctx)
@@ -131,7 +138,54 @@ func (s *Store) evidence(ctx context.Context, ids []string) (map[string]reports.
 			}
 		}
 	}
+	if err := s.kpiEvidence(db, km, out); err != nil {
+		return nil, err
+	}
+	if err := s.actionEvidence(db, ca, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// kpiEvidence describes KPI months behind logistics and service points by their figures.
+func (s *Store) kpiEvidence(db *gorm.DB, ids []string, out map[string]reports.Evidence) error {
+	for start := 0; start < len(ids); start += 500 {
+		var rows []kpiMonthRow
+		if err := db.Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&rows).Error; err != nil {
+			return translate(err, "evidence")
+		}
+		for _, r := range rows {
+			k := r.domain()
+			month, _ := audit.ParseMonth(k.Month)
+			out[k.ID] = reports.Evidence{ID: k.ID, Kind: reports.EvidenceKPI, Model: "Month " + k.Month, Date: month,
+				Note: fmt.Sprintf("%d orders · %d shipped late · %d cancelled · %d technical returns · %d defective · %d/%d messages answered in 1 business day · %d/%d claims remedied in 5 business days · %d-month warranty",
+					k.Orders, k.ShippedLate, k.CancelledBeforeShipment, k.TechnicalReturns30d, k.DefectiveOrders,
+					k.MessagesAnsweredWithin1BD, k.MessagesReceived, k.WarrantyRemediedWithin5BD, k.WarrantyClaims, k.WarrantyMonths)}
+		}
+	}
+	return nil
+}
+
+// actionEvidence describes corrective actions behind QC25 by point, due date and state.
+func (s *Store) actionEvidence(db *gorm.DB, ids []string, out map[string]reports.Evidence) error {
+	for start := 0; start < len(ids); start += 500 {
+		var rows []actionRow
+		if err := db.Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&rows).Error; err != nil {
+			return translate(err, "evidence")
+		}
+		for _, r := range rows {
+			a := r.domain()
+			note := "due " + a.DueAt.Format(time.DateOnly)
+			if a.ClosedAt != nil {
+				note += " · closed " + a.ClosedAt.Format(time.DateOnly)
+			} else {
+				note += " · not closed"
+			}
+			out[a.ID] = reports.Evidence{ID: a.ID, Kind: reports.EvidenceAction, Model: "Corrective action " + a.PointCode,
+				Date: a.DueAt, Grade: strings.ReplaceAll(string(a.Status), "_", " "), Note: note}
+		}
+	}
+	return nil
 }
 
 // gradeLabel reads like "F2 · C · not sellable": functional, cosmetic, then the listing grade

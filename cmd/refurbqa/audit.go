@@ -24,9 +24,9 @@ var tierOrder = []checklist.Tier{checklist.TierTrusted, checklist.TierWatch, che
 func cmdAudit(ctx context.Context, e *env, args []string) error {
 	fs := flagSet(e, "audit --from DATE --to DATE [--seller ID] [--charter VERSION] [flags]",
 		"Scores every seller (or one, with --seller) against the charter for the period [--from, --to):\n"+
-			"--to is exclusive, and the period is at most 366 days. Each seller gets a draft scorecard;\n"+
-			"a draft of the same period and charter version is replaced, an approved one is kept as it is\n"+
-			"(and auditing that seller alone with --seller fails). Prints the number of sellers per tier.")
+			"--to is exclusive, and the period is at most 366 days. Each seller gets a new draft scorecard;\n"+
+			"a draft of the same period and charter version is replaced, an approved one never changes and\n"+
+			"stays beside the new draft. Prints the number of sellers per tier.")
 	var db dbFlags
 	db.register(fs, e)
 	from := fs.String("from", "", "first day of the period, YYYY-MM-DD (required)")
@@ -112,9 +112,6 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	res, err := st.AuditSellersProgress(ctx, cliPrincipal, p, compiled, sellers, progress)
 	if err != nil {
 		return err
-	}
-	if n := len(res.KeptApproved); n > 0 {
-		fmt.Fprintf(e.stderr, "  kept %d approved scorecard(s) of this period as they are\n", n)
 	}
 
 	counts := map[checklist.Tier]int{}

@@ -107,17 +107,26 @@ $`, out)
 	require.NoError(t, err)
 	require.Len(t, cards, 1)
 
-	// Once approved, the seller's scorecard is kept by a run over every seller, and auditing it
-	// alone fails.
-	_, _, err = st.ApproveScorecard(ctx, cliPrincipal, cards[0].ID, "")
+	// Once approved, the seller's scorecard never changes: a run over every seller writes a new
+	// draft for every seller, the good one's beside its approved scorecard, and auditing the
+	// seller alone replaces that draft.
+	approved, _, err := st.ApproveScorecard(ctx, cliPrincipal, cards[0].ID, "")
 	require.NoError(t, err)
 	code, out, errOut = runCmd(t, getenv, "audit", "--from", "2026-07-01", "--to", "2026-10-01")
 	require.Equal(t, exitOK, code, "stderr: %s", errOut)
-	assert.Contains(t, errOut, "kept 1 approved scorecard(s)")
-	assert.Contains(t, out, "total              2\n")
-	code, _, errOut = runCmd(t, getenv, "audit", "--from", "2026-07-01", "--to", "2026-10-01", "--seller", good)
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, errOut, "already approved")
+	assert.Contains(t, out, "total              3\n")
+	assert.Contains(t, out, "3 scorecards in ")
+	code, out, errOut = runCmd(t, getenv, "audit", "--from", "2026-07-01", "--to", "2026-10-01", "--seller", good)
+	require.Equal(t, exitOK, code, "stderr: %s", errOut)
+	assert.Contains(t, out, "total              1\n")
+	cards, _, err = st.Scorecards(ctx, store.ScorecardFilter{SellerID: good}, store.Page{})
+	require.NoError(t, err)
+	require.Len(t, cards, 2, "the new draft and the approved scorecard")
+	assert.Equal(t, audit.Draft, cards[0].Status)
+	assert.Equal(t, approved, cards[1])
+	all, _, err := st.Scorecards(ctx, store.ScorecardFilter{Status: audit.Draft}, store.Page{})
+	require.NoError(t, err)
+	assert.Len(t, all, 3, "one draft per seller")
 }
 
 func TestAuditCommandUsage(t *testing.T) {

@@ -1,0 +1,239 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// decodeLenient decodes one JSON document into v (a pointer). A value of the wrong type is not
+// fatal: every such value in the whole document is found and reported in typeErr (a
+// *audit.ValidationError naming each field by its dotted path), and the rest of the document
+// is still decoded into v, so that the validator can report the remaining invalid fields in the
+// same answer. Malformed JSON, an empty body and trailing data are fatal.
+func decodeLenient(body []byte, v any) (typeErr, fatal error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, jsonError(io.EOF)
+	}
+	// Unmarshal checks the whole document (trailing data included) before decoding it.
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil, nil
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, jsonError(err)
+	}
+	var tree any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&tree) != nil {
+		return nil, jsonError(err)
+	}
+	var errs []grading.FieldError
+	tree = checkJSONTypes(tree, reflect.TypeOf(v).Elem(), "", &errs)
+	if len(errs) == 0 || errs[0].Field == "body" {
+		// Nothing found, or the document itself is not an object: nothing else to keep.
+		return nil, jsonError(err)
+	}
+	// Decode again without the offending values, so that everything else is kept.
+	clean, merr := json.Marshal(tree)
+	if merr != nil {
+		return nil, jsonError(err)
+	}
+	reflect.ValueOf(v).Elem().SetZero()
+	if err := json.Unmarshal(clean, v); err != nil {
+		return nil, jsonError(err)
+	}
+	slices.SortStableFunc(errs, func(a, b grading.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return audit.Invalid(errs), nil
+}
+
+// withTypeErrors merges the wrong-type findings of decoding with the other validation errors,
+// leaving out what the other steps say about a field already reported as of the wrong type
+// (it was dropped, so "is required" would be misleading).
+func withTypeErrors(typeErr, err error) error {
+	var tv *audit.ValidationError
+	if typeErr == nil || !errors.As(typeErr, &tv) {
+		return err
+	}
+	bad := make(map[string]bool, len(tv.Errors))
+	for _, f := range tv.Errors {
+		bad[f.Field] = true
+	}
+	fields := slices.Clone(tv.Errors)
+	if err != nil {
+		var ve *audit.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		for _, f := range ve.Errors {
+			if !bad[f.Field] && !coveredBy(bad, f.Field) {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return mergeInvalid(audit.Invalid(fields))
+}
+
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// checkJSONTypes walks a generic JSON value (decoded with UseNumber) alongside the Go type it is
+// meant for, appends an error for every value of the wrong type, and returns the value with
+// those values removed (object members dropped, array elements nulled). Unknown object members
+// are left alone: encoding/json ignores them.
+func checkJSONTypes(v any, t reflect.Type, path string, errs *[]grading.FieldError) any {
+	if v == nil {
+		return nil // null leaves the zero value; required fields are the validator's business
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	field := path
+	if field == "" {
+		field = "body"
+	}
+	bad := func(want string) any {
+		*errs = append(*errs, grading.FieldError{Field: field, Message: "must be " + want})
+		return nil
+	}
+	switch {
+	case t == rawMessageType:
+		return v
+	case t == timeType:
+		s, ok := v.(string)
+		if !ok {
+			return bad("an RFC 3339 timestamp")
+		}
+		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+			return bad("an RFC 3339 timestamp")
+		}
+		return v
+	case reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler):
+		return v // a type that decodes itself; encoding/json reports its errors
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			return bad("a boolean")
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			return bad("a string")
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad("an integer")
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil || reflect.Zero(t).OverflowInt(i) {
+			return bad("an integer")
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad("a non-negative integer")
+		}
+		u, err := strconv.ParseUint(string(n), 10, 64)
+		if err != nil || reflect.Zero(t).OverflowUint(u) {
+			return bad("a non-negative integer")
+		}
+	case reflect.Float32, reflect.Float64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad("a number")
+		}
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil || math.IsInf(f, 0) {
+			return bad("a number")
+		}
+	case reflect.Slice, reflect.Array:
+		arr, ok := v.([]any)
+		if !ok {
+			return bad("an array")
+		}
+		for i, el := range arr {
+			arr[i] = checkJSONTypes(el, t.Elem(), path+"["+strconv.Itoa(i)+"]", errs)
+		}
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return bad("an object")
+		}
+		for k, el := range obj {
+			if checked := checkJSONTypes(el, t.Elem(), join(path, k), errs); checked == nil && el != nil {
+				delete(obj, k)
+			}
+		}
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return bad("an object")
+		}
+		for k, el := range obj {
+			f, ok := jsonField(t, k)
+			if !ok {
+				continue
+			}
+			if checked := checkJSONTypes(el, f.Type, join(path, k), errs); checked == nil && el != nil {
+				delete(obj, k)
+			}
+		}
+	case reflect.Interface:
+	}
+	return v
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// jsonField finds the struct field that encoding/json decodes the member name into: an exact
+// tag or name match first, then a case-insensitive one, looking into embedded structs.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	var fold *reflect.StructField
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		key := tag
+		if key == "" {
+			key = f.Name
+		}
+		if key == name {
+			return f, true
+		}
+		if fold == nil && strings.EqualFold(key, name) {
+			ff := f
+			fold = &ff
+		}
+	}
+	if fold != nil {
+		return *fold, true
+	}
+	return reflect.StructField{}, false
+}

@@ -1,0 +1,226 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/migrations"
+	"github.com/refurbqa/refurbqa/store"
+	"github.com/refurbqa/refurbqa/store/storetest"
+)
+
+// slotsOf lists the draft slots of the database as seller → scorecard id, for one period.
+func slotsOf(t *testing.T, e *auditEnv, start, end string) map[string]string {
+	t.Helper()
+	var rows []struct {
+		SellerID    string
+		ScorecardID string
+	}
+	require.NoError(t, e.db.Raw("SELECT seller_id, scorecard_id FROM scorecard_drafts WHERE period_start = ? AND period_end = ?",
+		start, end).Scan(&rows).Error)
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.SellerID] = r.ScorecardID
+	}
+	return out
+}
+
+// A re-audit after approval, with data that arrived since, is a new draft with the new figures;
+// the approved scorecard stays as it was, and the seller's list holds both, newest first.
+func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a, bb := e.seller("A"), e.seller("B")
+		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
+		compiled := auCompiled(t)
+		for i, id := range []string{"bt_x01", "bt_x02", "bt_x03"} {
+			e.bench(a, id, fmt.Sprintf("2026-08-%02dT10:00:00Z", i+1), nil)
+		}
+		first, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+		approved, _, err := e.st.ApproveScorecard(ctx, auditor, first.Scorecards[0].ID, "ok")
+		require.NoError(t, err)
+		assert.Empty(t, slotsOf(t, e, "2026-07-01", "2026-10-01"), "approval empties the slot")
+
+		// New data of the same period: a unit with liquid damage.
+		e.bench(a, "bt_x04", "2026-09-01T10:00:00Z", auRow{"liquid_damage": true})
+		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+		require.Len(t, again.Scorecards, 1)
+		fresh := again.Scorecards[0]
+		assert.Equal(t, audit.Draft, fresh.Status)
+		assert.NotEqual(t, approved.ID, fresh.ID)
+		facts, err := e.st.Facts(ctx, q3, []string{a})
+		require.NoError(t, err)
+		assert.Equal(t, compiled.Evaluate(facts[a].Metrics()), fresh.Result, "the new figures")
+		assert.NotEqual(t, approved.Result, fresh.Result)
+		assert.Equal(t, []string{"bt_x04"}, facts[a].LiquidDamage)
+
+		stored, err := e.st.Scorecard(ctx, approved.ID)
+		require.NoError(t, err)
+		assert.Equal(t, approved, stored, "the approved scorecard is untouched")
+		list, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		assert.Equal(t, []string{fresh.ID, approved.ID}, []string{list[0].ID, list[1].ID}, "newest first")
+		assert.Equal(t, map[string]string{a: fresh.ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+
+		// A batch after the approval: a draft for every seller, the approved one kept.
+		batch, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
+		require.NoError(t, err)
+		require.Len(t, batch.Scorecards, 2)
+		assert.Equal(t, a, batch.Scorecards[0].SellerID)
+		assert.Equal(t, bb, batch.Scorecards[1].SellerID)
+		_, err = e.st.Scorecard(ctx, fresh.ID)
+		assert.ErrorIs(t, err, audit.ErrNotFound, "the draft was replaced")
+		stored, err = e.st.Scorecard(ctx, approved.ID)
+		require.NoError(t, err)
+		assert.Equal(t, approved, stored)
+		assert.Equal(t, map[string]string{a: batch.Scorecards[0].ID, bb: batch.Scorecards[1].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+
+		// The approved scorecard cannot be replaced by approving the new draft either: both
+		// approved scorecards stay.
+		_, _, err = e.st.ApproveScorecard(ctx, auditor, batch.Scorecards[0].ID, "")
+		require.NoError(t, err)
+		approvedList, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a, Status: audit.Approved}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, approvedList, 2)
+		assert.Equal(t, map[string]string{bb: batch.Scorecards[1].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+	})
+}
+
+// Two audits of the same period leave one draft: the second replaces the first, and the
+// database itself refuses a second draft in a slot.
+func TestOneDraftPerSlot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a := e.seller("A")
+		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
+		compiled := auCompiled(t)
+		first, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+		second, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+		drafts, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a, Status: audit.Draft}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, drafts, 1)
+		assert.Equal(t, second.Scorecards[0].ID, drafts[0].ID)
+		_, err = e.st.Scorecard(ctx, first.Scorecards[0].ID)
+		assert.ErrorIs(t, err, audit.ErrNotFound)
+		assert.Equal(t, map[string]string{a: second.Scorecards[0].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+
+		// A scorecard written beside the draft (as a run that skipped the lock would) cannot
+		// take the slot: its primary key refuses it.
+		e.insert("scorecards", auRow{
+			"id": "sc_rogue", "seller_id": a, "period_start": "2026-07-01", "period_end": "2026-10-01",
+			"charter_version": "2026.1", "score": nil, "tier": "insufficient_data", "evaluated_points": 0,
+			"failed_points": 0, "failed_critical": 0, "points": "[]", "created_at": e.clock.Now(),
+		}, nil)
+		err = e.db.Table("scorecard_drafts").Create(map[string]any{
+			"seller_id": a, "period_start": "2026-07-01", "period_end": "2026-10-01", "charter_version": "2026.1", "scorecard_id": "sc_rogue",
+		}).Error
+		assert.Error(t, err)
+	})
+}
+
+// A database at version 2, with a draft and an approved scorecard with a corrective action,
+// keeps all of it through migration 3, the draft in its slot; audits then follow the new rules.
+func TestDraftSlotsMigrationKeepsData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clock := newAuditClock("2026-11-02T08:00:00Z")
+		cfg := store.Config{Driver: b.Name, Now: clock.Now}
+		if b.Name == store.SQLite {
+			cfg.DSN = filepath.Join(t.TempDir(), "refurbqa.db")
+		} else {
+			cfg.DSN = storetest.PostgresSchema(t)
+		}
+		st, err := store.Open(ctx, cfg)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		sqlDB, err := st.AuditsTestDB().DB()
+		require.NoError(t, err)
+		fsys, err := migrations.FS(b.Name)
+		require.NoError(t, err)
+		dialect := goose.DialectSQLite3
+		if b.Name == store.Postgres {
+			dialect = goose.DialectPostgres
+		}
+		p, err := goose.NewProvider(dialect, sqlDB, fsys)
+		require.NoError(t, err)
+		_, err = p.UpTo(ctx, 2)
+		require.NoError(t, err)
+
+		def, err := checklist.DefaultCharter()
+		require.NoError(t, err)
+		require.NoError(t, st.EnsureDefaultCharter(ctx, auditor, def))
+		e := &auditEnv{t: t, st: st, db: st.AuditsTestDB(), clock: clock}
+		a, bb := e.seller("A"), e.seller("B")
+		shell := func(id, seller string) {
+			e.insert("scorecards", auRow{
+				"id": id, "seller_id": seller, "period_start": "2026-07-01", "period_end": "2026-10-01",
+				"charter_version": "2026.1", "score": 42.5, "tier": "suspend", "evaluated_points": 12,
+				"failed_points": 3, "failed_critical": 2, "points": "[]", "created_at": clock.Now(),
+			}, nil)
+		}
+		shell("sc_approved", a)
+		e.insert("scorecard_reviews", auRow{"scorecard_id": "sc_approved", "approved_by": "key_m", "comment": "seen", "approved_at": clock.Now()}, nil)
+		e.action(a, "sc_approved", "ca_1", "QC01", "2026-11-16T08:00:00Z", "")
+		shell("sc_draft", bb)
+		before := map[string]audit.Scorecard{}
+		for _, id := range []string{"sc_approved", "sc_draft"} {
+			before[id], err = st.Scorecard(ctx, id)
+			require.NoError(t, err)
+		}
+		actionsBefore, _, err := st.CorrectiveActions(ctx, store.ActionFilter{}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, actionsBefore, 1)
+
+		applied, err := st.Migrate(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{3}, applied)
+
+		for id, want := range before {
+			got, err := st.Scorecard(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, id)
+		}
+		actionsAfter, _, err := st.CorrectiveActions(ctx, store.ActionFilter{}, store.Page{})
+		require.NoError(t, err)
+		assert.Equal(t, actionsBefore, actionsAfter)
+		assert.Equal(t, map[string]string{bb: "sc_draft"}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+		if b.Name == store.SQLite {
+			var violations []map[string]any
+			require.NoError(t, e.db.Raw("PRAGMA foreign_key_check").Scan(&violations).Error)
+			assert.Empty(t, violations)
+			var fk int
+			require.NoError(t, e.db.Raw("PRAGMA foreign_keys").Scan(&fk).Error)
+			assert.Equal(t, 1, fk, "foreign keys stay on")
+			// The references into the rebuilt table still hold.
+			err = e.db.Exec("INSERT INTO scorecard_reviews (scorecard_id, approved_by, comment, approved_at) VALUES ('sc_nowhere', 'k', '', ?)", clock.Now()).Error
+			assert.Error(t, err)
+		}
+
+		// Audits follow the new rules on the migrated database: the draft is replaced, the
+		// approved scorecard gets a new draft beside it.
+		res, err := st.AuditSellers(ctx, auditor, auPeriod(t, "2026-07-01", "2026-10-01"), auCompiled(t), nil)
+		require.NoError(t, err)
+		require.Len(t, res.Scorecards, 2)
+		_, err = st.Scorecard(ctx, "sc_draft")
+		assert.ErrorIs(t, err, audit.ErrNotFound)
+		got, err := st.Scorecard(ctx, "sc_approved")
+		require.NoError(t, err)
+		assert.Equal(t, before["sc_approved"], got)
+		assert.Equal(t, map[string]string{a: res.Scorecards[0].ID, bb: res.Scorecards[1].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+	})
+}
