@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 
 	"gorm.io/gorm"
 
@@ -43,11 +42,6 @@ func (s *Store) LoadBenchTests(ctx context.Context, by audit.Principal, items []
 		rows[i] = s.newBenchTestRow(by, bt)
 		ids[i] = rows[i].ID
 	}
-	// Ids of one millisecond are in random order; sorted, they list in the order loaded.
-	slices.Sort(ids)
-	for i := range rows {
-		rows[i].ID = ids[i]
-	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(rows, loadBenchRows).Error; err != nil {
 			return err
@@ -73,10 +67,6 @@ func (s *Store) LoadMysteryOrders(ctx context.Context, by audit.Principal, items
 	for i, mo := range items {
 		rows[i] = s.newMysteryOrderRow(by, mo)
 		ids[i] = rows[i].ID
-	}
-	slices.Sort(ids)
-	for i := range rows {
-		rows[i].ID = ids[i]
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(rows, loadOrderRows).Error; err != nil {
@@ -106,10 +96,6 @@ func (s *Store) LoadKPIMonths(ctx context.Context, by audit.Principal, items []a
 		}
 		rows[i] = s.newKPIMonthRow(k, now)
 		ids[i] = rows[i].ID
-	}
-	slices.Sort(ids)
-	for i := range rows {
-		rows[i].ID = ids[i]
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(rows, loadKPIRows).Error; err != nil {

@@ -187,6 +187,8 @@ type demoRun struct {
 	actions  map[string]*demoAction
 	lastTime time.Time // the last simulated instant: nothing is scheduled after it
 	slots    chan struct{}
+	queue    []job // scheduled reviews, run by advance
+	seq      int
 }
 
 // demoAction tracks one corrective action through the simulation, for the summary.
@@ -220,7 +222,13 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 		return usagef("%v", err)
 	}
 	months := gen.Months()
-	clock.Set(gen.Sellers()[0].CreatedAt.Add(-time.Hour))
+	start := gen.Sellers()[0].CreatedAt
+	for _, s := range gen.Sellers() {
+		if s.CreatedAt.Before(start) {
+			start = s.CreatedAt
+		}
+	}
+	clock.Set(start.Add(-time.Hour))
 	def, err := checklist.DefaultCharter()
 	if err != nil {
 		return err
@@ -241,8 +249,14 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 	r.progress("%d sellers, %s to %s, seed %d%s", opts.sellers, opts.from.Format(time.DateOnly), opts.to.Format(time.DateOnly), opts.seed,
 		map[bool]string{true: ", marketplace scale", false: ""}[opts.scale])
 
-	if err := r.loadSellers(ctx); err != nil {
-		return err
+	// The data's ids come from a stream of their own, so that what the store drew before (the
+	// default charter's events) does not shift them.
+	random.r = demogen.NewReader(opts.seed, uint64(n)+1<<32)
+	r.sellers = gen.Sellers()
+	r.ids = make([]string, len(r.sellers))
+	r.byID = make(map[string]int, len(r.sellers))
+	if !opts.scale {
+		r.scheduleReviews(months)
 	}
 	for _, m := range months {
 		if err := r.loadMonth(ctx, m); err != nil {
@@ -252,10 +266,8 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 	if err := st.AnalyzeAfterLoad(ctx); err != nil {
 		return err
 	}
-	if !opts.scale {
-		if err := r.simulateReviews(ctx, months); err != nil {
-			return err
-		}
+	if err := r.advance(ctx, r.lastTime); err != nil {
+		return err
 	}
 	r.summary()
 	return nil
@@ -300,17 +312,24 @@ func (r *demoRun) progress(format string, args ...any) {
 	fmt.Fprintf(r.e.stderr, "demo: "+format+"\n", args...)
 }
 
-// loadSellers registers the sellers, each at its own creation time.
-func (r *demoRun) loadSellers(ctx context.Context) error {
-	r.sellers = r.gen.Sellers()
-	r.ids = make([]string, len(r.sellers))
-	r.byID = make(map[string]int, len(r.sellers))
-	for chunk := range slices.Chunk(r.sellers, 1000) {
+// registerSellers registers the sellers that join with month m (JoinMonth == m.Index), in
+// the order of their creation times, each created at its own time.
+func (r *demoRun) registerSellers(ctx context.Context, m demogen.Month) error {
+	var joining []demogen.Seller
+	for _, s := range r.sellers {
+		if s.JoinMonth == m.Index {
+			joining = append(joining, s)
+		}
+	}
+	slices.SortStableFunc(joining, func(a, b demogen.Seller) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for chunk := range slices.Chunk(joining, 1000) {
 		in := make([]audit.Seller, len(chunk))
 		for i, s := range chunk {
 			in[i] = audit.Seller{Name: s.Name, Country: s.Country, ContactEmail: s.ContactEmail, CreatedAt: s.CreatedAt}
 		}
-		r.clock.Set(chunk[len(chunk)-1].CreatedAt)
+		if err := r.advance(ctx, chunk[len(chunk)-1].CreatedAt); err != nil {
+			return err
+		}
 		out, err := r.st.LoadSellers(ctx, demoPrincipal, in)
 		if err != nil {
 			return err
@@ -320,7 +339,9 @@ func (r *demoRun) loadSellers(ctx context.Context) error {
 			r.byID[s.ID] = chunk[i].Index
 		}
 	}
-	r.progress("%d sellers registered", len(r.sellers))
+	if len(joining) > 0 {
+		r.progress("%s: %d sellers registered", m.Label, len(joining))
+	}
 	return nil
 }
 
@@ -333,6 +354,9 @@ func (r *demoRun) loadMonth(ctx context.Context, m demogen.Month) error {
 		chunk = scaleChunk
 	}
 	began := time.Now()
+	if err := r.registerSellers(ctx, m); err != nil {
+		return err
+	}
 	var bench []audit.BenchTest
 	var orders []audit.MysteryOrder
 	var kpis []audit.KPIMonth
@@ -341,7 +365,9 @@ func (r *demoRun) loadMonth(ctx context.Context, m demogen.Month) error {
 			return nil
 		}
 		slices.SortStableFunc(bench, func(a, b audit.BenchTest) int { return a.TestedAt.Compare(b.TestedAt) })
-		r.clock.Set(bench[len(bench)-1].TestedAt.Add(time.Hour))
+		if err := r.advance(ctx, bench[len(bench)-1].TestedAt.Add(time.Hour)); err != nil {
+			return err
+		}
 		if _, err := r.st.LoadBenchTests(ctx, demoPrincipal, bench); err != nil {
 			return err
 		}
@@ -376,13 +402,17 @@ func (r *demoRun) loadMonth(ctx context.Context, m demogen.Month) error {
 	}
 	// Mystery orders are logged on delivery; the month's last ones are in before it ends.
 	slices.SortStableFunc(orders, func(a, b audit.MysteryOrder) int { return a.OrderedAt.Compare(b.OrderedAt) })
-	r.clock.Set(m.End.Add(-time.Hour))
+	if err := r.advance(ctx, m.End.Add(-time.Hour)); err != nil {
+		return err
+	}
 	if _, err := r.st.LoadMysteryOrders(ctx, demoPrincipal, orders); err != nil {
 		return err
 	}
 	r.counts.orders += len(orders)
 	// Sellers report the month's figures the next morning.
-	r.clock.Set(m.End.Add(9 * time.Hour))
+	if err := r.advance(ctx, m.End.Add(9*time.Hour)); err != nil {
+		return err
+	}
 	if _, err := r.st.LoadKPIMonths(ctx, demoPrincipal, kpis); err != nil {
 		return err
 	}
@@ -450,45 +480,63 @@ type job struct {
 	run func(context.Context) error
 }
 
-// simulateReviews audits every month, approves every scorecard but the latest month's and
-// plays the sellers' answers to the corrective actions that approval opened, in the order of
-// their simulated times. Nothing is simulated after the audit of the last month.
-func (r *demoRun) simulateReviews(ctx context.Context, months []demogen.Month) error {
-	var queue []job
-	seq := 0
-	push := func(at time.Time, run func(context.Context) error) {
-		if at.After(r.lastTime) {
-			return
-		}
-		seq++
-		queue = append(queue, job{at: at, seq: seq, run: run})
-	}
+// scheduleReviews plans the review of every month: an audit the day after its KPIs came in,
+// and the approval of its scorecards the day after, except for the latest month, whose
+// scorecards stay drafts. Approvals schedule the sellers' answers to the corrective actions they
+// open. Nothing is scheduled after the audit of the last month.
+func (r *demoRun) scheduleReviews(months []demogen.Month) {
 	last := len(months) - 1
 	r.lastTime = months[last].End.Add(30 * time.Hour)
 	for i, m := range months {
 		period := audit.Period{Start: m.Start, End: m.End}
-		// Audited the day after the month's KPIs came in, approved the day after.
-		push(m.End.Add(30*time.Hour), func(ctx context.Context) error {
+		r.push(m.End.Add(30*time.Hour), func(ctx context.Context) error {
 			cards, err := r.auditMonth(ctx, period, i == last)
 			if err != nil || i == last {
 				return err
 			}
-			push(m.End.Add(2*24*time.Hour+9*time.Hour), func(ctx context.Context) error {
-				return r.approve(ctx, i, cards, push)
+			r.push(m.End.Add(2*24*time.Hour+9*time.Hour), func(ctx context.Context) error {
+				return r.approve(ctx, i, cards)
 			})
 			return nil
 		})
 	}
-	for len(queue) > 0 {
-		slices.SortStableFunc(queue, func(a, b job) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.seq, b.seq)) })
-		j := queue[0]
-		queue = queue[1:]
-		r.clock.Set(j.at)
+}
+
+// push schedules a job at a simulated time (dropped when after the end of the simulation).
+func (r *demoRun) push(at time.Time, run func(context.Context) error) {
+	if at.After(r.lastTime) {
+		return
+	}
+	r.seq++
+	r.queue = append(r.queue, job{at: at, seq: r.seq, run: run})
+}
+
+// advance moves the simulated clock forward to t, running first, in time order, every job due
+// by then, so that the clock never goes back: the store's ids, which carry their creation time,
+// then sort like the simulated history. Data of a month is loaded at times before its audit,
+// and audits run before the data of later months arrives.
+func (r *demoRun) advance(ctx context.Context, t time.Time) error {
+	for {
+		slices.SortStableFunc(r.queue, func(a, b job) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.seq, b.seq)) })
+		if len(r.queue) == 0 || r.queue[0].at.After(t) {
+			break
+		}
+		j := r.queue[0]
+		r.queue = r.queue[1:]
+		r.setClock(j.at)
 		if err := j.run(ctx); err != nil {
 			return err
 		}
 	}
+	r.setClock(t)
 	return nil
+}
+
+// setClock sets the simulated clock, never backwards.
+func (r *demoRun) setClock(t time.Time) {
+	if t.After(r.clock.Now()) {
+		r.clock.Set(t)
+	}
 }
 
 // auditMonth scores every seller registered before the end of the period.
@@ -532,7 +580,7 @@ func (r *demoRun) auditMonth(ctx context.Context, p audit.Period, latest bool) (
 
 // approve approves the scorecards of one period, in seller order, and schedules the answers to
 // the corrective actions it opens.
-func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scorecard, push func(time.Time, func(context.Context) error)) error {
+func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scorecard) error {
 	opened := 0
 	for _, sc := range cards {
 		comment := "Reviewed: no finding needs an action."
@@ -552,7 +600,7 @@ func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scoreca
 			id := a.ID
 			owner := audit.Principal{KeyID: "demo", Role: audit.RoleSeller, SellerID: sc.SellerID}
 			if !resp.PlanAt.IsZero() {
-				push(resp.PlanAt, func(ctx context.Context) error {
+				r.push(resp.PlanAt, func(ctx context.Context) error {
 					if _, err := r.st.SubmitPlan(ctx, owner, id, resp.RootCause, resp.Action); err != nil {
 						return err
 					}
@@ -561,7 +609,7 @@ func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scoreca
 				})
 			}
 			if !resp.CloseAt.IsZero() {
-				push(resp.CloseAt, func(ctx context.Context) error {
+				r.push(resp.CloseAt, func(ctx context.Context) error {
 					if _, err := r.st.CloseAction(ctx, demoPrincipal, id, resp.Note); err != nil {
 						return err
 					}
@@ -596,7 +644,7 @@ func (r *demoRun) summary() {
 		fmt.Fprintln(w, "Marketplace-scale data set: no audit was run (time one with refurbqa audit).")
 		return
 	}
-	var closed, overdue, open int
+	var closed, overdue, open, planned int
 	for _, a := range r.actions {
 		switch {
 		case !a.closedAt.IsZero() && !a.closedAt.After(a.due):
@@ -605,10 +653,13 @@ func (r *demoRun) summary() {
 			overdue++
 		default:
 			open++
+			if a.plan {
+				planned++
+			}
 		}
 	}
-	fmt.Fprintf(w, "Audited every month: %d scorecards, %d approved; %d corrective actions: %d closed in time, %d overdue, %d open and not yet due.\n",
-		r.counts.scorecards, r.counts.approved, len(r.actions), closed, overdue, open)
+	fmt.Fprintf(w, "Audited every month: %d scorecards, %d approved; %d corrective actions: %d closed in time, %d overdue, %d not yet due (%d with a plan).\n",
+		r.counts.scorecards, r.counts.approved, len(r.actions), closed, overdue, open, planned)
 	tiers := map[checklist.Tier]int{}
 	for _, t := range r.latest {
 		tiers[t]++

@@ -49,6 +49,7 @@ type Month struct {
 	// Label is the calendar month, YYYY-MM, of the KPI figures.
 	Label    string
 	weekdays []time.Time // the midnights of its business days
+	share    float64     // the part of the calendar month it covers, which scales its volumes
 }
 
 // Seller is one generated seller.
@@ -109,7 +110,9 @@ func (g *Generator) layoutMonths() {
 		if end.After(to) {
 			end = to
 		}
-		mo := Month{Index: len(g.months), Start: start, End: end, Label: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")}
+		first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		mo := Month{Index: len(g.months), Start: start, End: end, Label: first.Format("2006-01"),
+			share: end.Sub(start).Hours() / first.AddDate(0, 1, 0).Sub(first).Hours()}
 		for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
 			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
 				mo.weekdays = append(mo.weekdays, time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC))
@@ -166,11 +169,16 @@ func (g *Generator) layoutSellers() {
 			s.CreatedAt = m.Start.Add(min(m.End.Sub(m.Start)/4, 72*time.Hour)).Add(time.Duration(i%5) * time.Hour)
 		}
 		p := profiles[a]
-		totalVolume += s.size * p.volume * float64(len(g.months)-s.JoinMonth)
-		totalOrders += p.orders * float64(len(g.months)-s.JoinMonth)
+		for _, m := range g.months[s.JoinMonth:] {
+			totalVolume += s.size * p.volume * m.share
+			totalOrders += p.orders * m.share
+		}
 		g.sellers = append(g.sellers, s)
 	}
-	months := float64(len(g.months))
+	months := 0.0
+	for _, m := range g.months {
+		months += m.share
+	}
 	if g.cfg.Scale {
 		g.benchBase = scaleBenchPerSellerMonth * float64(n) * months / totalVolume
 		g.ordersBase = scaleOrdersPerSellerMonth * float64(n) * months / max(totalOrders, 1)

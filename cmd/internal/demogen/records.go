@@ -23,13 +23,20 @@ func (g *Generator) BenchTests(s Seller, sellerID string, m Month) ([]audit.Benc
 	}
 	r := newRand(g.cfg.Seed, streamBench, s.Index, m.Index)
 	p := profiles[s.Archetype]
-	n := poisson(r, g.benchBase*s.size*p.volume)
+	n := poisson(r, g.benchBase*s.size*p.volume*m.share)
 	if s.Archetype == BrandNew && !g.cfg.Scale {
 		n = between(r, 1, 4) // fewer than the 5 units that some points need
 	}
 	times := make([]time.Time, n)
 	for i := range times {
 		times[i] = businessTime(r, m)
+		if times[i].Before(s.CreatedAt) {
+			// A seller that joined during the month has stock tested after it joined.
+			times[i] = s.CreatedAt.Add(time.Duration(uniform(r, 1, 72) * float64(time.Hour))).Truncate(time.Second)
+			if !times[i].Before(m.End) {
+				times[i] = m.End.Add(-time.Minute)
+			}
+		}
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	out := make([]audit.BenchTest, 0, n)
@@ -88,8 +95,8 @@ func (g *Generator) MysteryOrders(s Seller, sellerID string, m Month) ([]audit.M
 	}
 	r := newRand(g.cfg.Seed, streamOrders, s.Index, m.Index)
 	p := profiles[s.Archetype]
-	n := poisson(r, p.orders*g.ordersBase)
-	if !g.cfg.Scale && s.Archetype == OverGrader {
+	n := poisson(r, p.orders*g.ordersBase*m.share)
+	if !g.cfg.Scale && s.Archetype == OverGrader && m.share > 0.5 {
 		n = max(n, 3) // the team keeps buying from a suspect: grade accuracy needs 3 orders
 	}
 	out := make([]audit.MysteryOrder, 0, n)
