@@ -21,6 +21,12 @@ if [ ! -f "$db" ] || [ ! -s "$tokens" ] || ! grep -q "^DB=$db\$" "$tokens"; then
     echo "ADMIN=$("$bin" keys create --role admin --name "make run admin")"
     echo "MANAGER=$("$bin" keys create --role manager --name "make run manager")"
     echo "TECH=$("$bin" keys create --role technician --name "make run technician")"
+    # A seller's view: a key of the first demo seller worth a look.
+    demo_seller=$(grep -oE '^  sl_[0-9a-z]+' var/demo.txt 2>/dev/null | head -1 | tr -d ' ' || true)
+    if [ -n "$demo_seller" ]; then
+      echo "SELLER_ID=$demo_seller"
+      echo "SELLER=$("$bin" keys create --role seller --seller "$demo_seller" --name "make run seller")"
+    fi
   } > "$tokens.tmp"
   mv "$tokens.tmp" "$tokens"
 else
@@ -36,16 +42,29 @@ refurbqa is starting on http://$addr (database $db). Tokens (also in $tokens):
   export ADMIN=$ADMIN
   export MANAGER=$MANAGER
   export TECH=$TECH
+TXT
+if [ -n "${SELLER:-}" ]; then
+  cat <<TXT
+  export SELLER=$SELLER   # the seller key of demo seller $SELLER_ID
+TXT
+fi
+cat <<TXT
 
-Try, in another terminal after the three exports above:
+Try, in another terminal after the exports above:
 
   curl -s http://$addr/healthz
   curl -s -H "Authorization: Bearer \$MANAGER" http://$addr/api/v1/sellers?limit=5
   curl -s -H "Authorization: Bearer \$TECH" http://$addr/api/v1/protocols/smartphone
   curl -s -H "Authorization: Bearer \$MANAGER" http://$addr/api/v1/charter
   curl -s http://$addr/api/v1/openapi.json | head -c 300
-
 TXT
+if [ -n "${SELLER:-}" ]; then
+  cat <<TXT
+  curl -s -H "Authorization: Bearer \$SELLER" "http://$addr/api/v1/sellers/$SELLER_ID/scorecards?limit=1"
+  curl -s -H "Authorization: Bearer \$SELLER" "http://$addr/api/v1/corrective-actions?status=open"
+TXT
+fi
+echo
 if [ -s var/demo.txt ]; then
   echo "Demo sellers worth a look (from var/demo.txt):"
   grep -E '^  ' var/demo.txt | head -20 || true
