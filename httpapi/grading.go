@@ -61,7 +61,7 @@ func (s *Server) previewGrade(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.decodeInspection(body, "", c.Validate)
+	in, err := s.decodeInspection(body, "", requiredInspection(c))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,7 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	series   sync.Map // seriesKey → series
 }
 
 func newMetrics(st *store.Store) *metrics {
@@ -40,9 +42,31 @@ func newMetrics(st *store.Store) *metrics {
 	return m
 }
 
+// observe records one request. The series of each method, route and status are looked up
+// once and kept (routes are templates, so there are few), sparing the label hashing and the
+// vector's lock on every request.
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
+	k := seriesKey{method: method, route: route, status: status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, series{
+			requests: m.requests.WithLabelValues(method, route, strconv.Itoa(status)),
+			latency:  m.latency.WithLabelValues(method, route),
+		})
+	}
+	ser := v.(series)
+	ser.requests.Inc()
+	ser.latency.Observe(d.Seconds())
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // poolCollector exports the database pool statistics of both pools.

@@ -63,6 +63,7 @@ type Server struct {
 	touchMu sync.Mutex
 	touched map[string]time.Time // key id → last time last_used_at was written
 	auditMu sync.Mutex           // one audit batch at a time in this process
+	cards   *scorecardCache      // encoded answers of approved scorecards, which never change
 }
 
 // New builds the API with every route registered.
@@ -70,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, touched: map[string]time.Time{},
+		rules: map[string][]audit.Role{}, touched: map[string]time.Time{}, cards: &scorecardCache{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -106,9 +107,8 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.errorHandler
 	// Never trust X-Forwarded-For or X-Real-IP unless a deployment configures a proxy.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		Generator: func() string { return cfg.Store.NewID("req") },
-	}))
+	ids := newRequestIDs()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
 	e.Use(s.recoverer)
 	e.Use(s.observe)
 	e.Use(middleware.BodyLimit("10MiB"))

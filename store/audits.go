@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -863,4 +864,84 @@ func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id, co
 		return audit.Scorecard{}, nil, translate(err, "approve scorecard "+id)
 	}
 	return sc, actions, nil
+}
+
+// ScorecardRaw is one scorecard as the HTTP read path serves it: the scorecard without its
+// point results (Result.Points is nil) and the stored points JSON, which is kept in exactly
+// the shape of the API's points array, so that serving a scorecard needs no decoding and
+// re-encoding of its (up to tens of KiB of) evidence ids.
+type ScorecardRaw struct {
+	Scorecard audit.Scorecard
+	Points    []byte
+}
+
+// scorecardRawQuery reads one scorecard with its review (the one parameter is its id).
+var scorecardRawQuery = preparedQuery{name: "scorecard-raw",
+	sql: "SELECT s.id, s.seller_id, s.period_start, s.period_end, s.charter_version, s.score, s.tier, " +
+		"s.evaluated_points, s.failed_points, s.failed_critical, s.points, s.created_at, " +
+		"r.approved_by, r.comment, r.approved_at " +
+		"FROM scorecards s LEFT JOIN scorecard_reviews r ON r.scorecard_id = s.id WHERE s.id = ?"}
+
+// ScorecardRaw returns one scorecard with its review and its points as stored JSON (see
+// ScorecardRaw). It reads the same row as Scorecard, with one prepared statement.
+func (s *Store) ScorecardRaw(ctx context.Context, id string) (ScorecardRaw, error) {
+	stmt, err := s.prepared(ctx, scorecardRawQuery)
+	if err != nil {
+		return ScorecardRaw{}, translate(err, "scorecard "+id)
+	}
+	var (
+		r                 scorecardReadRow
+		score             sql.NullFloat64
+		points            []byte
+		approvedBy, comnt sql.NullString
+		approvedAt        sql.NullTime
+	)
+	err = stmt.QueryRowContext(ctx, id).Scan(&r.ID, &r.SellerID, &r.PeriodStart, &r.PeriodEnd, &r.CharterVersion,
+		&score, &r.Tier, &r.EvaluatedPoints, &r.FailedPoints, &r.FailedCritical, &points, &r.CreatedAt,
+		&approvedBy, &comnt, &approvedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ScorecardRaw{}, fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
+	}
+	if err != nil {
+		return ScorecardRaw{}, translate(err, "scorecard "+id)
+	}
+	if score.Valid {
+		r.Score = &score.Float64
+	}
+	if approvedAt.Valid {
+		r.ApprovedAt = &approvedAt.Time
+		r.ApprovedBy, r.Comment = &approvedBy.String, &comnt.String
+	}
+	if points, err = apiPoints(r.ID, points); err != nil {
+		return ScorecardRaw{}, err
+	}
+	r.Points = "[]" // the points are served as stored; domain decodes none
+	sc, err := r.domain()
+	if err != nil {
+		return ScorecardRaw{}, err
+	}
+	sc.Result.Points = nil
+	return ScorecardRaw{Scorecard: sc, Points: points}, nil
+}
+
+// apiPoints returns the stored points JSON as the API serves it. newScorecardRow always
+// writes an array with an evidence array in every point; anything else (a null array or a
+// null evidence list) is decoded and written again in that form, as domain would read it.
+func apiPoints(id string, stored []byte) ([]byte, error) {
+	if len(stored) > 0 && stored[0] == '[' && !bytes.Contains(stored, []byte(`"evidence":null`)) {
+		return stored, nil
+	}
+	var docs []pointDoc
+	if err := json.Unmarshal(stored, &docs); err != nil {
+		return nil, fmt.Errorf("scorecard %s: stored points: %w", id, err)
+	}
+	if docs == nil {
+		docs = []pointDoc{}
+	}
+	for i := range docs {
+		if docs[i].Evidence == nil {
+			docs[i].Evidence = []string{}
+		}
+	}
+	return json.Marshal(docs)
 }

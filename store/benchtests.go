@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -342,7 +343,10 @@ func (s *Store) CreateBenchTests(ctx context.Context, by audit.Principal, items 
 	if len(insert) == 0 {
 		return results, nil
 	}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	// The write may be retried alone after a failed group commit: it starts from these results.
+	planned := slices.Clone(results)
+	err = s.groupTx(ctx, len(insert), func(tx *gorm.DB) error {
+		copy(results, planned)
 		res := tx.Clauses(onExternalConflict).CreateInBatches(insert, benchTestInsertRows)
 		if res.Error != nil {
 			return translate(res.Error, "bench tests")

@@ -1,0 +1,198 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/store"
+	"github.com/refurbqa/refurbqa/store/storetest"
+)
+
+// TestScorecardReadPathMatchesDomain holds the fast read of GET /scorecards/{id} (stored points
+// spliced in, approved scorecards cached) to the answer built from the domain scorecard, which
+// the list endpoint and the approval still use: same JSON, draft, approved, cached or not.
+func TestScorecardReadPathMatchesDomain(t *testing.T) {
+	h := newHarness(t)
+	h.healthySeller(h.Own.ID, 5, map[int]func(doc) doc{1: func(d doc) doc {
+		d["inspection"].(doc)["battery"].(doc)["health_pct"] = 70.0
+		return d
+	}})
+	sc := h.auditQ4(h.Own.ID)
+	listed := func() json.RawMessage {
+		res := h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+		var out struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		res.JSON(t, &out)
+		require.Len(t, out.Items, 1)
+		return out.Items[0]
+	}
+	get := func(token string) *response {
+		return h.do(http.MethodGet, "/api/v1/scorecards/"+sc.ID, token, nil)
+	}
+
+	draft := get(h.token(audit.RoleManager))
+	require.Equal(t, http.StatusOK, draft.Code, "%s", draft.Body)
+	assert.JSONEq(t, string(listed()), string(draft.Body))
+	assert.Contains(t, string(draft.Body), `"evidence":["`, "the scenario has evidence")
+	assert.Equal(t, http.StatusNotFound, get(h.token(audit.RoleSeller)).Code, "a seller never sees a draft")
+
+	approved := h.do(http.MethodPost, "/api/v1/scorecards/"+sc.ID+"/approve", h.token(audit.RoleManager), doc{"comment": "ok <&>"})
+	require.Equal(t, http.StatusOK, approved.Code, "%s", approved.Body)
+	for i := range 2 { // a miss, then a hit of the cache
+		res := get(h.token(audit.RoleManager))
+		require.Equal(t, http.StatusOK, res.Code, "read %d", i)
+		assert.JSONEq(t, string(approved.Body), string(res.Body), "read %d", i)
+		assert.JSONEq(t, string(listed()), string(res.Body), "read %d", i)
+	}
+	own := get(h.token(audit.RoleSeller))
+	require.Equal(t, http.StatusOK, own.Code)
+	assert.JSONEq(t, string(approved.Body), string(own.Body))
+	assert.Equal(t, http.StatusNotFound, get(h.OtherToken).Code, "another seller's scorecard, cached, is still 404")
+	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/sc_nope", h.token(audit.RoleManager), nil).Code)
+}
+
+// TestRequiredInspectionMatchesValidator checks that the written-out required-field check of
+// the preview reports what the validator tags of inspectionDoc report, for every field left out.
+func TestRequiredInspectionMatchesValidator(t *testing.T) {
+	h := newHarness(t)
+	base := previewDoc(t)
+	var paths [][]string
+	var walk func(prefix []string, m map[string]any)
+	walk = func(prefix []string, m map[string]any) {
+		for k, v := range m {
+			p := append(append([]string(nil), prefix...), k)
+			paths = append(paths, p)
+			if sub, ok := v.(map[string]any); ok && k != "functional" {
+				walk(p, sub)
+			}
+		}
+	}
+	walk(nil, base)
+	for _, p := range paths {
+		for _, mode := range []string{"missing", "null"} {
+			t.Run(strings.Join(p, ".")+"/"+mode, func(t *testing.T) {
+				d := previewDoc(t)
+				m := d
+				for _, k := range p[:len(p)-1] {
+					m = m[k].(map[string]any)
+				}
+				if mode == "missing" {
+					delete(m, p[len(p)-1])
+				} else {
+					m[p[len(p)-1]] = nil
+				}
+				fast, slow := httpapi.CompareRequired(t, h.srv, d)
+				assert.Equal(t, slow, fast)
+			})
+		}
+	}
+}
+
+func previewDoc(t testing.TB) map[string]any {
+	raw, err := httpapi.EncodeInspection(sampleInspection())
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m))
+	return m
+}
+
+func sampleInspection() grading.Inspection {
+	cycles := 120
+	return grading.Inspection{
+		Device:     grading.Device{Category: "smartphone", Brand: "Apple", Model: "iPhone 12", IMEI: "356938035643809", StorageGB: 128},
+		Functional: map[string]grading.Outcome{},
+		Battery:    grading.Battery{HealthPct: 91, CycleCount: &cycles, Genuine: true},
+		Compliance: grading.Compliance{IMEIStatus: "clean", DataErased: true, FactoryReset: true, OSUpToDate: true,
+			MarkingsIntact: true, DisplayLikeForLike: true},
+		Parts: grading.Parts{NonGenuine: []string{}},
+	}
+}
+
+// benchServer is a server over a fresh store, with a manager and a technician token.
+func benchServer(b *testing.B) (*httpapi.Server, *store.Store, map[audit.Role]string) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(b, store.Config{})
+	protocols, err := checklist.LoadProtocols()
+	require.NoError(b, err)
+	def, err := checklist.DefaultCharter()
+	require.NoError(b, err)
+	require.NoError(b, st.EnsureDefaultCharter(ctx, system, def))
+	srv, err := httpapi.New(httpapi.Config{Store: st, Protocols: protocols})
+	require.NoError(b, err)
+	tokens := map[audit.Role]string{}
+	for _, r := range []audit.Role{audit.RoleManager, audit.RoleTechnician} {
+		_, tok, err := st.CreateKey(ctx, system, audit.Key{Name: string(r), Role: r})
+		require.NoError(b, err)
+		tokens[r] = tok
+	}
+	return srv, st, tokens
+}
+
+func serveBench(b *testing.B, srv *httpapi.Server, method, path, token, body string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		var req *http.Request
+		if body == "" {
+			req = httptest.NewRequest(method, path, nil)
+		} else {
+			req = httptest.NewRequest(method, path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkGetScorecard is GET /api/v1/scorecards/{id} through the whole middleware chain, on
+// SQLite: a draft (read from the database every time) and an approved scorecard (cached).
+func BenchmarkGetScorecard(b *testing.B) {
+	srv, st, tokens := benchServer(b)
+	ctx := context.Background()
+	seller, err := st.CreateSeller(ctx, system, audit.Seller{Name: "Bench", Country: "FR", ContactEmail: "b@example.com"})
+	require.NoError(b, err)
+	def, err := checklist.DefaultCharter()
+	require.NoError(b, err)
+	compiled, err := checklist.NewPrograms().Get(def)
+	require.NoError(b, err)
+	ids := map[string]string{}
+	for _, q := range []struct{ name, start, end string }{{"draft", "2026-01-01", "2026-04-01"}, {"approved", "2026-04-01", "2026-07-01"}} {
+		p, errs := audit.ParsePeriod(q.start, q.end)
+		require.Empty(b, errs)
+		res, err := st.AuditSellers(ctx, system, p, compiled, []string{seller.ID})
+		require.NoError(b, err)
+		ids[q.name] = res.Scorecards[0].ID
+	}
+	_, _, err = st.ApproveScorecard(ctx, system, ids["approved"], "")
+	require.NoError(b, err)
+	for _, name := range []string{"draft", "approved"} {
+		b.Run(name, func(b *testing.B) {
+			serveBench(b, srv, http.MethodGet, "/api/v1/scorecards/"+ids[name], tokens[audit.RoleManager], "")
+		})
+	}
+}
+
+// BenchmarkPreview is POST /api/v1/grading/preview through the whole middleware chain.
+func BenchmarkPreview(b *testing.B) {
+	srv, _, tokens := benchServer(b)
+	raw, err := httpapi.EncodeInspection(sampleInspection())
+	require.NoError(b, err)
+	serveBench(b, srv, http.MethodPost, "/api/v1/grading/preview", tokens[audit.RoleTechnician], string(raw))
+}
