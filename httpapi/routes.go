@@ -1,6 +1,3 @@
-// TEMPORARY NOTE TO ENGINEERS WORKING CONCURRENTLY: read /work/main/HELPERS-READ-FIRST.md now
-// (conventions: no go mod tidy, no git commit, events in the same transaction, test harness,
-// OpenAPI fragments, both databases). The lead removes this note.
 package httpapi
 
 import (

@@ -20,40 +20,18 @@ import (
 // every derived figure the charter metrics read, in columns, so that audits aggregate with SQL
 // instead of decoding documents.
 type benchTestRow struct {
-	ID                 string    `gorm:"column:id;primaryKey"`
-	SellerID           string    `gorm:"column:seller_id"`
-	Lab                string    `gorm:"column:lab"`
-	TestedAt           time.Time `gorm:"column:tested_at"`
-	ListedGrade        *string   `gorm:"column:listed_grade"`
-	ExternalID         *string   `gorm:"column:external_id"`
-	TechnicianKeyID    string    `gorm:"column:technician_key_id"`
-	Supersedes         *string   `gorm:"column:supersedes"`
-	Inspection         string    `gorm:"column:inspection"`
-	Category           string    `gorm:"column:category"`
-	Brand              string    `gorm:"column:brand"`
-	Model              string    `gorm:"column:model"`
-	IMEI               string    `gorm:"column:imei"`
-	Serial             string    `gorm:"column:serial"`
-	Ruleset            string    `gorm:"column:ruleset"`
-	Status             string    `gorm:"column:status"`
-	Functional         *string   `gorm:"column:functional"`
-	Cosmetic           string    `gorm:"column:cosmetic"`
-	Marketplace        *string   `gorm:"column:marketplace"`
-	Reasons            string    `gorm:"column:reasons"`
-	GradeMatch         *string   `gorm:"column:grade_match"`
-	BatteryHealth      float64   `gorm:"column:battery_health"`
-	BatteryGenuine     bool      `gorm:"column:battery_genuine"`
-	NonGenuineParts    bool      `gorm:"column:non_genuine_parts"`
-	PartsDisclosed     bool      `gorm:"column:parts_disclosed"`
-	ActivationLock     bool      `gorm:"column:activation_lock"`
-	IMEIStatus         string    `gorm:"column:imei_status"`
-	LiquidDamage       bool      `gorm:"column:liquid_damage"`
-	DataErased         bool      `gorm:"column:data_erased"`
-	FactoryReset       bool      `gorm:"column:factory_reset"`
-	OSUpToDate         bool      `gorm:"column:os_up_to_date"`
-	MarkingsIntact     bool      `gorm:"column:markings_intact"`
-	DisplayLikeForLike bool      `gorm:"column:display_like_for_like"`
-	CreatedAt          time.Time `gorm:"column:created_at"`
+	ID              string    `gorm:"column:id;primaryKey"`
+	SellerID        string    `gorm:"column:seller_id"`
+	Lab             string    `gorm:"column:lab"`
+	TestedAt        time.Time `gorm:"column:tested_at"`
+	ListedGrade     *string   `gorm:"column:listed_grade"`
+	ExternalID      *string   `gorm:"column:external_id"`
+	TechnicianKeyID string    `gorm:"column:technician_key_id"`
+	Supersedes      *string   `gorm:"column:supersedes"`
+	Inspection      string    `gorm:"column:inspection"`
+	gradedColumns   `gorm:"embedded"`
+	GradeMatch      *string   `gorm:"column:grade_match"`
+	CreatedAt       time.Time `gorm:"column:created_at"`
 	// SupersededBy is computed on read (benchTestColumns); it is never written.
 	SupersededBy *string `gorm:"column:superseded_by;->"`
 }
@@ -129,67 +107,26 @@ func deref(p *string) string {
 // what is read back later.
 func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) benchTestRow {
 	in, g := bt.Inspection, bt.Grade
-	c := in.Compliance
 	return benchTestRow{
-		ID:                 s.newID(audit.PrefixBenchTest),
-		SellerID:           bt.SellerID,
-		Lab:                bt.Lab,
-		TestedAt:           bt.TestedAt.UTC().Truncate(time.Microsecond),
-		ListedGrade:        optional(bt.ListedGrade),
-		ExternalID:         optional(bt.ExternalID),
-		TechnicianKeyID:    by.KeyID,
-		Supersedes:         optional(bt.Supersedes),
-		Inspection:         string(bt.Raw),
-		Category:           string(in.Device.Category),
-		Brand:              in.Device.Brand,
-		Model:              in.Device.Model,
-		IMEI:               in.Device.IMEI,
-		Serial:             in.Device.Serial,
-		Ruleset:            g.Ruleset,
-		Status:             string(g.Status),
-		Functional:         optional(g.Functional),
-		Cosmetic:           string(g.Cosmetic),
-		Marketplace:        optional(g.Marketplace),
-		Reasons:            encodeReasons(g.Reasons),
-		GradeMatch:         optional(bt.GradeMatch),
-		BatteryHealth:      in.Battery.HealthPct,
-		BatteryGenuine:     in.Battery.Genuine,
-		NonGenuineParts:    len(in.Parts.NonGenuine) > 0,
-		PartsDisclosed:     in.Parts.Disclosed,
-		ActivationLock:     c.ActivationLock,
-		IMEIStatus:         string(c.IMEIStatus),
-		LiquidDamage:       c.LiquidDamage,
-		DataErased:         c.DataErased,
-		FactoryReset:       c.FactoryReset,
-		OSUpToDate:         c.OSUpToDate,
-		MarkingsIntact:     c.MarkingsIntact,
-		DisplayLikeForLike: c.DisplayLikeForLike,
-		CreatedAt:          s.now().UTC().Truncate(time.Microsecond),
+		ID:              s.newID(audit.PrefixBenchTest),
+		SellerID:        bt.SellerID,
+		Lab:             bt.Lab,
+		TestedAt:        bt.TestedAt.UTC().Truncate(time.Microsecond),
+		ListedGrade:     optional(bt.ListedGrade),
+		ExternalID:      optional(bt.ExternalID),
+		TechnicianKeyID: by.KeyID,
+		Supersedes:      optional(bt.Supersedes),
+		Inspection:      string(bt.Raw),
+		gradedColumns:   newGradedColumns(in, g),
+		GradeMatch:      optional(bt.GradeMatch),
+		CreatedAt:       s.now().UTC().Truncate(time.Microsecond),
 	}
 }
 
 func (r benchTestRow) record() (BenchTestRecord, error) {
-	var reasons []reasonDoc
-	if err := json.Unmarshal([]byte(r.Reasons), &reasons); err != nil {
-		return BenchTestRecord{}, fmt.Errorf("bench test %s: stored reasons: %w", r.ID, err)
-	}
-	g := grading.Grade{Ruleset: r.Ruleset, Status: grading.Status(r.Status), Functional: grading.Functional(deref(r.Functional)),
-		Cosmetic: grading.CosmeticGrade(r.Cosmetic), Marketplace: grading.Marketplace(deref(r.Marketplace)),
-		Reasons: make([]grading.Reason, len(reasons))}
-	for i, rs := range reasons {
-		g.Reasons[i] = grading.Reason{Code: rs.Code, Message: rs.Message}
-	}
-	in := grading.Inspection{
-		Device:  grading.Device{Category: grading.Category(r.Category), Brand: r.Brand, Model: r.Model, IMEI: r.IMEI, Serial: r.Serial},
-		Battery: grading.Battery{HealthPct: r.BatteryHealth, Genuine: r.BatteryGenuine},
-		Compliance: grading.Compliance{ActivationLock: r.ActivationLock, IMEIStatus: grading.IMEIStatus(r.IMEIStatus),
-			LiquidDamage: r.LiquidDamage, DataErased: r.DataErased, FactoryReset: r.FactoryReset, OSUpToDate: r.OSUpToDate,
-			MarkingsIntact: r.MarkingsIntact, DisplayLikeForLike: r.DisplayLikeForLike},
-		Parts: grading.Parts{Disclosed: r.PartsDisclosed},
-	}
-	if r.NonGenuineParts {
-		// The list itself is in the raw document; the column only says that there is one.
-		in.Parts.NonGenuine = []string{}
+	g, in, err := r.decode("bench test " + r.ID)
+	if err != nil {
+		return BenchTestRecord{}, err
 	}
 	bt := audit.BenchTest{
 		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt.UTC(),

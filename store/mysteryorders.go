@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -35,36 +34,14 @@ type mysteryOrderRow struct {
 	IdentityMatchesListing bool       `gorm:"column:identity_matches_listing"`
 	ProbeSentAt            *time.Time `gorm:"column:probe_sent_at"`
 	ProbeAnsweredAt        *time.Time `gorm:"column:probe_answered_at"`
-	Category               string     `gorm:"column:category"`
-	Brand                  string     `gorm:"column:brand"`
-	Model                  string     `gorm:"column:model"`
-	IMEI                   string     `gorm:"column:imei"`
-	Serial                 string     `gorm:"column:serial"`
-	Ruleset                string     `gorm:"column:ruleset"`
-	Status                 string     `gorm:"column:status"`
-	Functional             *string    `gorm:"column:functional"`
-	Cosmetic               string     `gorm:"column:cosmetic"`
-	Marketplace            *string    `gorm:"column:marketplace"`
-	Reasons                string     `gorm:"column:reasons"`
-	GradeMatch             string     `gorm:"column:grade_match"`
-	BatteryHealth          float64    `gorm:"column:battery_health"`
-	BatteryGenuine         bool       `gorm:"column:battery_genuine"`
-	NonGenuineParts        bool       `gorm:"column:non_genuine_parts"`
-	PartsDisclosed         bool       `gorm:"column:parts_disclosed"`
-	ActivationLock         bool       `gorm:"column:activation_lock"`
-	IMEIStatus             string     `gorm:"column:imei_status"`
-	LiquidDamage           bool       `gorm:"column:liquid_damage"`
-	DataErased             bool       `gorm:"column:data_erased"`
-	FactoryReset           bool       `gorm:"column:factory_reset"`
-	OSUpToDate             bool       `gorm:"column:os_up_to_date"`
-	MarkingsIntact         bool       `gorm:"column:markings_intact"`
-	DisplayLikeForLike     bool       `gorm:"column:display_like_for_like"`
-	ShippedWithin1BD       bool       `gorm:"column:shipped_within_1bd"`
-	PackagingFailure       bool       `gorm:"column:packaging_failure"`
-	LowCharge              bool       `gorm:"column:low_charge"`
-	AccessoriesOK          bool       `gorm:"column:accessories_ok"`
-	ProbeAnsweredInTime    *bool      `gorm:"column:probe_answered_in_time"`
-	CreatedAt              time.Time  `gorm:"column:created_at"`
+	gradedColumns          `gorm:"embedded"`
+	GradeMatch             string    `gorm:"column:grade_match"`
+	ShippedWithin1BD       bool      `gorm:"column:shipped_within_1bd"`
+	PackagingFailure       bool      `gorm:"column:packaging_failure"`
+	LowCharge              bool      `gorm:"column:low_charge"`
+	AccessoriesOK          bool      `gorm:"column:accessories_ok"`
+	ProbeAnsweredInTime    *bool     `gorm:"column:probe_answered_in_time"`
+	CreatedAt              time.Time `gorm:"column:created_at"`
 	// SupersededBy is computed on read (mysteryOrderColumns); it is never written.
 	SupersededBy *string `gorm:"column:superseded_by;->"`
 }
@@ -105,7 +82,6 @@ func microUTCPtr(t *time.Time) *time.Time {
 // its id, its creation time and its technician (the key that submitted it).
 func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) mysteryOrderRow {
 	in, g, l := mo.Inspection, mo.Grade, mo.Logistics
-	c := in.Compliance
 	row := mysteryOrderRow{
 		ID:                     s.newID(audit.PrefixMysteryOrder),
 		SellerID:               mo.SellerID,
@@ -123,30 +99,8 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		CableIncluded:          l.CableIncluded,
 		ChargerAsListed:        l.ChargerAsListed,
 		IdentityMatchesListing: mo.IdentityMatchesListing,
-		Category:               string(in.Device.Category),
-		Brand:                  in.Device.Brand,
-		Model:                  in.Device.Model,
-		IMEI:                   in.Device.IMEI,
-		Serial:                 in.Device.Serial,
-		Ruleset:                g.Ruleset,
-		Status:                 string(g.Status),
-		Functional:             optional(g.Functional),
-		Cosmetic:               string(g.Cosmetic),
-		Marketplace:            optional(g.Marketplace),
-		Reasons:                encodeReasons(g.Reasons),
+		gradedColumns:          newGradedColumns(in, g),
 		GradeMatch:             string(mo.GradeMatch),
-		BatteryHealth:          in.Battery.HealthPct,
-		BatteryGenuine:         in.Battery.Genuine,
-		NonGenuineParts:        len(in.Parts.NonGenuine) > 0,
-		PartsDisclosed:         in.Parts.Disclosed,
-		ActivationLock:         c.ActivationLock,
-		IMEIStatus:             string(c.IMEIStatus),
-		LiquidDamage:           c.LiquidDamage,
-		DataErased:             c.DataErased,
-		FactoryReset:           c.FactoryReset,
-		OSUpToDate:             c.OSUpToDate,
-		MarkingsIntact:         c.MarkingsIntact,
-		DisplayLikeForLike:     c.DisplayLikeForLike,
 		ShippedWithin1BD:       mo.ShippedWithinOneBusinessDay,
 		PackagingFailure:       mo.PackagingFailure,
 		LowCharge:              mo.LowCharge,
@@ -163,27 +117,9 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 }
 
 func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
-	var reasons []reasonDoc
-	if err := json.Unmarshal([]byte(r.Reasons), &reasons); err != nil {
-		return MysteryOrderRecord{}, fmt.Errorf("mystery order %s: stored reasons: %w", r.ID, err)
-	}
-	g := grading.Grade{Ruleset: r.Ruleset, Status: grading.Status(r.Status), Functional: grading.Functional(deref(r.Functional)),
-		Cosmetic: grading.CosmeticGrade(r.Cosmetic), Marketplace: grading.Marketplace(deref(r.Marketplace)),
-		Reasons: make([]grading.Reason, len(reasons))}
-	for i, rs := range reasons {
-		g.Reasons[i] = grading.Reason{Code: rs.Code, Message: rs.Message}
-	}
-	in := grading.Inspection{
-		Device:  grading.Device{Category: grading.Category(r.Category), Brand: r.Brand, Model: r.Model, IMEI: r.IMEI, Serial: r.Serial},
-		Battery: grading.Battery{HealthPct: r.BatteryHealth, Genuine: r.BatteryGenuine},
-		Compliance: grading.Compliance{ActivationLock: r.ActivationLock, IMEIStatus: grading.IMEIStatus(r.IMEIStatus),
-			LiquidDamage: r.LiquidDamage, DataErased: r.DataErased, FactoryReset: r.FactoryReset, OSUpToDate: r.OSUpToDate,
-			MarkingsIntact: r.MarkingsIntact, DisplayLikeForLike: r.DisplayLikeForLike},
-		Parts: grading.Parts{Disclosed: r.PartsDisclosed},
-	}
-	if r.NonGenuineParts {
-		// The list itself is in the raw document; the column only says that there is one.
-		in.Parts.NonGenuine = []string{}
+	g, in, err := r.decode("mystery order " + r.ID)
+	if err != nil {
+		return MysteryOrderRecord{}, err
 	}
 	mo := audit.MysteryOrder{
 		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef, OrderedAt: r.OrderedAt.UTC(),
