@@ -20,18 +20,18 @@ import (
 // every derived figure the charter metrics read, in columns, so that audits aggregate with SQL
 // instead of decoding documents.
 type benchTestRow struct {
-	ID              string    `gorm:"column:id;primaryKey"`
-	SellerID        string    `gorm:"column:seller_id"`
-	Lab             string    `gorm:"column:lab"`
-	TestedAt        time.Time `gorm:"column:tested_at"`
-	ListedGrade     *string   `gorm:"column:listed_grade"`
-	ExternalID      *string   `gorm:"column:external_id"`
-	TechnicianKeyID string    `gorm:"column:technician_key_id"`
-	Supersedes      *string   `gorm:"column:supersedes"`
-	Inspection      string    `gorm:"column:inspection"`
-	gradedColumns   `gorm:"embedded"`
-	GradeMatch      *string   `gorm:"column:grade_match"`
-	CreatedAt       time.Time `gorm:"column:created_at"`
+	ID              string        `gorm:"column:id;primaryKey"`
+	SellerID        string        `gorm:"column:seller_id"`
+	Lab             string        `gorm:"column:lab"`
+	TestedAt        time.Time     `gorm:"column:tested_at"`
+	ListedGrade     *string       `gorm:"column:listed_grade"`
+	ExternalID      *string       `gorm:"column:external_id"`
+	TechnicianKeyID string        `gorm:"column:technician_key_id"`
+	Supersedes      *string       `gorm:"column:supersedes"`
+	Inspection      string        `gorm:"column:inspection"`
+	Graded          gradedColumns `gorm:"embedded"`
+	GradeMatch      *string       `gorm:"column:grade_match"`
+	CreatedAt       time.Time     `gorm:"column:created_at"`
 	// SupersededBy is computed on read (benchTestColumns); it is never written.
 	SupersededBy *string `gorm:"column:superseded_by;->"`
 }
@@ -117,14 +117,14 @@ func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) benchTes
 		TechnicianKeyID: by.KeyID,
 		Supersedes:      optional(bt.Supersedes),
 		Inspection:      string(bt.Raw),
-		gradedColumns:   newGradedColumns(in, g),
+		Graded:          newGradedColumns(in, g),
 		GradeMatch:      optional(bt.GradeMatch),
 		CreatedAt:       s.now().UTC().Truncate(time.Microsecond),
 	}
 }
 
 func (r benchTestRow) record() (BenchTestRecord, error) {
-	g, in, err := r.decode("bench test " + r.ID)
+	g, in, err := r.Graded.decode("bench test " + r.ID)
 	if err != nil {
 		return BenchTestRecord{}, err
 	}

@@ -16,32 +16,32 @@ import (
 // as sent), what the team observed on delivery, and every figure derived at intake, in columns,
 // so that audits count with SQL what was observed then instead of re-deriving it later.
 type mysteryOrderRow struct {
-	ID                     string     `gorm:"column:id;primaryKey"`
-	SellerID               string     `gorm:"column:seller_id"`
-	OrderRef               string     `gorm:"column:order_ref"`
-	OrderedAt              time.Time  `gorm:"column:ordered_at"`
-	ShippedAt              *time.Time `gorm:"column:shipped_at"`
-	DeliveredAt            *time.Time `gorm:"column:delivered_at"`
-	ListedGrade            string     `gorm:"column:listed_grade"`
-	TechnicianKeyID        string     `gorm:"column:technician_key_id"`
-	Supersedes             *string    `gorm:"column:supersedes"`
-	Inspection             string     `gorm:"column:inspection"`
-	PackagingAdequate      bool       `gorm:"column:packaging_adequate"`
-	TransitDamage          bool       `gorm:"column:transit_damage"`
-	ChargeOnArrivalPct     float64    `gorm:"column:charge_on_arrival_pct"`
-	CableIncluded          bool       `gorm:"column:cable_included"`
-	ChargerAsListed        bool       `gorm:"column:charger_as_listed"`
-	IdentityMatchesListing bool       `gorm:"column:identity_matches_listing"`
-	ProbeSentAt            *time.Time `gorm:"column:probe_sent_at"`
-	ProbeAnsweredAt        *time.Time `gorm:"column:probe_answered_at"`
-	gradedColumns          `gorm:"embedded"`
-	GradeMatch             string    `gorm:"column:grade_match"`
-	ShippedWithin1BD       bool      `gorm:"column:shipped_within_1bd"`
-	PackagingFailure       bool      `gorm:"column:packaging_failure"`
-	LowCharge              bool      `gorm:"column:low_charge"`
-	AccessoriesOK          bool      `gorm:"column:accessories_ok"`
-	ProbeAnsweredInTime    *bool     `gorm:"column:probe_answered_in_time"`
-	CreatedAt              time.Time `gorm:"column:created_at"`
+	ID                     string        `gorm:"column:id;primaryKey"`
+	SellerID               string        `gorm:"column:seller_id"`
+	OrderRef               string        `gorm:"column:order_ref"`
+	OrderedAt              time.Time     `gorm:"column:ordered_at"`
+	ShippedAt              *time.Time    `gorm:"column:shipped_at"`
+	DeliveredAt            *time.Time    `gorm:"column:delivered_at"`
+	ListedGrade            string        `gorm:"column:listed_grade"`
+	TechnicianKeyID        string        `gorm:"column:technician_key_id"`
+	Supersedes             *string       `gorm:"column:supersedes"`
+	Inspection             string        `gorm:"column:inspection"`
+	PackagingAdequate      bool          `gorm:"column:packaging_adequate"`
+	TransitDamage          bool          `gorm:"column:transit_damage"`
+	ChargeOnArrivalPct     float64       `gorm:"column:charge_on_arrival_pct"`
+	CableIncluded          bool          `gorm:"column:cable_included"`
+	ChargerAsListed        bool          `gorm:"column:charger_as_listed"`
+	IdentityMatchesListing bool          `gorm:"column:identity_matches_listing"`
+	ProbeSentAt            *time.Time    `gorm:"column:probe_sent_at"`
+	ProbeAnsweredAt        *time.Time    `gorm:"column:probe_answered_at"`
+	Graded                 gradedColumns `gorm:"embedded"`
+	GradeMatch             string        `gorm:"column:grade_match"`
+	ShippedWithin1BD       bool          `gorm:"column:shipped_within_1bd"`
+	PackagingFailure       bool          `gorm:"column:packaging_failure"`
+	LowCharge              bool          `gorm:"column:low_charge"`
+	AccessoriesOK          bool          `gorm:"column:accessories_ok"`
+	ProbeAnsweredInTime    *bool         `gorm:"column:probe_answered_in_time"`
+	CreatedAt              time.Time     `gorm:"column:created_at"`
 	// SupersededBy is computed on read (mysteryOrderColumns); it is never written.
 	SupersededBy *string `gorm:"column:superseded_by;->"`
 }
@@ -99,7 +99,7 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		CableIncluded:          l.CableIncluded,
 		ChargerAsListed:        l.ChargerAsListed,
 		IdentityMatchesListing: mo.IdentityMatchesListing,
-		gradedColumns:          newGradedColumns(in, g),
+		Graded:                 newGradedColumns(in, g),
 		GradeMatch:             string(mo.GradeMatch),
 		ShippedWithin1BD:       mo.ShippedWithinOneBusinessDay,
 		PackagingFailure:       mo.PackagingFailure,
@@ -117,7 +117,7 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 }
 
 func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
-	g, in, err := r.decode("mystery order " + r.ID)
+	g, in, err := r.Graded.decode("mystery order " + r.ID)
 	if err != nil {
 		return MysteryOrderRecord{}, err
 	}
