@@ -195,7 +195,6 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, out)
 }
 
-
 // getScorecard serves the stored points JSON as is, and approved scorecards from a cache
 // (scorecards_perf.go): decoding and encoding the evidence was most of the cost of a read.
 func (s *Server) getScorecard(c echo.Context) error {

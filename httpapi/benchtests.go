@@ -316,10 +316,8 @@ func (s *Server) getBenchTest(c echo.Context) error {
 func (s *Server) listBenchTests(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	f := store.BenchTestFilter{SellerID: q.str("seller_id", 128), From: q.time("from"), To: q.time("to")}
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		q.fail("to", "must not be before from")
-	}
+	f := store.BenchTestFilter{SellerID: q.str("seller_id", 128)}
+	f.From, f.To = q.period()
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -30,12 +30,8 @@ func (s *Server) listEvents(c echo.Context) error {
 		Entity:   q.str("entity", 64),
 		EntityID: q.str("entity_id", 128),
 		KeyID:    q.str("key_id", 128),
-		From:     q.time("from"),
-		To:       q.time("to"),
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		q.fail("to", "must be after from")
-	}
+	f.From, f.To = q.period()
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -97,3 +97,13 @@ func (q *query) oneOf(name string, allowed ...string) string {
 }
 
 func (q *query) err() error { return audit.Invalid(q.errs) }
+
+// period reads the from and to parameters of a list, a range [from, to) that must not run
+// backwards; either may be absent.
+func (q *query) period() (from, to time.Time) {
+	from, to = q.time("from"), q.time("to")
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		q.fail("to", "must not be before from")
+	}
+	return from, to
+}

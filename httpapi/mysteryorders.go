@@ -291,10 +291,8 @@ func (s *Server) getMysteryOrder(c echo.Context) error {
 func (s *Server) listMysteryOrders(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	f := store.MysteryOrderFilter{SellerID: q.str("seller_id", 128), From: q.time("from"), To: q.time("to")}
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		q.fail("to", "must not be before from")
-	}
+	f := store.MysteryOrderFilter{SellerID: q.str("seller_id", 128)}
+	f.From, f.To = q.period()
 	if err := q.err(); err != nil {
 		return err
 	}
