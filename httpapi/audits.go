@@ -196,7 +196,7 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 }
 
 // getScorecard serves the stored points JSON as is, and approved scorecards from a cache
-// (scorecards_perf.go): decoding and encoding the evidence was most of the cost of a read.
+// (scorecard_cache.go): decoding and encoding the evidence was most of the cost of a read.
 func (s *Server) getScorecard(c echo.Context) error {
 	body, err := s.scorecardBody(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
