@@ -6,6 +6,7 @@ package audit
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
@@ -33,7 +34,7 @@ func (e *ValidationError) Error() string {
 	}
 	msg := e.Errors[0].Field + ": " + e.Errors[0].Message
 	if n := len(e.Errors) - 1; n > 0 {
-		msg += " (and " + itoa(n) + " more)"
+		msg += " (and " + strconv.Itoa(n) + " more)"
 	}
 	return msg
 }
@@ -47,20 +48,6 @@ func Invalid(errs []grading.FieldError) error {
 		return nil
 	}
 	return &ValidationError{Errors: errs}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // Role is what an API key may do.

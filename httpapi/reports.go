@@ -21,15 +21,14 @@ func (s *Server) getReport(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := mustPrincipal(c)
 	id := c.Param("id")
-	seller := p.Role == audit.RoleSeller
 	sc, err := s.store.Scorecard(ctx, id)
 	if err != nil {
 		return err
 	}
-	if seller && (sc.SellerID != p.SellerID || sc.Status != audit.Approved) {
-		return fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
+	if err := ownApproved(p, sc.SellerID, sc.Status, id); err != nil {
+		return err
 	}
-	in, err := s.store.ReportInput(ctx, id, seller)
+	in, err := s.store.ReportInput(ctx, sc, p.Role == audit.RoleSeller)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -108,10 +107,11 @@ func encodeScorecardRaw(raw store.ScorecardRaw) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// scorecardBody returns the encoded answer of one scorecard as p may see it (see
-// visibleScorecard): from the cache when approved, else read and encoded.
+// scorecardBody returns the encoded answer of one scorecard as p may see it (ownApproved):
+// from the cache when approved, else read and encoded. Only approved scorecards are cached.
 func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string) ([]byte, error) {
 	cache := s.scorecards()
+	status := audit.Approved
 	e, ok := cache.get(id)
 	if !ok {
 		raw, err := s.store.ScorecardRaw(ctx, id)
@@ -123,16 +123,12 @@ func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string
 			return nil, err
 		}
 		e = cachedScorecard{sellerID: raw.Scorecard.SellerID, body: body}
-		if raw.Scorecard.Status != audit.Approved {
-			if p.Role == audit.RoleSeller {
-				return nil, fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
-			}
-			return body, nil
+		if status = raw.Scorecard.Status; status == audit.Approved {
+			cache.put(id, e)
 		}
-		cache.put(id, e)
 	}
-	if p.Role == audit.RoleSeller && e.sellerID != p.SellerID {
-		return nil, fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
+	if err := ownApproved(p, e.sellerID, status, id); err != nil {
+		return nil, err
 	}
 	return e.body, nil
 }

@@ -35,11 +35,11 @@ func (actionRow) TableName() string { return "corrective_actions" }
 func newActionRow(a audit.CorrectiveAction) actionRow {
 	r := actionRow{ID: a.ID, SellerID: a.SellerID, ScorecardID: a.ScorecardID, PointCode: a.PointCode,
 		Severity: string(a.Severity), Status: string(a.Status), DueAt: a.DueAt.UTC(), CreatedAt: a.CreatedAt.UTC(),
-		ClosingNote: strPtr(a.ClosingNote), ClosedAt: utcPtr(a.ClosedAt), ClosedBy: strPtr(a.ClosedBy)}
+		ClosingNote: optional(a.ClosingNote), ClosedAt: utcPtr(a.ClosedAt), ClosedBy: optional(a.ClosedBy)}
 	if a.Plan != nil {
 		at := a.Plan.SubmittedAt.UTC()
 		r.PlanRootCause, r.PlanActions = &a.Plan.RootCause, &a.Plan.Actions
-		r.PlanSubmittedAt, r.PlanSubmittedBy = &at, strPtr(a.Plan.SubmittedBy)
+		r.PlanSubmittedAt, r.PlanSubmittedBy = &at, optional(a.Plan.SubmittedBy)
 	}
 	return r
 }

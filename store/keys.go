@@ -51,13 +51,6 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func strPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
@@ -85,7 +78,7 @@ func (s *Store) CreateKey(ctx context.Context, by audit.Principal, in audit.Key)
 	if err != nil {
 		return audit.Key{}, "", fmt.Errorf("token: %w", err)
 	}
-	row := keyRow{ID: s.newID("key"), Name: in.Name, Role: string(in.Role), SellerID: strPtr(in.SellerID),
+	row := keyRow{ID: s.newID("key"), Name: in.Name, Role: string(in.Role), SellerID: optional(in.SellerID),
 		TokenHash: hashToken(token), CreatedAt: s.now(), ExpiresAt: in.ExpiresAt}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if in.SellerID != "" {
@@ -194,11 +187,4 @@ func (s *Store) Keys(ctx context.Context, p Page) ([]audit.Key, string, error) {
 		out[i] = r.domain()
 	}
 	return out, next, nil
-}
-
-// CountKeys counts the keys ever created (make run uses it to know whether to mint first tokens).
-func (s *Store) CountKeys(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.read.WithContext(ctx).Model(&keyRow{}).Count(&n).Error
-	return n, translate(err, "keys")
 }

@@ -17,17 +17,14 @@ import (
 // reportHistory is how many earlier scorecards a report reads for its trend (it shows six).
 const reportHistory = 12
 
-// ReportInput gathers everything the feedback report of one scorecard shows: the seller, the
-// scorecard, the seller's earlier scorecards (approved ones only when the report is for the
-// seller), the devices and orders behind every failed point, the period's mystery orders and
-// the seller's corrective actions. It reads a handful of queries whatever the evidence size.
-func (s *Store) ReportInput(ctx context.Context, scorecardID string, approvedOnly bool) (reports.Input, error) {
-	var in reports.Input
-	sc, err := s.Scorecard(ctx, scorecardID)
-	if err != nil {
-		return in, err
-	}
-	in.Scorecard = sc
+// ReportInput gathers everything the feedback report of a scorecard shows, beside the
+// scorecard itself (which the caller has already read): the seller, its earlier scorecards
+// (approved ones only when the report is for the seller), the devices, orders, KPI months and
+// actions behind every failed point, the period's mystery orders and the seller's corrective
+// actions. It reads a handful of queries whatever the evidence size.
+func (s *Store) ReportInput(ctx context.Context, sc audit.Scorecard, approvedOnly bool) (reports.Input, error) {
+	in := reports.Input{Scorecard: sc}
+	var err error
 	if in.Seller, err = s.Seller(ctx, sc.SellerID); err != nil {
 		return in, err
 	}

@@ -77,52 +77,50 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	var ids []string
+	var cards []audit.Scorecard
 	page := store.Page{Limit: store.MaxLimit}
 	for {
-		cards, next, err := st.Scorecards(ctx, filter, page)
+		batch, next, err := st.Scorecards(ctx, filter, page)
 		if err != nil {
 			return err
 		}
-		for _, c := range cards {
-			ids = append(ids, c.ID)
-		}
+		cards = append(cards, batch...)
 		if next == "" {
 			break
 		}
 		page.Cursor = next
 	}
-	fmt.Fprintf(e.stderr, "reports: %d scorecards (%s) → %s with %d workers\n", len(ids), *which, *out, *workers)
+	fmt.Fprintf(e.stderr, "reports: %d scorecards (%s) → %s with %d workers\n", len(cards), *which, *out, *workers)
 	start := time.Now()
 	var done atomic.Int64
-	jobs := make(chan string)
-	errs := make(chan error, len(ids))
+	jobs := make(chan audit.Scorecard)
+	errs := make(chan error, len(cards))
 	var wg sync.WaitGroup
 	for range *workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var buf bytes.Buffer
-			for id := range jobs {
-				if err := writeReport(ctx, st, renderer, id, *out, generated, &buf); err != nil {
-					errs <- fmt.Errorf("scorecard %s: %w", id, err)
+			for sc := range jobs {
+				if err := writeReport(ctx, st, renderer, sc, *out, generated, &buf); err != nil {
+					errs <- fmt.Errorf("scorecard %s: %w", sc.ID, err)
 				}
-				if n := done.Add(1); n%100 == 0 || int(n) == len(ids) {
-					fmt.Fprintf(e.stderr, "\rreports: %d/%d written", n, len(ids))
+				if n := done.Add(1); n%100 == 0 || int(n) == len(cards) {
+					fmt.Fprintf(e.stderr, "\rreports: %d/%d written", n, len(cards))
 				}
 			}
 		}()
 	}
-	for _, id := range ids {
+	for _, sc := range cards {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- id
+		jobs <- sc
 	}
 	close(jobs)
 	wg.Wait()
 	close(errs)
-	if len(ids) > 0 {
+	if len(cards) > 0 {
 		fmt.Fprintln(e.stderr)
 	}
 	var all []error
@@ -132,14 +130,14 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	if err := errors.Join(append(all, ctx.Err())...); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d reports written to %s in %s\n", len(ids), *out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "%d reports written to %s in %s\n", len(cards), *out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // writeReport renders one report and writes it atomically: a temporary file in the same
 // directory, synced, then renamed to its final name.
-func writeReport(ctx context.Context, st *store.Store, r *reports.Renderer, id, dir string, generated time.Time, buf *bytes.Buffer) error {
-	in, err := st.ReportInput(ctx, id, false)
+func writeReport(ctx context.Context, st *store.Store, r *reports.Renderer, sc audit.Scorecard, dir string, generated time.Time, buf *bytes.Buffer) error {
+	in, err := st.ReportInput(ctx, sc, false)
 	if err != nil {
 		return err
 	}
@@ -148,7 +146,7 @@ func writeReport(ctx context.Context, st *store.Store, r *reports.Renderer, id, 
 		return err
 	}
 	name := reports.FileName(in.Seller, in.Scorecard.Period)
-	name = name[:len(name)-len(".pdf")] + "-" + id + ".pdf"
+	name = name[:len(name)-len(".pdf")] + "-" + sc.ID + ".pdf"
 	tmp, err := os.CreateTemp(dir, ".report-*.tmp")
 	if err != nil {
 		return err
