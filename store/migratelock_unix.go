@@ -8,11 +8,12 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive flock on path, so that processes opening one SQLite database at
-// the same time migrate it one after the other. flock locks are separate from the fcntl locks
-// SQLite itself uses, so this does not interfere with the database.
+// lockFile takes an exclusive flock on path, creating the (empty) file if needed, so that
+// processes opening one SQLite database at the same time set it up and migrate it one after
+// the other. flock locks are separate from the fcntl locks SQLite itself uses, so this does
+// not interfere with the database.
 func lockFile(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}

@@ -89,6 +89,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, werr
 		}
 		s.path = sqlitePath(cfg.DSN)
+		// Processes opening a new database at once would race to switch it to WAL, which
+		// SQLite refuses with "database is locked" rather than waiting: set-up takes the same
+		// file lock as migrations.
+		unlock, lerr := lockFile(s.path)
+		if lerr != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, lerr)
+		}
+		defer unlock()
 		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
 		}
