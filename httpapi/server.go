@@ -29,6 +29,8 @@ const MaxBodyBytes = 10 << 20
 
 // Config holds every dependency and setting of the HTTP API.
 type Config struct {
+	// Service is the domain's use cases; New builds it over Store when nil.
+	Service   *audit.Service
 	Store     *store.Store
 	Protocols grading.Protocols
 	Programs  *checklist.Programs
@@ -47,6 +49,7 @@ type Config struct {
 
 // Server is the HTTP API. It implements http.Handler.
 type Server struct {
+	svc       *audit.Service
 	store     *store.Store
 	protocols grading.Protocols
 	programs  *checklist.Programs
@@ -91,6 +94,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.programs == nil {
 		s.programs = checklist.NewPrograms()
+	}
+	s.svc = cfg.Service
+	if s.svc == nil {
+		s.svc = audit.NewService(audit.ServiceConfig{Store: cfg.Store, Protocols: cfg.Protocols, Programs: s.programs, Now: cfg.Now})
 	}
 	doc, err := openAPIDocument()
 	if err != nil {

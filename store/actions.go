@@ -69,19 +69,11 @@ func (r actionRow) domain() audit.CorrectiveAction {
 	return a
 }
 
-// ActionOverdue is the status filter of corrective actions that are overdue: not closed by
-// their due date, as seen at the time of the request. It is never stored.
-const ActionOverdue = "overdue"
+// ActionOverdue is audit.ActionOverdue.
+const ActionOverdue = audit.ActionOverdue
 
-// ActionFilter narrows a list of corrective actions. Zero fields do not filter.
-type ActionFilter struct {
-	SellerID    string
-	ScorecardID string
-	// Status is open, plan_submitted, closed or ActionOverdue.
-	Status string
-	// Now is the instant overdue is judged at; zero means the store's clock.
-	Now time.Time
-}
+// ActionFilter is audit.ActionFilter.
+type ActionFilter = audit.ActionFilter
 
 // CorrectiveActions lists corrective actions in creation order. The overdue filter applies
 // audit.CorrectiveAction.Overdue at f.Now, in SQL.
@@ -107,7 +99,7 @@ func (s *Store) CorrectiveActions(ctx context.Context, f ActionFilter, p Page) (
 		return nil, "", fmt.Errorf("corrective action status %q: %w", f.Status, audit.ErrInvalid)
 	}
 	var rows []actionRow
-	next, err := p.apply(q, &rows, false)
+	next, err := applyPage(p, q, &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "corrective actions")
 	}

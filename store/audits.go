@@ -558,21 +558,18 @@ func scorecardQuery(db *gorm.DB) *gorm.DB {
 		Joins("LEFT JOIN scorecard_reviews r ON r.scorecard_id = scorecards.id")
 }
 
-// AuditPhase names a step of an audit run, for progress reports.
-type AuditPhase string
+// AuditPhase and AuditResult are the domain's.
+type (
+	AuditPhase  = audit.AuditPhase
+	AuditResult = audit.AuditResult
+)
 
 // The phases of AuditSellers, in order.
 const (
-	PhaseFacts      AuditPhase = "loading facts"
-	PhaseEvaluating AuditPhase = "evaluating"
-	PhaseSaving     AuditPhase = "saving"
+	PhaseFacts      = audit.PhaseFacts
+	PhaseEvaluating = audit.PhaseEvaluating
+	PhaseSaving     = audit.PhaseSaving
 )
-
-// AuditResult is what one audit run wrote.
-type AuditResult struct {
-	// Scorecards are the new drafts, one per seller audited, in seller id order.
-	Scorecards []audit.Scorecard
-}
 
 // AuditSellers audits sellers over p against compiled: it computes their facts, evaluates the
 // charter and stores one draft scorecard per seller. It is AuditSellersProgress without
@@ -771,13 +768,8 @@ func (s *Store) scorecard(db *gorm.DB, id string) (audit.Scorecard, error) {
 	return row.domain()
 }
 
-// ScorecardFilter narrows a list of scorecards. Zero fields do not filter.
-type ScorecardFilter struct {
-	SellerID string
-	Status   audit.ScorecardStatus // draft or approved
-	// From and To keep the scorecards whose whole period lies in [From, To).
-	From, To time.Time
-}
+// ScorecardFilter is audit.ScorecardFilter.
+type ScorecardFilter = audit.ScorecardFilter
 
 // Scorecards lists scorecards newest first.
 func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]audit.Scorecard, string, error) {
@@ -801,7 +793,7 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 		q = q.Where("scorecards.period_end <= ?", f.To.UTC().Format(time.DateOnly))
 	}
 	var rows []scorecardReadRow
-	next, err := p.apply(q, &rows, true)
+	next, err := applyPage(p, q, &rows, true)
 	if err != nil {
 		return nil, "", translate(err, "scorecards")
 	}

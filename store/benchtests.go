@@ -57,17 +57,8 @@ var onExternalConflict = clause.OnConflict{
 	DoNothing:   true,
 }
 
-// BenchTestRecord is a stored bench test with what only the store knows about it: the id of the
-// correction that superseded it (empty when none). Bench tests are never updated in place; a
-// correction is a new record and both stay visible.
-//
-// On read, BenchTest.Raw holds the inspection exactly as submitted, and BenchTest.Inspection
-// holds only what the columns keep (device identity, battery, compliance, whether non-genuine
-// parts were reported, disclosure); the functional results and cosmetic counts live in Raw.
-type BenchTestRecord struct {
-	audit.BenchTest
-	SupersededBy string
-}
+// BenchTestRecord is audit.BenchTestRecord.
+type BenchTestRecord = audit.BenchTestRecord
 
 type reasonDoc struct {
 	Code    string `json:"code"`
@@ -212,25 +203,18 @@ func (s *Store) CorrectBenchTest(ctx context.Context, by audit.Principal, oldID 
 	return row.record()
 }
 
-// BatchOutcome says what became of one bench test of a batch.
-type BatchOutcome string
+// Batch outcomes are the domain's (audit.BatchOutcome).
+type (
+	BatchOutcome = audit.BatchOutcome
+	BatchResult  = audit.BatchResult
+)
 
 // Outcomes of CreateBenchTests.
 const (
-	// BatchCreated: stored now.
-	BatchCreated BatchOutcome = "created"
-	// BatchDuplicate: the seller already has a bench test with this external id, stored
-	// earlier or earlier in the same batch; nothing was stored and ID names that one.
-	BatchDuplicate BatchOutcome = "duplicate"
-	// BatchUnknownSeller: no seller has this seller id; nothing was stored.
-	BatchUnknownSeller BatchOutcome = "unknown_seller"
+	BatchCreated       = audit.BatchCreated
+	BatchDuplicate     = audit.BatchDuplicate
+	BatchUnknownSeller = audit.BatchUnknownSeller
 )
-
-// BatchResult is the outcome of one item of CreateBenchTests, in the order of the input.
-type BatchResult struct {
-	Outcome BatchOutcome
-	ID      string // the stored bench test (created or duplicate)
-}
 
 type externalKey struct{ seller, external string }
 
@@ -425,11 +409,8 @@ func (s *Store) BenchTest(ctx context.Context, id string) (BenchTestRecord, erro
 	return row.record()
 }
 
-// BenchTestFilter narrows a list of bench tests. Zero fields do not filter.
-type BenchTestFilter struct {
-	SellerID string
-	From, To time.Time // tested_at in [From, To)
-}
+// BenchTestFilter is audit.BenchTestFilter.
+type BenchTestFilter = audit.BenchTestFilter
 
 // BenchTests lists bench tests in creation order, corrections and the records they corrected
 // alike.
@@ -448,7 +429,7 @@ func (s *Store) BenchTests(ctx context.Context, f BenchTestFilter, p Page) ([]Be
 		q = q.Where("bench_tests.tested_at < ?", f.To.UTC())
 	}
 	var rows []benchTestRow
-	next, err := p.apply(q, &rows, false)
+	next, err := applyPage(p, q, &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "bench tests")
 	}

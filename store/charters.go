@@ -48,13 +48,8 @@ type charterPointDoc struct {
 	MinSamples   int    `json:"min_samples"`
 }
 
-// CharterVersion is a published charter with its publication facts.
-type CharterVersion struct {
-	Charter   checklist.Charter
-	Active    bool
-	CreatedAt time.Time
-	CreatedBy string
-}
+// CharterVersion is audit.CharterVersion.
+type CharterVersion = audit.CharterVersion
 
 func encodeCharter(c checklist.Charter) (string, error) {
 	doc := charterDoc{Points: make([]charterPointDoc, len(c.Points))}

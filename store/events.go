@@ -41,13 +41,8 @@ func (s *Store) record(tx *gorm.DB, by audit.Principal, action, entity string, i
 	return tx.CreateInBatches(rows, 500).Error
 }
 
-// EventFilter narrows the event trail. Zero fields do not filter.
-type EventFilter struct {
-	Entity   string
-	EntityID string
-	KeyID    string
-	From, To time.Time // [From, To)
-}
+// EventFilter is audit.EventFilter.
+type EventFilter = audit.EventFilter
 
 // Events lists the trail oldest first.
 func (s *Store) Events(ctx context.Context, f EventFilter, p Page) ([]audit.Event, string, error) {
@@ -68,7 +63,7 @@ func (s *Store) Events(ctx context.Context, f EventFilter, p Page) ([]audit.Even
 		q = q.Where("at < ?", f.To)
 	}
 	var rows []eventRow
-	next, err := p.apply(q, &rows, false)
+	next, err := applyPage(p, q, &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "events")
 	}

@@ -178,7 +178,7 @@ func (s *Store) RevokeKey(ctx context.Context, by audit.Principal, id string) er
 // Keys lists every key (without tokens), in creation order.
 func (s *Store) Keys(ctx context.Context, p Page) ([]audit.Key, string, error) {
 	var rows []keyRow
-	next, err := p.apply(s.read.WithContext(ctx).Model(&keyRow{}), &rows, false)
+	next, err := applyPage(p, s.read.WithContext(ctx).Model(&keyRow{}), &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "keys")
 	}

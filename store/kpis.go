@@ -133,7 +133,7 @@ func (s *Store) KPIMonths(ctx context.Context, sellerID string, p Page) ([]audit
 	if after != "" {
 		q = q.Where("month > ?", after)
 	}
-	n := p.limit()
+	n := pageLimit(p)
 	var rows []kpiMonthRow
 	if err := q.Order("month").Limit(n + 1).Find(&rows).Error; err != nil {
 		return nil, "", translate(err, "KPI months")

@@ -53,18 +53,8 @@ func (mysteryOrderRow) TableName() string { return "mystery_orders" }
 // at most one.
 const mysteryOrderColumns = "mystery_orders.*, (SELECT c.id FROM mystery_orders c WHERE c.supersedes = mystery_orders.id) AS superseded_by"
 
-// MysteryOrderRecord is a stored mystery order with what only the store knows about it: the id
-// of the correction that superseded it (empty when none). Mystery orders are never updated in
-// place; a correction is a new record and both stay visible.
-//
-// On read, MysteryOrder.Raw holds the inspection exactly as submitted, and
-// MysteryOrder.Inspection holds only what the columns keep (device identity, battery,
-// compliance, whether non-genuine parts were reported, disclosure); the functional results and
-// cosmetic counts live in Raw.
-type MysteryOrderRecord struct {
-	audit.MysteryOrder
-	SupersededBy string
-}
+// MysteryOrderRecord is audit.MysteryOrderRecord.
+type MysteryOrderRecord = audit.MysteryOrderRecord
 
 // microUTC keeps an instant in UTC to the microsecond, which both databases hold exactly, so
 // that what is answered at creation is what is read back later.
@@ -226,11 +216,8 @@ func (s *Store) MysteryOrder(ctx context.Context, id string) (MysteryOrderRecord
 	return row.record()
 }
 
-// MysteryOrderFilter narrows a list of mystery orders. Zero fields do not filter.
-type MysteryOrderFilter struct {
-	SellerID string
-	From, To time.Time // ordered_at in [From, To)
-}
+// MysteryOrderFilter is audit.MysteryOrderFilter.
+type MysteryOrderFilter = audit.MysteryOrderFilter
 
 // MysteryOrders lists mystery orders in creation order, corrections and the records they
 // corrected alike. A seller id no record can hold lists nothing.
@@ -252,7 +239,7 @@ func (s *Store) MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page)
 		q = q.Where("mystery_orders.ordered_at < ?", f.To.UTC())
 	}
 	var rows []mysteryOrderRow
-	next, err := p.apply(q, &rows, false)
+	next, err := applyPage(p, q, &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "mystery orders")
 	}

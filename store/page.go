@@ -10,18 +10,14 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 )
 
-// Page limits of every list.
+// Page limits of every list (audit.DefaultLimit, audit.MaxLimit).
 const (
-	DefaultLimit = 50
-	MaxLimit     = 500
+	DefaultLimit = audit.DefaultLimit
+	MaxLimit     = audit.MaxLimit
 )
 
-// Page asks for one page of a list: at most Limit items after the position in Cursor. Cursors
-// are opaque to clients; they carry the id of the last item served, and ids sort by creation.
-type Page struct {
-	Limit  int
-	Cursor string
-}
+// Page is audit.Page. Cursors carry the id of the last item served, and ids sort by creation.
+type Page = audit.Page
 
 // EncodeCursor makes an opaque cursor from the last id of a page.
 func EncodeCursor(id string) string {
@@ -48,7 +44,7 @@ func DecodeCursor(c string) (string, error) {
 	return string(b), nil
 }
 
-func (p Page) limit() int {
+func pageLimit(p Page) int {
 	switch {
 	case p.Limit <= 0:
 		return DefaultLimit
@@ -61,7 +57,7 @@ func (p Page) limit() int {
 // apply runs q for one page into dest (a pointer to a slice of row structs with an ID field)
 // ordered by id (descending when newestFirst) and returns the cursor of the next page, empty on
 // the last one. It fetches one row more than the limit to know whether a next page exists.
-func (p Page) apply(q *gorm.DB, dest any, newestFirst bool) (string, error) {
+func applyPage(p Page, q *gorm.DB, dest any, newestFirst bool) (string, error) {
 	after, err := DecodeCursor(p.Cursor)
 	if err != nil {
 		return "", err
@@ -81,7 +77,7 @@ func (p Page) apply(q *gorm.DB, dest any, newestFirst bool) (string, error) {
 	if newestFirst {
 		order += " DESC"
 	}
-	n := p.limit()
+	n := pageLimit(p)
 	if err := q.Order(order).Limit(n + 1).Find(dest).Error; err != nil {
 		return "", err
 	}

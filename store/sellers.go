@@ -74,7 +74,7 @@ func (s *Store) Seller(ctx context.Context, id string) (audit.Seller, error) {
 // Sellers lists sellers in creation order.
 func (s *Store) Sellers(ctx context.Context, p Page) ([]audit.Seller, string, error) {
 	var rows []sellerRow
-	next, err := p.apply(s.read.WithContext(ctx).Model(&sellerRow{}), &rows, false)
+	next, err := applyPage(p, s.read.WithContext(ctx).Model(&sellerRow{}), &rows, false)
 	if err != nil {
 		return nil, "", translate(err, "sellers")
 	}

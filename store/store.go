@@ -372,3 +372,6 @@ func (s *Store) groupTx(ctx context.Context, rows int, fn func(tx *gorm.DB) erro
 	}
 	return s.group.do(ctx, rows, fn)
 }
+
+// Store implements every port of the domain.
+var _ audit.Store = (*Store)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
 	"github.com/refurbqa/refurbqa/store"
@@ -34,4 +35,10 @@ func loadDomain(ctx context.Context, st *store.Store) (*domain, error) {
 		return nil, err
 	}
 	return &domain{protocols: protocols, programs: checklist.NewPrograms()}, nil
+}
+
+// service returns the domain's use cases over st, sharing the process's protocols and
+// compiled charters.
+func (d *domain) service(st *store.Store) *audit.Service {
+	return audit.NewService(audit.ServiceConfig{Store: st, Protocols: d.protocols, Programs: d.programs})
 }

@@ -48,7 +48,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv, err := httpapi.New(httpapi.Config{
-		Store: st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
+		Service: deps.service(st),
+		Store:   st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
 	})
 	if err != nil {

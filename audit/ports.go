@@ -1,0 +1,101 @@
+package audit
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/refurbqa/refurbqa/checklist"
+)
+
+// The ports of the domain: small interfaces that the storage adapter (package store)
+// implements and the services of this package call. They speak the domain's types only; a
+// port never decides who may see what (the services do, from the caller's principal).
+
+// Store is every port together, as the storage adapter implements them.
+type Store interface {
+	SellerStore
+	KeyStore
+	BenchTestStore
+	MysteryOrderStore
+	KPIStore
+	CharterStore
+	ScorecardStore
+	ActionStore
+	EventStore
+	// Now is the store's clock, which stamps every record it writes.
+	Now() time.Time
+}
+
+// SellerStore keeps sellers.
+type SellerStore interface {
+	CreateSeller(ctx context.Context, by Principal, in Seller) (Seller, error)
+	Seller(ctx context.Context, id string) (Seller, error)
+	Sellers(ctx context.Context, p Page) ([]Seller, string, error)
+	SellerIDs(ctx context.Context) ([]string, error)
+}
+
+// KeyStore keeps API keys (hashes of their tokens only).
+type KeyStore interface {
+	CreateKey(ctx context.Context, by Principal, in Key) (Key, string, error)
+	Authenticate(ctx context.Context, token string) (Key, error)
+	TouchKey(ctx context.Context, id string, at time.Time) error
+	RevokeKey(ctx context.Context, by Principal, id string) error
+	Keys(ctx context.Context, p Page) ([]Key, string, error)
+}
+
+// BenchTestStore keeps bench tests; none is ever updated in place.
+type BenchTestStore interface {
+	CreateBenchTest(ctx context.Context, by Principal, bt BenchTest) (BenchTestRecord, bool, error)
+	CreateBenchTests(ctx context.Context, by Principal, items []BenchTest) ([]BatchResult, error)
+	CorrectBenchTest(ctx context.Context, by Principal, oldID string, bt BenchTest) (BenchTestRecord, error)
+	BenchTest(ctx context.Context, id string) (BenchTestRecord, error)
+	BenchTests(ctx context.Context, f BenchTestFilter, p Page) ([]BenchTestRecord, string, error)
+}
+
+// MysteryOrderStore keeps mystery orders; none is ever updated in place.
+type MysteryOrderStore interface {
+	CreateMysteryOrder(ctx context.Context, by Principal, mo MysteryOrder) (MysteryOrderRecord, error)
+	CorrectMysteryOrder(ctx context.Context, by Principal, oldID string, mo MysteryOrder) (MysteryOrderRecord, error)
+	MysteryOrder(ctx context.Context, id string) (MysteryOrderRecord, error)
+	MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page) ([]MysteryOrderRecord, string, error)
+}
+
+// KPIStore keeps the monthly operations figures of sellers.
+type KPIStore interface {
+	PutKPIMonth(ctx context.Context, by Principal, k KPIMonth) (KPIMonth, error)
+	KPIMonths(ctx context.Context, sellerID string, p Page) ([]KPIMonth, string, error)
+	ImportKPIs(ctx context.Context, by Principal, r io.Reader, progress func(rows int)) (int, error)
+}
+
+// CharterStore keeps the published charter versions; a published version never changes.
+type CharterStore interface {
+	PublishCharter(ctx context.Context, by Principal, c checklist.Charter, activate bool) error
+	EnsureDefaultCharter(ctx context.Context, by Principal, c checklist.Charter) error
+	Charter(ctx context.Context, version string) (CharterVersion, error)
+	ActiveCharter(ctx context.Context) (CharterVersion, error)
+	Charters(ctx context.Context) ([]CharterVersion, error)
+}
+
+// ScorecardStore gathers the facts of audits and keeps scorecards and their reviews.
+type ScorecardStore interface {
+	Facts(ctx context.Context, p Period, sellerIDs []string) (map[string]Facts, error)
+	AuditSellersProgress(ctx context.Context, by Principal, p Period, compiled *checklist.Compiled, sellerIDs []string, progress func(phase AuditPhase, sellers int)) (AuditResult, error)
+	Scorecard(ctx context.Context, id string) (Scorecard, error)
+	Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]Scorecard, string, error)
+	ApproveScorecard(ctx context.Context, by Principal, id, comment string) (Scorecard, []CorrectiveAction, error)
+}
+
+// ActionStore keeps corrective actions.
+type ActionStore interface {
+	CorrectiveActions(ctx context.Context, f ActionFilter, p Page) ([]CorrectiveAction, string, error)
+	CorrectiveAction(ctx context.Context, id string) (CorrectiveAction, error)
+	SubmitPlan(ctx context.Context, by Principal, id, rootCause, actions string) (CorrectiveAction, error)
+	CloseAction(ctx context.Context, by Principal, id, note string) (CorrectiveAction, error)
+}
+
+// EventStore reads the append-only trail of writes (every port's writes append to it in the
+// same transaction).
+type EventStore interface {
+	Events(ctx context.Context, f EventFilter, p Page) ([]Event, string, error)
+}

@@ -1,0 +1,130 @@
+package audit
+
+import (
+	"time"
+
+	"github.com/refurbqa/refurbqa/checklist"
+)
+
+// Page limits of every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Page asks for one page of a list: at most Limit items after the position in Cursor. Cursors
+// are opaque to clients and to the domain: the store makes them and reads them back.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// BenchTestRecord is a stored bench test with what only the store knows about it: the id of the
+// correction that superseded it (empty when none). Bench tests are never updated in place; a
+// correction is a new record and both stay visible.
+//
+// On read, BenchTest.Raw holds the inspection exactly as submitted, and BenchTest.Inspection
+// holds only what the columns keep (device identity, battery, compliance, whether non-genuine
+// parts were reported, disclosure); the functional results and cosmetic counts live in Raw.
+type BenchTestRecord struct {
+	BenchTest
+	SupersededBy string
+}
+
+// MysteryOrderRecord is a stored mystery order with the id of the correction that superseded
+// it (empty when none).
+//
+// On read, MysteryOrder.Raw holds the inspection exactly as submitted, and
+// MysteryOrder.Inspection holds only what the columns keep (device identity, battery,
+// compliance, whether non-genuine parts were reported, disclosure); the functional results and
+// cosmetic counts live in Raw.
+type MysteryOrderRecord struct {
+	MysteryOrder
+	SupersededBy string
+}
+
+// BatchOutcome says what became of one bench test of a batch.
+type BatchOutcome string
+
+// Outcomes of storing a batch of bench tests.
+const (
+	// BatchCreated: stored now.
+	BatchCreated BatchOutcome = "created"
+	// BatchDuplicate: the seller already has a bench test with this external id, stored
+	// earlier or earlier in the same batch; nothing was stored and ID names that one.
+	BatchDuplicate BatchOutcome = "duplicate"
+	// BatchUnknownSeller: no seller has this seller id; nothing was stored.
+	BatchUnknownSeller BatchOutcome = "unknown_seller"
+)
+
+// BatchResult is the outcome of one item of a batch of bench tests, in the order of the input.
+type BatchResult struct {
+	Outcome BatchOutcome
+	ID      string // the stored bench test (created or duplicate)
+}
+
+// BenchTestFilter narrows a list of bench tests. Zero fields do not filter.
+type BenchTestFilter struct {
+	SellerID string
+	From, To time.Time // tested_at in [From, To)
+}
+
+// MysteryOrderFilter narrows a list of mystery orders. Zero fields do not filter.
+type MysteryOrderFilter struct {
+	SellerID string
+	From, To time.Time // ordered_at in [From, To)
+}
+
+// ActionOverdue is the status filter of corrective actions that are overdue: not closed by
+// their due date, as seen at the time of the request. It is never stored.
+const ActionOverdue = "overdue"
+
+// ActionFilter narrows a list of corrective actions. Zero fields do not filter.
+type ActionFilter struct {
+	SellerID    string
+	ScorecardID string
+	// Status is open, plan_submitted, closed or ActionOverdue.
+	Status string
+	// Now is the instant overdue is judged at; zero means the store's clock.
+	Now time.Time
+}
+
+// ScorecardFilter narrows a list of scorecards. Zero fields do not filter.
+type ScorecardFilter struct {
+	SellerID string
+	Status   ScorecardStatus // draft or approved
+	// From and To keep the scorecards whose whole period lies in [From, To).
+	From, To time.Time
+}
+
+// EventFilter narrows the event trail. Zero fields do not filter.
+type EventFilter struct {
+	Entity   string
+	EntityID string
+	KeyID    string
+	From, To time.Time // [From, To)
+}
+
+// CharterVersion is a published charter with its publication facts.
+type CharterVersion struct {
+	Charter   checklist.Charter
+	Active    bool
+	CreatedAt time.Time
+	CreatedBy string
+}
+
+// AuditPhase names a step of an audit run, for progress reports.
+type AuditPhase string
+
+// The phases of an audit run, in order.
+const (
+	PhaseFacts      AuditPhase = "loading facts"
+	PhaseEvaluating AuditPhase = "evaluating"
+	PhaseSaving     AuditPhase = "saving"
+)
+
+// AuditResult is what one audit run wrote.
+type AuditResult struct {
+	// Scorecards are the new drafts, one per seller audited, in seller id order.
+	Scorecards []Scorecard
+}

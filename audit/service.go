@@ -1,0 +1,47 @@
+package audit
+
+import (
+	"time"
+
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// Service is the one copy of every use case of refurbqa: recording bench tests and mystery
+// orders, KPIs, charters, audits, reviews, corrective actions and keys. The adapters (httpapi
+// for machines, console for people, cmd for operators) decode their input, call one method
+// with the caller's principal, and present the result; who may see and do what is decided
+// here, once. It is safe for concurrent use.
+type Service struct {
+	store     Store
+	protocols grading.Protocols
+	programs  *checklist.Programs
+	now       func() time.Time
+}
+
+// ServiceConfig holds the dependencies of a Service.
+type ServiceConfig struct {
+	// Store is the storage adapter.
+	Store Store
+	// Protocols are the functional test protocols that grading follows.
+	Protocols grading.Protocols
+	// Programs caches compiled charters (default: a new cache).
+	Programs *checklist.Programs
+	// Now is the clock of decisions such as "overdue" (default: the store's clock).
+	Now func() time.Time
+}
+
+// NewService returns the services over cfg.Store.
+func NewService(cfg ServiceConfig) *Service {
+	s := &Service{store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs, now: cfg.Now}
+	if s.programs == nil {
+		s.programs = checklist.NewPrograms()
+	}
+	if s.now == nil {
+		s.now = cfg.Store.Now
+	}
+	return s
+}
+
+// Protocols returns the functional test protocols, so that forms can be built from them.
+func (s *Service) Protocols() grading.Protocols { return s.protocols }
