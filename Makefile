@@ -43,10 +43,12 @@ lint:
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that
 # every operation comes out named (operations["listSellers"], ...), as client generators need.
+# Redocly's telemetry is off: the target needs no network but the npm registry.
 lint-openapi:
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GO) run ./cmd/refurbqa openapi > "$$tmp/openapi.json"; \
-	$(NPX) @redocly/cli@$(REDOCLY_CLI_VERSION) lint --lint-config error --config redocly.yaml "$$tmp/openapi.json"; \
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(NPX) @redocly/cli@$(REDOCLY_CLI_VERSION) lint --lint-config error --config redocly.yaml "$$tmp/openapi.json"; \
 	$(NPX) -p openapi-typescript@$(OPENAPI_TS_VERSION) -p typescript@$(TYPESCRIPT_VERSION) -- \
 		openapi-typescript "$$tmp/openapi.json" --redocly redocly.yaml -o "$$tmp/openapi.d.ts"; \
 	ops=$$(grep -c '"operationId":' "$$tmp/openapi.json"); named=$$(grep -c ': operations\["[A-Za-z]*"\];' "$$tmp/openapi.d.ts"); \
