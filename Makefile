@@ -9,7 +9,14 @@ FUZZTIME  ?= 15s
 PKGS      := ./...
 DOMAIN    := ./grading/... ./checklist/... ./audit/... ./reports/...
 
-.PHONY: build run test test-postgres lint fuzz bench bench-scale clean
+# npm tools of lint-openapi, pinned; npx keeps them in the npm cache (~/.npm/_npx), so only the
+# first run downloads them.
+REDOCLY_CLI_VERSION := 2.77.0
+OPENAPI_TS_VERSION  := 7.13.0
+TYPESCRIPT_VERSION  := 5.9.3
+NPX                 ?= npx --yes --prefer-offline
+
+.PHONY: build run test test-postgres lint lint-openapi fuzz bench bench-scale clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/refurbqa
@@ -32,6 +39,25 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 	@! $(GO) list -deps $(DOMAIN) | grep -E 'labstack/echo|gorm\.io' || (echo "a domain package depends on echo or gorm"; exit 1)
+
+# Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
+# warning an error), then generates TypeScript from it with openapi-typescript and checks that
+# every operation comes out named (operations["listSellers"], ...), as client generators need.
+# Redocly's telemetry is off: the target needs no network but the npm registry.
+lint-openapi:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) run ./cmd/refurbqa openapi > "$$tmp/openapi.json"; \
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(NPX) @redocly/cli@$(REDOCLY_CLI_VERSION) lint --lint-config error --config redocly.yaml "$$tmp/openapi.json"; \
+	$(NPX) -p openapi-typescript@$(OPENAPI_TS_VERSION) -p typescript@$(TYPESCRIPT_VERSION) -- \
+		openapi-typescript "$$tmp/openapi.json" --redocly redocly.yaml -o "$$tmp/openapi.d.ts"; \
+	ops=$$(grep -c '"operationId":' "$$tmp/openapi.json"); named=$$(grep -c ': operations\["[A-Za-z]*"\];' "$$tmp/openapi.d.ts"); \
+	grep -q '^export interface operations {' "$$tmp/openapi.d.ts" || { echo "openapi-typescript made no operations interface"; exit 1; }; \
+	for id in listSellers createBenchTest approveScorecard getScorecardReport importKpiMonths; do \
+		grep -q "^    $$id: {" "$$tmp/openapi.d.ts" || { echo "openapi-typescript did not name operation $$id"; exit 1; }; \
+	done; \
+	test "$$ops" -eq "$$named" || { echo "$$ops operations in the document, but $$named named in the TypeScript"; exit 1; }; \
+	echo "openapi-typescript: $$named named operations"
 
 # Runs every fuzz target briefly (FUZZTIME each).
 fuzz:

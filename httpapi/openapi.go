@@ -16,6 +16,11 @@ import (
 //go:embed openapi/*.json
 var openapiFiles embed.FS
 
+// OpenAPIDocument returns the merged OpenAPI document the server serves at
+// /api/v1/openapi.json, so that tools (the Redocly lint, client generators) can have it without
+// starting a server.
+func OpenAPIDocument() ([]byte, error) { return openAPIDocument() }
+
 // openAPIDocument merges the fragments into one OpenAPI 3.1 document. Each fragment may hold
 // "paths" and "components"; a path or component defined twice is an error.
 func openAPIDocument() ([]byte, error) {

@@ -51,6 +51,7 @@ func commands() []command {
 		{"restore", "replace the SQLite database with a backup", cmdRestore},
 		{"kpis", "import seller KPI months from a CSV file", cmdKpis},
 		{"demo", "load a realistic demo data set", cmdDemo},
+		{"openapi", "print the OpenAPI document of the HTTP API", cmdOpenAPI},
 	}
 }
 
