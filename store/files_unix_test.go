@@ -5,6 +5,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,6 +20,13 @@ import (
 	"github.com/refurbqa/refurbqa/store"
 )
 
+// commonUmask sets the usual umask (022) for the test, so that files SQLite would create with
+// its default 0644 really come out 0644, and restores the previous one after.
+func commonUmask(t *testing.T) {
+	old := syscall.Umask(0o022)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
 // openSQLite opens and migrates a SQLite store on path and writes a seller, so that its -wal
 // and -shm files exist.
 func openSQLite(t *testing.T, path string) *store.Store {
@@ -32,6 +40,61 @@ func openSQLite(t *testing.T, path string) *store.Store {
 	_, err = st.CreateSeller(ctx, admin, audit.Seller{Name: "Private", Country: "FR", ContactEmail: "p@example.com"})
 	require.NoError(t, err)
 	return st
+}
+
+func assertMode(t *testing.T, want fs.FileMode, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if assert.NoError(t, err) {
+			assert.Equal(t, want, st.Mode().Perm(), "mode of %s", filepath.Base(p))
+		}
+	}
+}
+
+// TestSQLiteFilesArePrivate checks that the database, its -wal and -shm files, its lock file,
+// a backup and a restored database are readable by their owner only: they hold contacts, IMEIs
+// and key hashes.
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	commonUmask(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "private.db")
+	st := openSQLite(t, db)
+	assertMode(t, 0o600, db, db+"-wal", db+"-shm", db+".lock")
+
+	backup := filepath.Join(dir, "backup.db")
+	require.NoError(t, st.Backup(ctx, backup))
+	assertMode(t, 0o600, backup)
+	assert.ErrorIs(t, st.Backup(ctx, backup), store.ErrExists, "a backup never overwrites a file")
+	assertMode(t, 0o600, backup)
+
+	restored := filepath.Join(dir, "restored.db")
+	require.NoError(t, store.Restore(ctx, backup, restored, false))
+	assertMode(t, 0o600, restored)
+	again := openSQLite(t, restored)
+	sellers, _, err := again.Sellers(ctx, store.Page{Limit: 10})
+	require.NoError(t, err)
+	assert.Len(t, sellers, 2, "the restored database holds the backup's seller, and the one openSQLite wrote")
+	assertMode(t, 0o600, restored, restored+"-wal", restored+"-shm")
+}
+
+// TestOpenTightensExistingDatabase opens a database whose files let the group and others read
+// them (as an older refurbqa left them): opening it makes them private, while another store of
+// the same process has it open and keeps working.
+func TestOpenTightensExistingDatabase(t *testing.T) {
+	commonUmask(t)
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "loose.db")
+	first := openSQLite(t, db)
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		require.NoError(t, os.Chmod(p, 0o644))
+	}
+	assertMode(t, 0o644, db, db+"-wal", db+"-shm")
+	openSQLite(t, db)
+	assertMode(t, 0o600, db, db+"-wal", db+"-shm")
+	_, err := first.CreateSeller(ctx, admin, audit.Seller{Name: "Still writing", Country: "FR", ContactEmail: "s@example.com"})
+	assert.NoError(t, err)
 }
 
 // TestOpenKeepsSQLiteLocks checks, in /proc/locks, that this process still holds SQLite's lock

@@ -97,6 +97,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, lerr)
 		}
 		defer unlock()
+		// Before SQLite first opens it, under the lock: a new database is created 0600 (SQLite
+		// gives its -wal and -shm files the same mode), an existing one tightened.
+		if perr := preparePrivate(s.path); perr != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, perr)
+		}
 		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
 		}

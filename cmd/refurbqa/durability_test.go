@@ -123,7 +123,8 @@ func (w *writeLoad) halt() (acked, failed []string) {
 }
 
 // TestOtherProcessesWhileServing opens the served database from other processes — the sqlite3
-// shell an operator uses to look, `refurbqa backup` and `refurbqa keys create` — while clients
+// shell an operator uses to look, `refurbqa backup`, `refurbqa keys create` and a refused
+// `refurbqa restore --force` — while clients
 // ingest batches, then kills the server with SIGKILL and restarts it: writes must go on after
 // each of them, no request may answer 5xx, and every acknowledged batch (and key) must still be
 // there. (SQLite locks are per process and vanish when the process closes any descriptor of the
@@ -161,6 +162,20 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 			var count int
 			require.NoError(t, db.QueryRow("SELECT count(*) FROM bench_tests").Scan(&count))
 			assert.GreaterOrEqual(t, count, acked, "the backup holds every acknowledged item")
+		},
+		"refurbqa restore --force": func(t *testing.T, dsn string, n int, _, _ string, _ int) {
+			// Replacing the database under the server would lose what it writes: refused.
+			backup := filepath.Join(filepath.Dir(dsn), fmt.Sprintf("restore-%d.db", n))
+			cmd := exec.Command(bin, "backup", "--out", backup)
+			cmd.Env = append(os.Environ(), "REFURBQA_DSN="+dsn, "REFURBQA_LOG_LEVEL=error")
+			msg, err := cmd.CombinedOutput()
+			require.NoError(t, err, "backup: %s", msg)
+			cmd = exec.Command(bin, "restore", "--force", backup)
+			cmd.Env = append(os.Environ(), "REFURBQA_DSN="+dsn, "REFURBQA_LOG_LEVEL=error")
+			msg, err = cmd.CombinedOutput()
+			require.Error(t, err, "restore over the served database: %s", msg)
+			assert.Equal(t, 1, cmd.ProcessState.ExitCode(), "%s", msg)
+			assert.Contains(t, string(msg), "open in another process")
 		},
 		"refurbqa keys create": func(t *testing.T, dsn string, n int, base, _ string, _ int) {
 			token := makeKey(t, bin, dsn, "--role", "manager", "--name", fmt.Sprintf("while serving %d", n))
