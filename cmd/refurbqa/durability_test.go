@@ -124,21 +124,24 @@ func (w *writeLoad) halt() (acked, failed []string) {
 
 // TestOtherProcessesWhileServing opens the served database from other processes — the sqlite3
 // shell an operator uses to look, `refurbqa backup`, `refurbqa keys create` and a refused
-// `refurbqa restore --force` — while clients
-// ingest batches, then kills the server with SIGKILL and restarts it: writes must go on after
-// each of them, no request may answer 5xx, and every acknowledged batch (and key) must still be
-// there. (SQLite locks are per process and vanish when the process closes any descriptor of the
+// `refurbqa restore --force` — while clients ingest batches, then kills the server with SIGKILL
+// and restarts it: writes must go on after each of them, no request may answer 5xx, and every
+// acknowledged batch (and key) must still be there. (SQLite locks are per process and vanish when the process closes any descriptor of the
 // database file; a server that did so let the other process delete the WAL under it.)
 func TestOtherProcessesWhileServing(t *testing.T) {
 	bin := binary(t)
-	shell := sqliteShell(t)
+	var shell string // the sqlite3 shell, looked up by the case that needs it
 
 	// other runs one other process on the live database and checks its result; n counts the
 	// runs, base and the manager token reach the server, acked is the number of items
 	// acknowledged before the run started.
 	type other func(t *testing.T, dsn string, n int, base, manager string, acked int)
-	cases := map[string]other{
-		"sqlite3 shell": func(t *testing.T, dsn string, _ int, _, _ string, acked int) {
+	cases := []struct {
+		name  string
+		shell bool // needs the sqlite3 shell
+		run   other
+	}{
+		{"sqlite3 shell", true, func(t *testing.T, dsn string, _ int, _, _ string, acked int) {
 			out, err := exec.Command(shell, "-cmd", ".timeout 10000", dsn,
 				"SELECT count(*) FROM bench_tests; PRAGMA integrity_check;").CombinedOutput()
 			require.NoError(t, err, "sqlite3: %s", out)
@@ -148,8 +151,8 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 			require.NoError(t, err, "sqlite3: %s", out)
 			assert.GreaterOrEqual(t, count, acked, "the shell sees every acknowledged item")
 			assert.Equal(t, "ok", lines[1], "PRAGMA integrity_check")
-		},
-		"refurbqa backup": func(t *testing.T, dsn string, n int, _, _ string, acked int) {
+		}},
+		{"refurbqa backup", false, func(t *testing.T, dsn string, n int, _, _ string, acked int) {
 			out := filepath.Join(filepath.Dir(dsn), fmt.Sprintf("backup-%d.db", n))
 			cmd := exec.Command(bin, "backup", "--out", out)
 			cmd.Env = append(os.Environ(), "REFURBQA_DSN="+dsn, "REFURBQA_LOG_LEVEL=error")
@@ -162,8 +165,8 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 			var count int
 			require.NoError(t, db.QueryRow("SELECT count(*) FROM bench_tests").Scan(&count))
 			assert.GreaterOrEqual(t, count, acked, "the backup holds every acknowledged item")
-		},
-		"refurbqa restore --force": func(t *testing.T, dsn string, n int, _, _ string, _ int) {
+		}},
+		{"refurbqa restore --force", false, func(t *testing.T, dsn string, n int, _, _ string, _ int) {
 			// Replacing the database under the server would lose what it writes: refused.
 			backup := filepath.Join(filepath.Dir(dsn), fmt.Sprintf("restore-%d.db", n))
 			cmd := exec.Command(bin, "backup", "--out", backup)
@@ -176,17 +179,21 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 			require.Error(t, err, "restore over the served database: %s", msg)
 			assert.Equal(t, 1, cmd.ProcessState.ExitCode(), "%s", msg)
 			assert.Contains(t, string(msg), "open in another process")
-		},
-		"refurbqa keys create": func(t *testing.T, dsn string, n int, base, _ string, _ int) {
+		}},
+		{"refurbqa keys create", false, func(t *testing.T, dsn string, n int, base, _ string, _ int) {
 			token := makeKey(t, bin, dsn, "--role", "manager", "--name", fmt.Sprintf("while serving %d", n))
 			// The server sees the key another process wrote.
 			res, err := getWith(base+"/api/v1/sellers?limit=1", token)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, res, "the new key works on the running server")
-		},
+		}},
 	}
-	for name, run := range cases {
+	for _, c := range cases {
+		name, run := c.name, c.run
 		t.Run(name, func(t *testing.T) {
+			if c.shell {
+				shell = sqliteShell(t)
+			}
 			dsn := filepath.Join(t.TempDir(), "live.db")
 			manager := makeKey(t, bin, dsn, "--role", "manager", "--name", "m")
 			tech := makeKey(t, bin, dsn, "--role", "technician", "--name", "t")
