@@ -70,4 +70,4 @@ bench-scale: build
 	./scripts/bench-scale.sh "$(BIN)"
 
 clean:
-	rm -rf bin var $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm
+	rm -rf bin var $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm $(DB_FILE).lock

@@ -2,5 +2,5 @@
 
 package store
 
-// lockFile is a no-op where flock does not exist: start one instance first on such systems.
-func lockFile(string) (func(), error) { return func() {}, nil }
+// lockDatabase is a no-op where flock does not exist: start one instance first on such systems.
+func lockDatabase(string) (func(), error) { return func() {}, nil }

@@ -91,12 +91,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.path = sqlitePath(cfg.DSN)
 		// Processes opening a new database at once would race to switch it to WAL, which
 		// SQLite refuses with "database is locked" rather than waiting: set-up takes the same
-		// file lock as migrations.
-		unlock, lerr := lockFile(s.path)
+		// lock as migrations (on a file of its own, never on the database).
+		unlock, lerr := lockDatabase(s.path)
 		if lerr != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, lerr)
 		}
 		defer unlock()
+		// Before SQLite first opens it, under the lock: a new database is created 0600 (SQLite
+		// gives its -wal and -shm files the same mode), an existing one tightened.
+		if perr := preparePrivate(s.path); perr != nil {
+			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, perr)
+		}
 		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
 		}
@@ -288,7 +293,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	}
 	var opts []goose.ProviderOption
 	if s.driver == SQLite {
-		unlock, err := lockFile(s.path)
+		unlock, err := lockDatabase(s.path)
 		if err != nil {
 			return nil, err
 		}
