@@ -195,3 +195,84 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	assert.Greater(t, checked, 200)
 }
+
+// TestRoleTable holds the route table to api.md's role table, written out here independently
+// of routes.go, so that a wrong rule fails even though the matrix above follows the router's
+// own rules. A HEAD route is held to its GET route's roles.
+func TestRoleTable(t *testing.T) {
+	h := newHarness(t)
+	const (
+		a = audit.RoleAdmin
+		m = audit.RoleManager
+		x = audit.RoleTechnician
+		s = audit.RoleSeller
+	)
+	every := []audit.Role{a, m, x, s}
+	want := map[string][]audit.Role{
+		"GET /api/v1/keys":        {a},
+		"POST /api/v1/keys":       {a},
+		"DELETE /api/v1/keys/:id": {a},
+
+		"POST /api/v1/sellers":    {a, m},
+		"GET /api/v1/sellers":     every, // a seller sees its own record only
+		"GET /api/v1/sellers/:id": every,
+
+		"POST /api/v1/mystery-orders":                 {a, m, x},
+		"GET /api/v1/mystery-orders":                  {a, m, x},
+		"GET /api/v1/mystery-orders/:id":              {a, m, x},
+		"POST /api/v1/mystery-orders/:id/corrections": {a, m, x},
+
+		"PUT /api/v1/sellers/:id/kpis/:month": {a, m},
+		"GET /api/v1/sellers/:id/kpis":        {a, m},
+		"POST /api/v1/kpis/import":            {a, m},
+
+		"GET /api/v1/protocols":                    {a, m, x},
+		"GET /api/v1/protocols/:category":          {a, m, x},
+		"POST /api/v1/grading/preview":             {a, m, x},
+		"POST /api/v1/bench-tests":                 {a, m, x},
+		"POST /api/v1/bench-tests/batch":           {a, m, x},
+		"GET /api/v1/bench-tests":                  {a, m, x},
+		"GET /api/v1/bench-tests/:id":              {a, m, x},
+		"POST /api/v1/bench-tests/:id/corrections": {a, m, x},
+
+		// The charter is public to every key holder; publishing is the managers'.
+		"GET /api/v1/charter":           every,
+		"GET /api/v1/charters":          every,
+		"GET /api/v1/charters/:version": every,
+		"GET /api/v1/metrics":           every,
+		"POST /api/v1/charters":         {a, m},
+
+		"POST /api/v1/audits":                   {a, m},
+		"POST /api/v1/audits/batch":             {a, m},
+		"GET /api/v1/scorecards/:id":            {a, m, s},
+		"GET /api/v1/scorecards/:id/report.pdf": {a, m, s},
+		"POST /api/v1/scorecards/:id/approve":   {a, m},
+		"GET /api/v1/sellers/:id/scorecards":    {a, m, s},
+
+		"GET /api/v1/corrective-actions":            {a, m, s},
+		"GET /api/v1/corrective-actions/:id":        {a, m, s},
+		"POST /api/v1/corrective-actions/:id/plan":  {a, m, s},
+		"POST /api/v1/corrective-actions/:id/close": {a, m},
+
+		"GET /api/v1/events": {a, m},
+	}
+	seen := map[string]bool{}
+	for key, roles := range h.srv.Rules() {
+		method, path, _ := strings.Cut(key, " ")
+		if !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.json" {
+			continue // public routes: the matrix checks that they need no token
+		}
+		if method == http.MethodHead {
+			key = http.MethodGet + " " + path
+		}
+		expected, ok := want[key]
+		if !assert.True(t, ok, "route %s is not in api.md's role table of this test", key) {
+			continue
+		}
+		seen[key] = true
+		assert.ElementsMatch(t, expected, roles, "roles of %s", key)
+	}
+	for key := range want {
+		assert.True(t, seen[key], "route %s of the role table is not served", key)
+	}
+}
