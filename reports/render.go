@@ -569,7 +569,7 @@ func (d *doc) header() {
 			}
 			d.setFont(it.face, size)
 			colour := ink()
-			if it.label == "Scorecard status" && d.m.Status == audit.Draft {
+			if it.label == "Scorecard status" && d.m.Status != audit.Approved {
 				colour = orange()
 			}
 			d.textColour(colour)
@@ -594,7 +594,12 @@ func (d *doc) header() {
 		d.setFont(bold, 8.5)
 		d.textColour(rgb{122, 62, 0})
 		d.pdf.SetXY(marginX+1, y)
-		d.pdf.CellFormat(contentW-1, 7, "Draft — not yet approved by the quality team. Not for distribution to the seller.", "", 0, "LM", false, 0, "")
+		banner := "Draft — not yet approved by the quality team. Not for distribution to the seller."
+		if d.m.Status == audit.Superseded {
+			// A manager may read the report of a draft that a re-audit replaced; it says so.
+			banner = "Superseded by " + d.m.SupersededBy + " — never approved. Not for distribution to the seller."
+		}
+		d.pdf.CellFormat(contentW-1, 7, d.clean(banner), "", 0, "LM", false, 0, "")
 		y += 7
 	}
 	d.setY(y)
