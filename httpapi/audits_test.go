@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -643,6 +644,14 @@ func TestSupersededDrafts(t *testing.T) {
 	want["status"], want["superseded_by"] = "superseded", d2.ID
 	assert.Equal(t, want, got)
 	assert.Nil(t, h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, manager, nil).Map(t)["superseded_by"])
+	// The fast read path (stored points spliced in) answers what the list builds from the
+	// domain scorecard.
+	var listed struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=superseded", manager, nil).JSON(t, &listed)
+	require.Len(t, listed.Items, 1)
+	assert.JSONEq(t, string(listed.Items[0]), string(res.Body))
 
 	// Lists: the current scorecards by default; each status selects exactly its own.
 	ids := func(query, token string) []string {
