@@ -243,8 +243,9 @@ func (s *Server) listSellerScorecards(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, newList(items, next, toScorecardJSON))
 }
 
+// approveRequest is a review; its optional comment is prose.
 type approveRequest struct {
-	Comment string `json:"comment"`
+	Comment string `json:"comment" text:"multiline"`
 }
 
 // approveScorecard approves a draft scorecard; the body, {comment?}, may be left out.
