@@ -298,3 +298,47 @@ func TestApprovalRacingReaudit(t *testing.T) {
 		t.Logf("outcomes: %v", outcomes)
 	})
 }
+
+// Migration 4 goes down cleanly: the superseded drafts go (a slot had one draft before it),
+// the current draft and the approved scorecard stay.
+func TestSupersessionMigrationDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a := e.seller("A")
+		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
+		compiled := auCompiled(t)
+		var runs []string
+		for range 3 {
+			res, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+			require.NoError(t, err)
+			runs = append(runs, res.Scorecards[0].ID)
+		}
+		approved, _, err := e.st.ApproveScorecard(ctx, auditor, runs[2], "")
+		require.NoError(t, err)
+		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+
+		sqlDB, err := e.db.DB()
+		require.NoError(t, err)
+		fsys, err := migrations.FS(b.Name)
+		require.NoError(t, err)
+		dialect := goose.DialectSQLite3
+		if b.Name == store.Postgres {
+			dialect = goose.DialectPostgres
+		}
+		p, err := goose.NewProvider(dialect, sqlDB, fsys)
+		require.NoError(t, err)
+		_, err = p.DownTo(ctx, 3)
+		require.NoError(t, err)
+		var ids []string
+		require.NoError(t, e.db.Table("scorecards").Order("id").Pluck("id", &ids).Error)
+		assert.Equal(t, []string{approved.ID, again.Scorecards[0].ID}, ids, "the superseded drafts are gone")
+		assert.Equal(t, map[string]string{a: again.Scorecards[0].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+		_, err = p.UpTo(ctx, 4)
+		require.NoError(t, err)
+		got, err := e.st.Scorecard(ctx, approved.ID)
+		require.NoError(t, err)
+		assert.Equal(t, approved, got)
+	})
+}
