@@ -18,6 +18,32 @@ const (
 	maxNoteLen     = 4000 // root_cause, actions, closing note, review comment
 )
 
+// TextProblem says what is wrong with a text value, or returns "" when nothing is. It is the
+// one rule of every text that refurbqa accepts, from the API or the command line, so that the
+// same value is refused on SQLite and PostgreSQL alike rather than stored by one and refused by
+// the other (PostgreSQL text cannot hold NUL): a text must be valid UTF-8 and hold no control
+// character (Unicode category Cc: U+0000–U+001F and U+007F–U+009F), since values end up in
+// CSV exports, PDF reports and log lines. A multi-line free text (a plan, a closing note, a
+// review comment) may hold line breaks and tabs (\n, \r, \t); a single-line text (a name, an
+// id, a reference, a device's brand) none.
+func TextProblem(v string, multiline bool) string {
+	if !utf8.ValidString(v) {
+		return "must be valid UTF-8"
+	}
+	for _, r := range v {
+		if !unicode.IsControl(r) {
+			continue
+		}
+		if !multiline {
+			return "must not contain control characters"
+		}
+		if r != '\n' && r != '\r' && r != '\t' {
+			return "must not contain control characters other than line breaks and tabs"
+		}
+	}
+	return ""
+}
+
 // fieldErrors collects every invalid field of one input, so that a client learns about all of
 // them in a single answer instead of fixing them one round trip at a time.
 type fieldErrors []grading.FieldError
@@ -78,8 +104,8 @@ func (l *fieldErrors) optionalLine(field, v string, max int) {
 	if n := utf8.RuneCountInString(v); n > max {
 		l.add(field, "must be at most %d characters, got %d", max, n)
 	}
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		l.add(field, "must not contain control characters")
+	if msg := TextProblem(v, false); msg != "" {
+		l.add(field, "%s", msg)
 	}
 }
 
@@ -105,9 +131,7 @@ func (l *fieldErrors) optionalText(field, v string, max int) {
 	if n := utf8.RuneCountInString(v); n > max {
 		l.add(field, "must be at most %d characters, got %d", max, n)
 	}
-	if strings.IndexFunc(v, func(r rune) bool {
-		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
-	}) >= 0 {
-		l.add(field, "must not contain control characters other than line breaks and tabs")
+	if msg := TextProblem(v, true); msg != "" {
+		l.add(field, "%s", msg)
 	}
 }

@@ -31,7 +31,7 @@ func decodeCrockford(t *testing.T, s string) *big.Int {
 
 func TestNewIDFormat(t *testing.T) {
 	now := at(t, "2026-10-05T12:30:00.123Z")
-	format := regexp.MustCompile(`^[a-z]+_[0-9a-hjkmnp-tv-z]{26}$`)
+	format := regexp.MustCompile(`^[a-z]+_[0-9a-hjkmnp-tv-z]{30}$`)
 	for _, prefix := range []string{
 		PrefixSeller, PrefixKey, PrefixBenchTest, PrefixMysteryOrder, PrefixKPIMonth,
 		PrefixScorecard, PrefixCorrectiveAction, PrefixEvent,
@@ -41,7 +41,7 @@ func TestNewIDFormat(t *testing.T) {
 			require.NoError(t, err)
 			assert.Regexp(t, format, id)
 			assert.True(t, strings.HasPrefix(id, prefix+"_"))
-			assert.Len(t, id, len(prefix)+27)
+			assert.Len(t, id, len(prefix)+31)
 		})
 	}
 
@@ -51,21 +51,29 @@ func TestNewIDFormat(t *testing.T) {
 		require.NoError(t, err)
 		body := strings.TrimPrefix(id, "sc_")
 		assert.Equal(t, now.UnixMilli(), decodeCrockford(t, body[:10]).Int64())
-		assert.Equal(t, new(big.Int).SetBytes(random), decodeCrockford(t, body[10:]))
+		assert.Zero(t, decodeCrockford(t, body[10:14]).Int64(), "a whole millisecond")
+		assert.Equal(t, new(big.Int).SetBytes(random), decodeCrockford(t, body[14:]))
+
+		// The fraction of the millisecond, in 1/65536ths.
+		id, err = NewID("sc", now.Add(250*time.Microsecond), bytes.NewReader(random))
+		require.NoError(t, err)
+		body = strings.TrimPrefix(id, "sc_")
+		assert.Equal(t, now.UnixMilli(), decodeCrockford(t, body[:10]).Int64())
+		assert.Equal(t, int64(1<<14), decodeCrockford(t, body[10:14]).Int64())
 	})
 
 	t.Run("known values", func(t *testing.T) {
 		id, err := NewID("ev", time.UnixMilli(0), bytes.NewReader(make([]byte, 10)))
 		require.NoError(t, err)
-		assert.Equal(t, "ev_00000000000000000000000000", id)
+		assert.Equal(t, "ev_000000000000000000000000000000", id)
 
-		id, err = NewID("ev", time.UnixMilli(maxIDTime), bytes.NewReader(bytes.Repeat([]byte{0xff}, 10)))
+		id, err = NewID("ev", time.UnixMilli(maxIDTime).Add(time.Millisecond-time.Nanosecond), bytes.NewReader(bytes.Repeat([]byte{0xff}, 10)))
 		require.NoError(t, err)
-		assert.Equal(t, "ev_7zzzzzzzzzzzzzzzzzzzzzzzzz", id)
+		assert.Equal(t, "ev_7zzzzzzzzz1zzzzzzzzzzzzzzzzzzz", id)
 
-		id, err = NewID("ev", time.UnixMilli(32), bytes.NewReader(append(make([]byte, 9), 1)))
+		id, err = NewID("ev", time.UnixMilli(32).Add(500*time.Microsecond), bytes.NewReader(append(make([]byte, 9), 1)))
 		require.NoError(t, err)
-		assert.Equal(t, "ev_00000000100000000000000001", id)
+		assert.Equal(t, "ev_0000000010"+"1000"+"0000000000000001", id)
 	})
 
 	t.Run("deterministic for the same inputs", func(t *testing.T) {
@@ -155,19 +163,64 @@ func TestIDsAreMonotonicWithinAMillisecond(t *testing.T) {
 		id, err := g.New("bt", at)
 		require.NoError(t, err)
 		assert.Greater(t, id, prev, "ids sort in the order they were made")
-		assert.Len(t, id, len("bt_")+26)
+		assert.Len(t, id, len("bt_")+30)
 		prev = id
 	}
 	_, err := g.New("BT", now)
 	assert.Error(t, err)
 
-	// The random part overflowing moves to the next millisecond and keeps the order.
-	h := &IDs{Random: rand.Reader, lastMS: now.UnixMilli()}
-	for i := range h.last {
-		h.last[i] = 0xff
-	}
-	before := encodeID("bt", now.UnixMilli(), h.last)
+	// The last step of a millisecond moves on to the next millisecond and keeps the order.
+	ms := uint64(now.UnixMilli())
+	h := &IDs{Random: rand.Reader, lastTick: ms<<subBits | (1<<subBits - 1)}
+	before := encodeID("bt", h.lastTick, [10]byte{})
 	id, err := h.New("bt", now)
 	require.NoError(t, err)
 	assert.Greater(t, id, before)
+	assert.Equal(t, encodeID("bt", (ms+1)<<subBits, [10]byte{})[:len("bt_")+14], id[:len("bt_")+14])
+
+	// The very last time part cannot be stepped past.
+	h = &IDs{Random: rand.Reader, lastTick: maxTick}
+	_, err = h.New("bt", now)
+	assert.Error(t, err)
+}
+
+// randomPart reads the 80 random bits of an id.
+func randomPart(t *testing.T, id string) *big.Int {
+	t.Helper()
+	_, body, ok := strings.Cut(id, "_")
+	require.True(t, ok)
+	require.Len(t, body, 30)
+	return decodeCrockford(t, body[14:])
+}
+
+// Ids made in the same millisecond (here: the same instant) are not derivable from each other:
+// each random part is exactly the 80 bits read for it, whatever came before, and only the time
+// part keeps them in order.
+func TestIDsOfOneMillisecondAreIndependent(t *testing.T) {
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	first, second := bytes.Repeat([]byte{0x5a}, 10), make([]byte, 10)
+	g := &IDs{Random: bytes.NewReader(append(slices.Clone(first), second...))}
+	a, err := g.New("bt", now)
+	require.NoError(t, err)
+	b, err := g.New("bt", now)
+	require.NoError(t, err)
+	assert.Zero(t, new(big.Int).SetBytes(first).Cmp(randomPart(t, a)), "the first random part is the bytes read for it")
+	assert.Zero(t, new(big.Int).SetBytes(second).Cmp(randomPart(t, b)), "the second random part is the bytes read for it, not the first one moved on")
+	assert.Greater(t, b, a, "still in creation order, although its random part is smaller")
+
+	// With real randomness, no two consecutive ids of one millisecond are close: a random
+	// part within 2^32 of the previous one would happen by chance once in 2^47 pairs.
+	g = &IDs{Random: rand.Reader}
+	near := new(big.Int).Lsh(big.NewInt(1), 32)
+	prev := ""
+	for range 1000 {
+		id, err := g.New("bt", now)
+		require.NoError(t, err)
+		if prev != "" {
+			assert.Greater(t, id, prev)
+			diff := new(big.Int).Sub(randomPart(t, id), randomPart(t, prev))
+			assert.Positive(t, diff.Abs(diff).Cmp(near), "%s follows %s too closely", id, prev)
+		}
+		prev = id
+	}
 }

@@ -89,10 +89,12 @@ type ActionFilter struct {
 	Now time.Time
 }
 
-// ScorecardFilter narrows a list of scorecards. Zero fields do not filter.
+// ScorecardFilter narrows a list of scorecards. Zero fields do not filter, except Status: a
+// list without a status holds the current scorecards, drafts and approved ones, and leaves out
+// the superseded drafts, which only a list of status superseded holds.
 type ScorecardFilter struct {
 	SellerID string
-	Status   ScorecardStatus // draft or approved
+	Status   ScorecardStatus // draft, approved or superseded; empty: draft or approved
 	// From and To keep the scorecards whose whole period lies in [From, To).
 	From, To time.Time
 }

@@ -37,7 +37,9 @@ func NewScorecard(id, sellerID string, p Period, charterVersion string, r checkl
 //
 // A seller is told ErrNotFound, as for anything it may not see (api.md), unless the scorecard
 // is its own and already approved (ErrForbidden); a technician gets ErrForbidden. Approving an
-// approved scorecard is ErrConflict, since an approved scorecard never changes.
+// approved scorecard is ErrConflict, since an approved scorecard never changes; approving a
+// superseded draft is a *SupersededError (an ErrConflict) naming the draft that replaced it,
+// since only the current draft of a seller, period and charter version may be approved.
 func Approve(sc Scorecard, by Principal, comment string, now time.Time, newID func() string) (Scorecard, []CorrectiveAction, error) {
 	switch by.Role {
 	case RoleAdmin, RoleManager:
@@ -48,6 +50,9 @@ func Approve(sc Scorecard, by Principal, comment string, now time.Time, newID fu
 		return sc, nil, fmt.Errorf("approve scorecard %s: %w", sc.ID, ErrForbidden)
 	default:
 		return sc, nil, fmt.Errorf("approve scorecard %s: %w", sc.ID, ErrForbidden)
+	}
+	if sc.Status == Superseded {
+		return sc, nil, &SupersededError{ID: sc.ID, By: sc.SupersededBy}
 	}
 	if sc.Status != Draft || sc.Review != nil {
 		return sc, nil, fmt.Errorf("scorecard %s is already %s: %w", sc.ID, sc.Status, ErrConflict)

@@ -134,6 +134,23 @@ func TestApprove(t *testing.T) {
 		assert.Equal(t, sc, again)
 	})
 
+	t.Run("superseded is a conflict naming its successor", func(t *testing.T) {
+		sc := draftScorecard(t)
+		sc.Status, sc.SupersededBy = Superseded, "sc_next"
+		got, actions, err := Approve(sc, principals()["manager"], "", now, sequence())
+		require.ErrorIs(t, err, ErrConflict)
+		var se *SupersededError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, SupersededError{ID: sc.ID, By: "sc_next"}, *se)
+		assert.Contains(t, err.Error(), "sc_next")
+		assert.Nil(t, actions)
+		assert.Equal(t, sc, got, "nothing changes")
+
+		// Sellers learn nothing of it: their own superseded draft is as invisible as a draft.
+		_, _, err = Approve(sc, principals()["own seller"], "", now, sequence())
+		assert.ErrorIs(t, err, ErrNotFound)
+	})
+
 	t.Run("comment too long", func(t *testing.T) {
 		_, _, err := Approve(draftScorecard(t), principals()["manager"], strings.Repeat("a", 4001), now, sequence())
 		require.ErrorIs(t, err, ErrInvalid)

@@ -50,6 +50,21 @@ func Invalid(errs []grading.FieldError) error {
 	return &ValidationError{Errors: errs}
 }
 
+// SupersededError refuses to act on a draft scorecard that a later audit of the same seller,
+// period and charter version replaced, and names the scorecard that did, so that a client can
+// move on to the current one. It matches ErrConflict.
+type SupersededError struct {
+	ID string // the superseded scorecard
+	By string // the scorecard that replaced it
+}
+
+func (e *SupersededError) Error() string {
+	return "scorecard " + e.ID + " is superseded by scorecard " + e.By + ", a later audit of the same seller, period and charter version"
+}
+
+// Is makes a SupersededError match ErrConflict.
+func (e *SupersededError) Is(target error) bool { return target == ErrConflict }
+
 // Role is what an API key may do.
 type Role string
 
@@ -239,11 +254,24 @@ type Facts struct {
 // ScorecardStatus is the review state of a scorecard.
 type ScorecardStatus string
 
-// Scorecard states. An approved scorecard never changes.
+// Scorecard states. A new scorecard is a draft; review makes it approved, and a re-audit of
+// the same seller, period and charter version makes it superseded (kept, unchanged, naming its
+// successor). Approved and superseded are final: an approved scorecard is never superseded
+// and a superseded one is never approved.
 const (
-	Draft    ScorecardStatus = "draft"
-	Approved ScorecardStatus = "approved"
+	Draft      ScorecardStatus = "draft"
+	Approved   ScorecardStatus = "approved"
+	Superseded ScorecardStatus = "superseded"
 )
+
+// Valid reports whether s is one of the scorecard states.
+func (s ScorecardStatus) Valid() bool {
+	switch s {
+	case Draft, Approved, Superseded:
+		return true
+	}
+	return false
+}
 
 // Review records the approval of a scorecard.
 type Review struct {
@@ -261,7 +289,10 @@ type Scorecard struct {
 	Status         ScorecardStatus
 	Result         checklist.Result
 	Review         *Review
-	CreatedAt      time.Time
+	// SupersededBy is the id of the draft that replaced this one; empty unless Status is
+	// Superseded.
+	SupersededBy string
+	CreatedAt    time.Time
 }
 
 // ActionStatus is the state of a corrective action.

@@ -87,9 +87,11 @@ func (s *Server) getAction(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
 }
 
+// planRequest is a seller's answer to a corrective action: two texts of prose, which may hold
+// line breaks and tabs (textTag).
 type planRequest struct {
-	RootCause string `json:"root_cause"`
-	Actions   string `json:"actions"`
+	RootCause string `json:"root_cause" text:"multiline"`
+	Actions   string `json:"actions" text:"multiline"`
 }
 
 // submitPlan records a plan: the seller for its own action, or a manager or an admin on its
@@ -106,8 +108,9 @@ func (s *Server) submitPlan(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
 }
 
+// closeRequest is a manager's verification of a corrective action; the note is prose.
 type closeRequest struct {
-	Note string `json:"note"`
+	Note string `json:"note" text:"multiline"`
 }
 
 func (s *Server) closeAction(c echo.Context) error {

@@ -71,7 +71,9 @@ type scorecardJSON struct {
 	FailedCritical  int         `json:"failed_critical"`
 	Points          []pointJSON `json:"points"`
 	Review          *reviewJSON `json:"review"`
-	CreatedAt       time.Time   `json:"created_at"`
+	// SupersededBy names the draft that replaced a superseded one; null otherwise.
+	SupersededBy *string   `json:"superseded_by"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 func toScorecardJSON(sc audit.Scorecard) scorecardJSON {
@@ -93,6 +95,7 @@ func toScorecardJSON(sc audit.Scorecard) scorecardJSON {
 	if r := sc.Review; r != nil {
 		out.Review = &reviewJSON{ApprovedBy: r.ApprovedBy, Comment: r.Comment, ApprovedAt: r.ApprovedAt}
 	}
+	out.SupersededBy = optString(sc.SupersededBy)
 	return out
 }
 
@@ -206,11 +209,13 @@ func (s *Server) getScorecard(c echo.Context) error {
 }
 
 // listSellerScorecards lists a seller's scorecards newest first; a seller sees its own
-// approved ones only (and 404 for another seller). Staff may filter by status.
+// approved ones only (and 404 for another seller). Staff see the current ones, drafts and
+// approved, and may filter by status: draft, approved, or superseded, the only way to list
+// the drafts that re-audits replaced.
 func (s *Server) listSellerScorecards(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	status := q.oneOf("status", string(audit.Draft), string(audit.Approved))
+	status := q.oneOf("status", string(audit.Draft), string(audit.Approved), string(audit.Superseded))
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -225,7 +230,8 @@ func (s *Server) listSellerScorecards(c echo.Context) error {
 	}
 	f := store.ScorecardFilter{SellerID: id, Status: audit.ScorecardStatus(status)}
 	if p.Role == audit.RoleSeller {
-		if f.Status == audit.Draft {
+		if f.Status != "" && f.Status != audit.Approved {
+			// Drafts and superseded drafts are never a seller's to see.
 			return writeJSON(c, http.StatusOK, listResponse[scorecardJSON]{Items: []scorecardJSON{}})
 		}
 		f.Status = audit.Approved
@@ -237,8 +243,9 @@ func (s *Server) listSellerScorecards(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, newList(items, next, toScorecardJSON))
 }
 
+// approveRequest is a review; its optional comment is prose.
 type approveRequest struct {
-	Comment string `json:"comment"`
+	Comment string `json:"comment" text:"multiline"`
 }
 
 // approveScorecard approves a draft scorecard; the body, {comment?}, may be left out.

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -36,6 +37,7 @@ type scorecardBody struct {
 	EvaluatedPoints int      `json:"evaluated_points"`
 	FailedPoints    int      `json:"failed_points"`
 	FailedCritical  int      `json:"failed_critical"`
+	SupersededBy    *string  `json:"superseded_by"`
 	Points          []struct {
 		Code      string   `json:"code"`
 		Severity  string   `json:"severity"`
@@ -363,7 +365,7 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	assert.NotContains(t, res.Map(t), "kept_approved")
 
 	// Approve Own's scorecard, then run the batch again: a new draft for every seller, the
-	// drafts replaced, the approved scorecard untouched.
+	// drafts superseded, the approved scorecard untouched.
 	var own scorecardBody
 	for _, id := range batch.ScorecardIDs {
 		var sc scorecardBody
@@ -387,12 +389,21 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	assert.Equal(t, 3, again.Count, "every seller, the approved one's included")
 	assert.Len(t, again.ScorecardIDs, 3)
 	assert.NotContains(t, again.ScorecardIDs, own.ID)
-	for _, id := range batch.ScorecardIDs {
-		want := http.StatusNotFound
+	for i, id := range batch.ScorecardIDs {
+		res := h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, "%s: nothing is deleted", id)
+		var sc scorecardBody
+		res.JSON(t, &sc)
 		if id == own.ID {
-			want = http.StatusOK
+			assert.Equal(t, "approved", sc.Status)
+			assert.Nil(t, sc.SupersededBy)
+			continue
 		}
-		assert.Equal(t, want, h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil).Code, id)
+		// Both batches list in seller id order.
+		assert.Equal(t, "superseded", sc.Status, id)
+		if assert.NotNil(t, sc.SupersededBy, id) {
+			assert.Equal(t, again.ScorecardIDs[i], *sc.SupersededBy)
+		}
 	}
 	for _, id := range again.ScorecardIDs {
 		res := h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil)
@@ -401,7 +412,7 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	}
 	assert.JSONEq(t, string(approvedBody), string(h.do(http.MethodGet, "/api/v1/scorecards/"+own.ID, h.token(audit.RoleManager), nil).Body))
 
-	// Re-auditing one seller is always 201 with a new draft: Third's draft is replaced; Own
+	// Re-auditing one seller is always 201 with a new draft: Third's draft is superseded; Own
 	// gets a draft beside its approved scorecard, which stays as it was.
 	sc := h.auditQ4(third)
 	var list struct {
@@ -416,7 +427,7 @@ func TestAuditBatchAndReaudit(t *testing.T) {
 	assert.NotEqual(t, own.ID, fresh.ID)
 	list.Items = nil
 	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleManager), nil).JSON(t, &list)
-	require.Len(t, list.Items, 2, "the batch's draft of Own was replaced")
+	require.Len(t, list.Items, 2, "the batch's draft of Own was superseded, and is not listed")
 	assert.Equal(t, []string{fresh.ID, own.ID}, []string{list.Items[0].ID, list.Items[1].ID})
 	assert.JSONEq(t, string(approvedBody), string(h.do(http.MethodGet, "/api/v1/scorecards/"+own.ID, h.token(audit.RoleManager), nil).Body))
 
@@ -486,12 +497,20 @@ func TestReauditAfterApproval(t *testing.T) {
 	require.Len(t, list.Items, 1)
 	assert.Equal(t, first.ID, list.Items[0].ID)
 
-	// Auditing the same period twice more leaves one draft, the last.
+	// Auditing the same period twice more leaves one draft, the last, and a chain of
+	// superseded ones; the approved scorecard is never superseded.
 	second := h.auditQ4(h.Own.ID)
 	third := h.auditQ4(h.Own.ID)
-	for _, id := range []string{fresh.ID, second.ID} {
-		assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil).Code, id)
+	for id, next := range map[string]string{fresh.ID: second.ID, second.ID: third.ID} {
+		res := h.do(http.MethodGet, "/api/v1/scorecards/"+id, h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, id)
+		var sc scorecardBody
+		res.JSON(t, &sc)
+		assert.Equal(t, "superseded", sc.Status)
+		require.NotNil(t, sc.SupersededBy)
+		assert.Equal(t, next, *sc.SupersededBy)
 	}
+	assert.JSONEq(t, string(before.Body), string(h.do(http.MethodGet, "/api/v1/scorecards/"+first.ID, h.token(audit.RoleManager), nil).Body))
 	list.Items = nil
 	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=draft", h.token(audit.RoleManager), nil).JSON(t, &list)
 	require.Len(t, list.Items, 1)
@@ -598,4 +617,114 @@ func TestScorecardsNewestFirstAndPaged(t *testing.T) {
 		cursor = page.NextCursor
 	}
 	assert.Equal(t, want, got)
+}
+
+// A re-audit keeps the draft it replaces, superseded (api.md, Audits and scorecards): staff
+// read it by id and list it with ?status=superseded only, approving it is 409 naming its
+// successor, its report is still the managers' to read, and sellers never see it.
+func TestSupersededDrafts(t *testing.T) {
+	h := newHarness(t)
+	manager, seller := h.token(audit.RoleManager), h.token(audit.RoleSeller)
+	h.healthySeller(h.Own.ID, 3, nil)
+	first := h.do(http.MethodPost, "/api/v1/audits", manager, doc{"seller_id": h.Own.ID, "period_start": q4Start, "period_end": q4End})
+	require.Equal(t, http.StatusCreated, first.Code, "%s", first.Body)
+	var d1 scorecardBody
+	first.JSON(t, &d1)
+	assert.Nil(t, d1.SupersededBy)
+	assert.Contains(t, first.Map(t), "superseded_by", "the field is always there, null unless superseded")
+	d2 := h.auditQ4(h.Own.ID)
+	assert.Nil(t, d2.SupersededBy)
+
+	// The older draft is kept, unchanged but for its status and successor.
+	res := h.do(http.MethodGet, "/api/v1/scorecards/"+d1.ID, manager, nil)
+	require.Equal(t, http.StatusOK, res.Code)
+	got, want := res.Map(t), first.Map(t)
+	assert.Equal(t, "superseded", got["status"])
+	assert.Equal(t, d2.ID, got["superseded_by"])
+	want["status"], want["superseded_by"] = "superseded", d2.ID
+	assert.Equal(t, want, got)
+	assert.Nil(t, h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, manager, nil).Map(t)["superseded_by"])
+	// The fast read path (stored points spliced in) answers what the list builds from the
+	// domain scorecard.
+	var listed struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=superseded", manager, nil).JSON(t, &listed)
+	require.Len(t, listed.Items, 1)
+	assert.JSONEq(t, string(listed.Items[0]), string(res.Body))
+
+	// Lists: the current scorecards by default; each status selects exactly its own.
+	ids := func(query, token string) []string {
+		t.Helper()
+		res := h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards"+query, token, nil)
+		require.Equal(t, http.StatusOK, res.Code, "%s: %s", query, res.Body)
+		var list struct {
+			Items []scorecardBody `json:"items"`
+		}
+		res.JSON(t, &list)
+		out := []string{}
+		for _, it := range list.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{d2.ID}, ids("", manager))
+	assert.Equal(t, []string{d2.ID}, ids("?status=draft", manager))
+	assert.Equal(t, []string{d1.ID}, ids("?status=superseded", manager))
+	assert.Empty(t, ids("?status=approved", manager))
+	res = h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=replaced", manager, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Code)
+	assert.Equal(t, []string{"status"}, problemFields(t, res))
+
+	// Approving the superseded draft is 409 naming the one that replaced it; nothing changes.
+	res = h.do(http.MethodPost, "/api/v1/scorecards/"+d1.ID+"/approve", manager, doc{"comment": "too late"})
+	require.Equal(t, http.StatusConflict, res.Code, "%s", res.Body)
+	problem := res.Map(t)
+	assert.Contains(t, problem["detail"], d2.ID)
+	assert.Equal(t, d2.ID, problem["superseded_by"])
+	assert.Equal(t, got, h.do(http.MethodGet, "/api/v1/scorecards/"+d1.ID, manager, nil).Map(t))
+	res = h.do(http.MethodGet, "/api/v1/corrective-actions?seller_id="+h.Own.ID, manager, nil)
+	require.Equal(t, http.StatusOK, res.Code)
+	assert.Empty(t, res.Map(t)["items"])
+
+	// Its report is a manager's to read (it says it was superseded); the seller sees nothing
+	// of it, nor of the current draft.
+	res = h.do(http.MethodGet, "/api/v1/scorecards/"+d1.ID+"/report.pdf", manager, nil)
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	assert.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	for _, id := range []string{d1.ID, d2.ID} {
+		assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+id, seller, nil).Code, id)
+		assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/"+id+"/report.pdf", seller, nil).Code, id)
+	}
+	for _, q := range []string{"", "?status=superseded", "?status=draft", "?status=approved"} {
+		assert.Empty(t, ids(q, seller), q)
+	}
+
+	// The current draft is approved; a re-audit then supersedes nothing approved: the
+	// approved scorecard reads as before (from the cache too), and the new draft has no
+	// predecessor in the list of superseded drafts.
+	res = h.do(http.MethodPost, "/api/v1/scorecards/"+d2.ID+"/approve", manager, nil)
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	approved := h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, manager, nil).Body
+	assert.Equal(t, []string{d2.ID}, ids("", seller))
+	d3 := h.auditQ4(h.Own.ID)
+	assert.JSONEq(t, string(approved), string(h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, manager, nil).Body))
+	assert.JSONEq(t, string(approved), string(h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, seller, nil).Body))
+	assert.ElementsMatch(t, []string{d3.ID, d2.ID}, ids("", manager))
+	assert.Equal(t, []string{d1.ID}, ids("?status=superseded", manager))
+
+	// The trail: the first draft was created, then superseded.
+	res = h.do(http.MethodGet, "/api/v1/events?entity=scorecard&entity_id="+d1.ID, manager, nil)
+	require.Equal(t, http.StatusOK, res.Code)
+	var events struct {
+		Items []struct {
+			Action string `json:"action"`
+		} `json:"items"`
+	}
+	res.JSON(t, &events)
+	var actions []string
+	for _, e := range events.Items {
+		actions = append(actions, e.Action)
+	}
+	assert.ElementsMatch(t, []string{"create", "supersede"}, actions)
 }

@@ -39,6 +39,7 @@ func weakPhone(t testing.TB) grading.Inspection {
 // authzFixtures are real records of both sellers that the matrix puts in path parameters.
 type authzFixtures struct {
 	ownApproved, otherApproved, ownDraft string // scorecards
+	ownSuperseded                        string // a draft of the own seller that ownDraft replaced
 	ownAction, otherAction               string // corrective actions
 	benchTest, key                       string
 }
@@ -80,6 +81,9 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 	q4 := audit.Period{Start: q3.End, End: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
 	res, err = h.st.AuditSellers(ctx, system, q4, compiled, []string{h.Own.ID})
 	require.NoError(t, err)
+	f.ownSuperseded = res.Scorecards[0].ID
+	res, err = h.st.AuditSellers(ctx, system, q4, compiled, []string{h.Own.ID})
+	require.NoError(t, err)
 	f.ownDraft = res.Scorecards[0].ID
 	key, _, err := h.st.CreateKey(ctx, system, audit.Key{Name: "to revoke", Role: audit.RoleTechnician})
 	require.NoError(t, err)
@@ -97,7 +101,8 @@ type caller struct {
 
 // TestAuthorizationMatrix is generated from the router's own route list: every route is called
 // by every role and without a token, and a seller calls seller-scoped routes with its own
-// records, another seller's and its own draft. A route without a rule, or with a path
+// records, another seller's, its own draft and its own superseded draft. A route without a
+// rule, or with a path
 // parameter the matrix has no fixture for, fails the test, so a new route cannot slip through
 // unchecked.
 func TestAuthorizationMatrix(t *testing.T) {
@@ -107,7 +112,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	// Path parameters: the value for the own seller, and for another seller where a seller's
 	// rights depend on whose record it is ("" when they do not).
-	type param struct{ own, other, draft string }
+	type param struct{ own, other, draft, superseded string }
 	params := map[string]param{
 		"/api/v1/keys/:id":                       {own: f.key},
 		"/api/v1/sellers/:id":                    {own: h.Own.ID, other: h.Other.ID},
@@ -120,8 +125,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/bench-tests/:id":                {own: f.benchTest},
 		"/api/v1/bench-tests/:id/corrections":    {own: f.benchTest},
 		"/api/v1/charters/:version":              {own: "2026.1"},
-		"/api/v1/scorecards/:id":                 {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft},
-		"/api/v1/scorecards/:id/report.pdf":      {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft},
+		"/api/v1/scorecards/:id":                 {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft, superseded: f.ownSuperseded},
+		"/api/v1/scorecards/:id/report.pdf":      {own: f.ownApproved, other: f.otherApproved, draft: f.ownDraft, superseded: f.ownSuperseded},
 		"/api/v1/scorecards/:id/approve":         {own: f.ownDraft},
 		"/api/v1/corrective-actions/:id":         {own: f.ownAction, other: f.otherAction},
 		"/api/v1/corrective-actions/:id/plan":    {own: f.ownAction, other: f.otherAction},
@@ -187,6 +192,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if p.draft != "" && slices.Contains(roles, audit.RoleSeller) {
 			res := h.do(rt.Method, fill(rt.Path, p.draft), h.token(audit.RoleSeller), body)
 			assert.Equal(t, 404, res.Code, "%s: a seller's own draft is not visible to it", key)
+			res = h.do(rt.Method, fill(rt.Path, p.superseded), h.token(audit.RoleSeller), body)
+			assert.Equal(t, 404, res.Code, "%s: a seller's own superseded draft is not visible to it", key)
+			res = h.do(rt.Method, fill(rt.Path, p.superseded), h.token(audit.RoleManager), body)
+			assert.Equal(t, 200, res.Code, "%s: a manager reads a superseded draft", key)
 		}
 		if p.other != "" && slices.Contains(roles, audit.RoleSeller) {
 			res := h.do(rt.Method, fill(rt.Path, p.other), h.token(audit.RoleSeller), body)
@@ -194,4 +203,85 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	assert.Greater(t, checked, 200)
+}
+
+// TestRoleTable holds the route table to api.md's role table, written out here independently
+// of routes.go, so that a wrong rule fails even though the matrix above follows the router's
+// own rules. A HEAD route is held to its GET route's roles.
+func TestRoleTable(t *testing.T) {
+	h := newHarness(t)
+	const (
+		a = audit.RoleAdmin
+		m = audit.RoleManager
+		x = audit.RoleTechnician
+		s = audit.RoleSeller
+	)
+	every := []audit.Role{a, m, x, s}
+	want := map[string][]audit.Role{
+		"GET /api/v1/keys":        {a},
+		"POST /api/v1/keys":       {a},
+		"DELETE /api/v1/keys/:id": {a},
+
+		"POST /api/v1/sellers":    {a, m},
+		"GET /api/v1/sellers":     every, // a seller sees its own record only
+		"GET /api/v1/sellers/:id": every,
+
+		"POST /api/v1/mystery-orders":                 {a, m, x},
+		"GET /api/v1/mystery-orders":                  {a, m, x},
+		"GET /api/v1/mystery-orders/:id":              {a, m, x},
+		"POST /api/v1/mystery-orders/:id/corrections": {a, m, x},
+
+		"PUT /api/v1/sellers/:id/kpis/:month": {a, m},
+		"GET /api/v1/sellers/:id/kpis":        {a, m},
+		"POST /api/v1/kpis/import":            {a, m},
+
+		"GET /api/v1/protocols":                    {a, m, x},
+		"GET /api/v1/protocols/:category":          {a, m, x},
+		"POST /api/v1/grading/preview":             {a, m, x},
+		"POST /api/v1/bench-tests":                 {a, m, x},
+		"POST /api/v1/bench-tests/batch":           {a, m, x},
+		"GET /api/v1/bench-tests":                  {a, m, x},
+		"GET /api/v1/bench-tests/:id":              {a, m, x},
+		"POST /api/v1/bench-tests/:id/corrections": {a, m, x},
+
+		// The charter is public to every key holder; publishing is the managers'.
+		"GET /api/v1/charter":           every,
+		"GET /api/v1/charters":          every,
+		"GET /api/v1/charters/:version": every,
+		"GET /api/v1/metrics":           every,
+		"POST /api/v1/charters":         {a, m},
+
+		"POST /api/v1/audits":                   {a, m},
+		"POST /api/v1/audits/batch":             {a, m},
+		"GET /api/v1/scorecards/:id":            {a, m, s},
+		"GET /api/v1/scorecards/:id/report.pdf": {a, m, s},
+		"POST /api/v1/scorecards/:id/approve":   {a, m},
+		"GET /api/v1/sellers/:id/scorecards":    {a, m, s},
+
+		"GET /api/v1/corrective-actions":            {a, m, s},
+		"GET /api/v1/corrective-actions/:id":        {a, m, s},
+		"POST /api/v1/corrective-actions/:id/plan":  {a, m, s},
+		"POST /api/v1/corrective-actions/:id/close": {a, m},
+
+		"GET /api/v1/events": {a, m},
+	}
+	seen := map[string]bool{}
+	for key, roles := range h.srv.Rules() {
+		method, path, _ := strings.Cut(key, " ")
+		if !strings.HasPrefix(path, "/api/v1/") || path == "/api/v1/openapi.json" {
+			continue // public routes: the matrix checks that they need no token
+		}
+		if method == http.MethodHead {
+			key = http.MethodGet + " " + path
+		}
+		expected, ok := want[key]
+		if !assert.True(t, ok, "route %s is not in api.md's role table of this test", key) {
+			continue
+		}
+		seen[key] = true
+		assert.ElementsMatch(t, expected, roles, "roles of %s", key)
+	}
+	for key := range want {
+		assert.True(t, seen[key], "route %s of the role table is not served", key)
+	}
 }

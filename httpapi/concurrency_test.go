@@ -67,12 +67,20 @@ func TestConcurrentWriters(t *testing.T) {
 			}
 		}()
 	}
-	// Audits run alongside the ingest.
-	for range 3 {
+	// Audits run alongside the ingest: batches, and re-audits of one seller racing them.
+	const batches, single = 3, 4
+	for range batches {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			check("audit batch", h.do(http.MethodPost, "/api/v1/audits/batch", manager, doc{"period_start": "2026-10-01", "period_end": "2026-11-01"}), 200)
+		}()
+	}
+	for range single {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			check("audit", h.do(http.MethodPost, "/api/v1/audits", manager, doc{"seller_id": h.Own.ID, "period_start": "2026-10-01", "period_end": "2026-11-01"}), 201)
 		}()
 	}
 	wg.Wait()
@@ -84,18 +92,42 @@ func TestConcurrentWriters(t *testing.T) {
 	for _, id := range benchIDs {
 		assert.Equal(t, 200, h.do(http.MethodGet, "/api/v1/bench-tests/"+id, tech, nil).Code, id)
 	}
-	// The audit batches replaced each other's drafts: one scorecard per seller for the period.
-	var list struct {
-		Items []struct {
-			PeriodStart string `json:"period_start"`
-		} `json:"items"`
+	// The audits superseded each other's drafts: one current scorecard per seller for the
+	// period, and a single chain of superseded drafts, one for every audit but the last.
+	type card struct {
+		ID           string  `json:"id"`
+		PeriodStart  string  `json:"period_start"`
+		SupersededBy *string `json:"superseded_by"`
 	}
+	var list struct{ Items []card }
 	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", manager, nil).JSON(t, &list)
-	n := 0
+	var current []string
 	for _, it := range list.Items {
 		if strings.HasPrefix(it.PeriodStart, "2026-10-01") {
-			n++
+			current = append(current, it.ID)
 		}
 	}
-	assert.Equal(t, 1, n)
+	require.Len(t, current, 1)
+	list.Items = nil
+	h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards?status=superseded&limit=500", manager, nil).JSON(t, &list)
+	require.Len(t, list.Items, batches+single-1)
+	next, named := map[string]string{}, map[string]bool{}
+	for _, it := range list.Items {
+		require.NotNil(t, it.SupersededBy)
+		assert.False(t, named[*it.SupersededBy], "%s replaces two drafts", *it.SupersededBy)
+		next[it.ID], named[*it.SupersededBy] = *it.SupersededBy, true
+	}
+	var first []string
+	for id := range next {
+		if !named[id] {
+			first = append(first, id)
+		}
+	}
+	require.Len(t, first, 1, "one chain")
+	steps := 0
+	for id := first[0]; id != current[0]; id = next[id] {
+		require.Contains(t, next, id, "the chain breaks at %s", id)
+		steps++
+	}
+	assert.Equal(t, batches+single-1, steps)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -96,8 +95,7 @@ func (s *Server) decodeInspection(raw []byte, prefix string, validate func(any) 
 	}
 	typeErr = prefixInvalid(prefix, typeErr)
 	in, err := s.checkInspection(&doc, prefix, tagErr)
-	err = mergeInvalid(dropUnjudgeable(err, &doc, prefix, typeErr),
-		nameText(prefix+"device.brand", in.Device.Brand), nameText(prefix+"device.model", in.Device.Model))
+	err = dropUnjudgeable(err, &doc, prefix, typeErr)
 	return in, withTypeErrors(typeErr, err)
 }
 
@@ -143,16 +141,6 @@ func dropUnjudgeable(err error, doc *inspectionDoc, prefix string, typeErr error
 		}
 	}
 	return audit.Invalid(kept)
-}
-
-// nameText refuses control characters in a device name: grading.md bounds its length, and a
-// name is printed in reports and CSV exports, where a control character (or a NUL, which
-// PostgreSQL text refuses) has no business.
-func nameText(field, v string) error {
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return audit.Invalid(fieldErr(field, "must not contain control characters"))
-	}
-	return nil
 }
 
 // renameWhole moves the errors that decodeJSON names "body" (the document as a whole) to

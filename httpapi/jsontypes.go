@@ -29,7 +29,7 @@ func decodeLenient(body []byte, v any) (typeErr, fatal error) {
 	// Unmarshal checks the whole document (trailing data included) before decoding it.
 	err := json.Unmarshal(body, v)
 	if err == nil {
-		return nil, nil
+		return audit.Invalid(textErrors(body, v)), nil
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -56,8 +56,108 @@ func decodeLenient(body []byte, v any) (typeErr, fatal error) {
 	if err := json.Unmarshal(clean, v); err != nil {
 		return nil, jsonError(err)
 	}
+	errs = append(errs, textErrors(body, v)...)
 	slices.SortStableFunc(errs, func(a, b grading.FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return audit.Invalid(errs), nil
+}
+
+// textTag is the struct tag of a request field that holds a multi-line free text (a plan, a
+// note, a comment): `text:"multiline"` lets it hold line breaks and tabs. Every other string of
+// a request is single-line.
+const textTag = "text"
+
+// textErrors reports every string of v, a request just decoded from body, that audit.TextProblem
+// refuses (a control character, on every database alike), at its dotted JSON path, sorted.
+// Being part of decoding, it covers every text field of every request, nested ones and map
+// keys included, with no tag to forget; json.RawMessage values are left to the decoding that
+// reads them in turn (an inspection, a batch item). The walk is skipped for the usual body,
+// which cannot hold a control character in any string (mayHoldControls).
+func textErrors(body []byte, v any) []grading.FieldError {
+	if !mayHoldControls(body) {
+		return nil
+	}
+	var errs []grading.FieldError
+	walkText(reflect.ValueOf(v), "", false, &errs)
+	slices.SortStableFunc(errs, func(a, b grading.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return errs
+}
+
+// mayHoldControls reports whether a JSON document may hold a control character in a string:
+// C0 characters only as escapes (JSON refuses them raw), DEL and the C1 characters raw or
+// escaped. Without a backslash, a DEL byte or a UTF-8 C1 sequence (0xC2 0x80–0x9F) it holds
+// none, which a few byte scans tell.
+func mayHoldControls(body []byte) bool {
+	if bytes.IndexByte(body, '\\') >= 0 || bytes.IndexByte(body, 0x7f) >= 0 {
+		return true
+	}
+	for rest := body; ; {
+		i := bytes.IndexByte(rest, 0xc2)
+		if i < 0 || i+1 >= len(rest) {
+			return false
+		}
+		if c := rest[i+1]; c >= 0x80 && c <= 0x9f {
+			return true
+		}
+		rest = rest[i+1:]
+	}
+}
+
+func walkText(v reflect.Value, path string, multiline bool, errs *[]grading.FieldError) {
+	field := path
+	if field == "" {
+		field = "body"
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkText(v.Elem(), path, multiline, errs)
+		}
+	case reflect.String:
+		if msg := audit.TextProblem(v.String(), multiline); msg != "" {
+			*errs = append(*errs, grading.FieldError{Field: field, Message: msg})
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type() == rawMessageType || v.Type().Elem().Kind() == reflect.Uint8 {
+			return // raw JSON, decoded (and checked) on its own; or bytes, which JSON sends as base64
+		}
+		for i := range v.Len() {
+			walkText(v.Index(i), path+"["+strconv.Itoa(i)+"]", multiline, errs)
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := iter.Key()
+			if k.Kind() == reflect.String {
+				if msg := audit.TextProblem(k.String(), false); msg != "" {
+					*errs = append(*errs, grading.FieldError{Field: field, Message: "keys " + msg})
+					continue
+				}
+				walkText(iter.Value(), join(path, k.String()), multiline, errs)
+			}
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return
+		}
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case tag == "-":
+				continue
+			case f.Anonymous && tag == "":
+				walkText(v.Field(i), path, false, errs) // embedded: its fields are this object's
+				continue
+			case tag == "":
+				tag = f.Name
+			}
+			walkText(v.Field(i), join(path, tag), f.Tag.Get(textTag) == "multiline", errs)
+		}
+	}
 }
 
 // withTypeErrors merges the wrong-type findings of decoding with the other validation errors,

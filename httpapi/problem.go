@@ -18,6 +18,10 @@ type Problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail"`
 	Errors []problemField `json:"errors,omitempty"`
+	// SupersededBy, an extension member of the 409 answering an approval of a superseded
+	// draft, names the scorecard that replaced it, for clients to move on to without parsing
+	// the detail.
+	SupersededBy string `json:"superseded_by,omitempty"`
 }
 
 type problemField struct {
@@ -72,7 +76,10 @@ func problemFor(err error) Problem {
 	}
 	var ve *audit.ValidationError
 	var ce *checklist.CompileError
+	var se *audit.SupersededError
 	switch {
+	case errors.As(err, &se):
+		p.SupersededBy = se.By
 	case errors.As(err, &ve):
 		p.Type = "/problems/validation"
 		p.Detail = "the request has invalid fields"

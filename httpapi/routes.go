@@ -25,10 +25,12 @@ var (
 
 // routes is the one table of every route of the API with the roles it allows, following the
 // role table of api.md to the letter: technicians work on devices, bench tests, mystery orders
-// and grading (protocols included) and read sellers; KPIs, audits, scorecards and charter
-// versions are the managers'; a seller reads its own seller record, its approved scorecards
-// and their reports, and its corrective actions. Handlers that serve sellers check ownership
-// themselves (a seller gets 404 for anything not its own).
+// and grading (protocols included) and read sellers; KPIs, audits, scorecards and publishing
+// charter versions are the managers'; a seller reads its own seller record, its approved
+// scorecards and their reports, and its corrective actions. Every role reads the charter (the
+// active one and every version) and the metric catalogue: the rules everyone is held to are
+// public to all who hold a key. Handlers that serve sellers check ownership themselves (a
+// seller gets 404 for anything not its own).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
@@ -63,11 +65,11 @@ func (s *Server) routes() {
 
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id/report.pdf", managersAndSellers, s.getReport)
 
-	s.handle(http.MethodGet, "/api/v1/charter", managers, s.getActiveCharter)
-	s.handle(http.MethodGet, "/api/v1/charters", managers, s.listCharters)
-	s.handle(http.MethodGet, "/api/v1/charters/:version", managers, s.getCharter)
+	s.handle(http.MethodGet, "/api/v1/charter", everyone, s.getActiveCharter)
+	s.handle(http.MethodGet, "/api/v1/charters", everyone, s.listCharters)
+	s.handle(http.MethodGet, "/api/v1/charters/:version", everyone, s.getCharter)
 	s.handle(http.MethodPost, "/api/v1/charters", managers, s.publishCharter)
-	s.handle(http.MethodGet, "/api/v1/metrics", managers, s.listMetricCatalogue)
+	s.handle(http.MethodGet, "/api/v1/metrics", everyone, s.listMetricCatalogue)
 
 	s.handle(http.MethodPost, "/api/v1/audits", managers, s.createAudit)
 	s.handle(http.MethodPost, "/api/v1/audits/batch", managers, s.createAuditBatch)

@@ -16,10 +16,11 @@ import (
 const scorecardCacheBytes = 32 << 20
 
 // scorecardCache keeps the encoded answer of approved scorecards by id. An approved scorecard
-// is final: its row is never updated and its review never changes or goes away (approval
-// inserts the review; only drafts are replaced), so an entry never goes stale, on this
-// instance or because of another one. Drafts are never cached: another audit may replace one
-// at any time, or approve it.
+// is final: its row is never updated, its review never changes or goes away (approval inserts
+// the review) and it is never superseded (a re-audit supersedes only the current draft), so an
+// entry, superseded_by null included, never goes stale, on this instance or because of
+// another one. Drafts are never cached: another audit may supersede one at any time, or a
+// manager approve it.
 type scorecardCache struct {
 	mu      sync.RWMutex
 	entries map[string]cachedScorecard
@@ -97,9 +98,10 @@ func encodeScorecardRaw(raw store.ScorecardRaw) ([]byte, error) {
 	b.WriteString(`,"review":`)
 	var tail bytes.Buffer
 	if err := jsonEncode(&tail, struct {
-		Review    *reviewJSON `json:"review"`
-		CreatedAt any         `json:"created_at"`
-	}{full.Review, full.CreatedAt}); err != nil {
+		Review       *reviewJSON `json:"review"`
+		SupersededBy *string     `json:"superseded_by"`
+		CreatedAt    any         `json:"created_at"`
+	}{full.Review, full.SupersededBy, full.CreatedAt}); err != nil {
 		return nil, err
 	}
 	// tail is {"review":…,"created_at":…}\n: keep what follows `{"review":`.

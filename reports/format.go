@@ -228,6 +228,8 @@ func scorecardStatusLabel(s audit.ScorecardStatus) string {
 		return "Approved"
 	case audit.Draft:
 		return "Draft"
+	case audit.Superseded:
+		return "Superseded"
 	case "":
 		return dash
 	}

@@ -73,6 +73,7 @@ type Model struct {
 	Period         audit.Period
 	CharterVersion string
 	Status         audit.ScorecardStatus
+	SupersededBy   string // the scorecard that replaced a superseded draft
 	Summary        Summary
 	Trend          []TrendPoint // oldest first; the last one is this scorecard
 	Points         []Point      // every charter point, in charter order
@@ -203,6 +204,7 @@ func NewModel(in Input) Model {
 		Period:         sc.Period,
 		CharterVersion: sc.CharterVersion,
 		Status:         sc.Status,
+		SupersededBy:   sc.SupersededBy,
 	}
 
 	titles := make(map[string]string, len(sc.Result.Points))

@@ -358,3 +358,36 @@ func BenchmarkNewRenderer(b *testing.B) {
 		}
 	}
 }
+
+// A draft says it is not for the seller; a superseded draft also names the scorecard that
+// replaced it; an approved scorecard carries no banner.
+func TestRenderStatusBanner(t *testing.T) {
+	tests := []struct {
+		status     audit.ScorecardStatus
+		by         string
+		want, gone []string
+	}{
+		{audit.Approved, "", []string{"Approved"}, []string{"Not for distribution", "Superseded"}},
+		{audit.Draft, "", []string{"Draft — not yet approved by the quality team. Not for distribution to the seller."}, []string{"Superseded"}},
+		{audit.Superseded, "sc_01knext0000000000000000000000", []string{"Superseded",
+			"Superseded by sc_01knext0000000000000000000000 — never approved. Not for distribution to the seller."}, []string{"not yet approved"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.status), func(t *testing.T) {
+			in := buildInput(typicalFixture())
+			in.Scorecard.Status, in.Scorecard.SupersededBy = tt.status, tt.by
+			if tt.status != audit.Approved {
+				in.Scorecard.Review = nil
+			}
+			m := NewModel(in)
+			assert.Equal(t, tt.by, m.SupersededBy)
+			text := squash(pdfText(t, render(t, m)))
+			for _, w := range tt.want {
+				assert.Contains(t, text, w)
+			}
+			for _, w := range tt.gone {
+				assert.NotContains(t, text, w)
+			}
+		})
+	}
+}

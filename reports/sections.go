@@ -137,7 +137,7 @@ func (d *report) header() {
 			}
 			d.SetFont(it.face, size)
 			colour := pdfdoc.Ink()
-			if it.label == "Scorecard status" && d.m.Status == audit.Draft {
+			if it.label == "Scorecard status" && d.m.Status != audit.Approved {
 				colour = pdfdoc.Orange()
 			}
 			d.TextColour(colour)
@@ -158,7 +158,12 @@ func (d *report) header() {
 		d.FillRect(marginX, y, 0.9, 7, pdfdoc.Orange())
 		d.SetFont(bold, 8.5)
 		d.TextColour(rgb{R: 122, G: 62, B: 0})
-		d.Cell(marginX+1, y, contentW-1, 7, "Draft — not yet approved by the quality team. Not for distribution to the seller.", "L")
+		banner := "Draft — not yet approved by the quality team. Not for distribution to the seller."
+		if d.m.Status == audit.Superseded {
+			// A manager may read the report of a draft that a re-audit replaced; it says so.
+			banner = "Superseded by " + d.m.SupersededBy + " — never approved. Not for distribution to the seller."
+		}
+		d.Cell(marginX+1, y, contentW-1, 7, banner, "L")
 		y += 7
 	}
 	d.SetY(y)

@@ -457,6 +457,17 @@ type reviewRow struct {
 
 func (reviewRow) TableName() string { return "scorecard_reviews" }
 
+// supersessionRow records that a re-audit replaced a draft: the draft stays as it was, and
+// this row names its successor. Its primary key lets a draft be superseded once only, and the
+// unique successor lets a draft replace one draft only, so the drafts of a slot form a chain.
+type supersessionRow struct {
+	ScorecardID  string    `gorm:"column:scorecard_id;primaryKey"`
+	SupersededBy string    `gorm:"column:superseded_by"`
+	SupersededAt time.Time `gorm:"column:superseded_at"`
+}
+
+func (supersessionRow) TableName() string { return "scorecard_supersessions" }
+
 // scorecardReadRow is a scorecard with its review, if any, joined. Its fields are those of
 // scorecardRow, flat, because page.apply reads the ID field of the rows it pages.
 type scorecardReadRow struct {
@@ -475,6 +486,7 @@ type scorecardReadRow struct {
 	ApprovedBy      *string    `gorm:"column:approved_by"`
 	Comment         *string    `gorm:"column:comment"`
 	ApprovedAt      *time.Time `gorm:"column:approved_at"`
+	SupersededBy    *string    `gorm:"column:superseded_by"`
 }
 
 // pointDoc is how one point result is kept in scorecards.points.
@@ -548,14 +560,20 @@ func (r scorecardReadRow) domain() (audit.Scorecard, error) {
 			sc.Review.Comment = *r.Comment
 		}
 	}
+	if r.SupersededBy != nil && sc.Review == nil {
+		// Never both: approval refuses a superseded draft, and a re-audit supersedes only
+		// the draft in the slot, which approval empties.
+		sc.Status, sc.SupersededBy = audit.Superseded, *r.SupersededBy
+	}
 	return sc, nil
 }
 
-// scorecardQuery selects scorecards with their review joined.
+// scorecardQuery selects scorecards with their review and their successor, if any, joined.
 func scorecardQuery(db *gorm.DB) *gorm.DB {
 	return db.Table("scorecards").
-		Select("scorecards.*, r.approved_by, r.comment, r.approved_at").
-		Joins("LEFT JOIN scorecard_reviews r ON r.scorecard_id = scorecards.id")
+		Select("scorecards.*, r.approved_by, r.comment, r.approved_at, x.superseded_by").
+		Joins("LEFT JOIN scorecard_reviews r ON r.scorecard_id = scorecards.id").
+		Joins("LEFT JOIN scorecard_supersessions x ON x.scorecard_id = scorecards.id")
 }
 
 // AuditPhase and AuditResult are the domain's.
@@ -582,22 +600,25 @@ func (s *Store) AuditSellers(ctx context.Context, by audit.Principal, p audit.Pe
 // p against compiled, calling progress (when not nil) at the start of each phase with the
 // number of sellers.
 //
-// Every seller audited gets a new draft scorecard. A seller has at most one draft per period
-// and charter version: re-auditing replaces it (its row is deleted and a new one written:
-// drafts are never updated either). Approved scorecards are final and stay as they are, beside
-// the new draft: a re-audit after approval, with data that arrived since, is a new draft to
-// review, not a change to what was approved. An unknown seller id is audit.ErrNotFound.
+// Every seller audited gets a new draft scorecard. A seller has at most one current draft per
+// period and charter version: re-auditing supersedes it. The older draft is kept, unchanged
+// (nothing is deleted, and scorecard rows are never updated), with status superseded and the
+// id of the new draft as its successor. Approved scorecards are final and stay as they are,
+// beside the new draft: a re-audit after approval, with data that arrived since, is a new draft
+// to review, not a change to what was approved. An unknown seller id is audit.ErrNotFound.
 //
-// The one draft is kept by the database: scorecard_drafts holds one row, the draft slot, per
-// seller, period and charter version, naming the current draft. A run deletes the old drafts
-// with their slots and inserts the new drafts with theirs; approval empties the slot.
+// The one current draft is kept by the database: scorecard_drafts holds one row, the draft
+// slot, per seller, period and charter version, naming the current draft. A run moves each
+// slot to its new draft and records the older one in scorecard_supersessions; approval empties
+// the slot.
 //
 // Facts are read before the write transaction, so that the single SQLite writer is not held
 // during the aggregation; every scorecard of the run is then written in one transaction, so a
 // failure leaves none of them. On PostgreSQL that transaction first takes an advisory lock, so
 // that runs (and approvals) of several server processes serialize instead of racing; the
-// primary key of the slots is the second guarantee against duplicate drafts (a run that lost
-// a race would fail with audit.ErrConflict rather than add a second draft).
+// primary keys of the slots and of the supersessions are the second guarantee against
+// duplicate drafts (a run that lost a race would fail with audit.ErrConflict rather than add a
+// second current draft or fork the chain).
 func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p audit.Period, compiled *checklist.Compiled, sellerIDs []string, progress func(phase AuditPhase, sellers int)) (AuditResult, error) {
 	if progress == nil {
 		progress = func(AuditPhase, int) {}
@@ -632,24 +653,22 @@ func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p 
 		if err := s.lockAudits(tx); err != nil {
 			return err
 		}
-		replaced, err := currentDrafts(tx, p, charter.Version, ids, explicit)
+		current, err := currentDrafts(tx, p, charter.Version, ids, explicit)
 		if err != nil {
-			return err
-		}
-		for chunk := range slices.Chunk(replaced, sellerChunk) {
-			// The slots first: they point at the drafts.
-			if err := tx.Where("scorecard_id IN ?", chunk).Delete(&draftSlotRow{}).Error; err != nil {
-				return err
-			}
-			if err := tx.Where("id IN ?", chunk).Delete(&scorecardRow{}).Error; err != nil {
-				return err
-			}
-		}
-		if err := s.record(tx, by, "replace", "scorecard", replaced...); err != nil {
 			return err
 		}
 		if len(cards) == 0 {
 			return nil
+		}
+		replaced := make([]string, 0, len(current))
+		for _, d := range current {
+			replaced = append(replaced, d.ScorecardID)
+		}
+		// The slots of the older drafts are emptied, to be filled with the new drafts below.
+		for chunk := range slices.Chunk(replaced, sellerChunk) {
+			if err := tx.Where("scorecard_id IN ?", chunk).Delete(&draftSlotRow{}).Error; err != nil {
+				return err
+			}
 		}
 		rows := make([]scorecardRow, len(cards))
 		slots := make([]draftSlotRow, len(cards))
@@ -670,7 +689,26 @@ func (s *Store) AuditSellersProgress(ctx context.Context, by audit.Principal, p 
 		if err := tx.CreateInBatches(slots, 500).Error; err != nil {
 			return err
 		}
-		return s.record(tx, by, "create", "scorecard", created...)
+		if err := s.record(tx, by, "create", "scorecard", created...); err != nil {
+			return err
+		}
+		if len(current) == 0 {
+			return nil
+		}
+		// Each older draft is superseded by the new draft of its seller (cards and current
+		// are both in seller order, and every seller of current was audited).
+		successor := make(map[string]string, len(cards))
+		for _, sc := range cards {
+			successor[sc.SellerID] = sc.ID
+		}
+		sups := make([]supersessionRow, len(current))
+		for i, d := range current {
+			sups[i] = supersessionRow{ScorecardID: d.ScorecardID, SupersededBy: successor[d.SellerID], SupersededAt: now}
+		}
+		if err := tx.CreateInBatches(sups, 500).Error; err != nil {
+			return err
+		}
+		return s.record(tx, by, "supersede", "scorecard", replaced...)
 	})
 	if err != nil {
 		return AuditResult{}, translate(err, "audit")
@@ -719,11 +757,11 @@ type draftSlotRow struct {
 
 func (draftSlotRow) TableName() string { return "scorecard_drafts" }
 
-// currentDrafts lists, in seller order, the ids of the drafts in the slots of one period and
-// charter version, of the sellers in ids. When ids are every seller (not explicit), it reads
-// every slot of the period at once and leaves out sellers that are not in ids (created after
-// the run read its list): their draft is not this run's to replace.
-func currentDrafts(tx *gorm.DB, p audit.Period, version string, ids []string, explicit bool) ([]string, error) {
+// currentDrafts lists, in seller order, the draft slots of one period and charter version of
+// the sellers in ids. When ids are every seller (not explicit), it reads every slot of the
+// period at once and leaves out sellers that are not in ids (created after the run read its
+// list): their draft is not this run's to supersede.
+func currentDrafts(tx *gorm.DB, p audit.Period, version string, ids []string, explicit bool) ([]draftSlotRow, error) {
 	q := "SELECT d.scorecard_id, d.seller_id FROM scorecard_drafts d" +
 		" WHERE d.period_start = ? AND d.period_end = ? AND d.charter_version = ?"
 	base := []any{p.Start.UTC().Format(time.DateOnly), p.End.UTC().Format(time.DateOnly), version}
@@ -731,7 +769,7 @@ func currentDrafts(tx *gorm.DB, p audit.Period, version string, ids []string, ex
 	for _, id := range ids {
 		audited[id] = true
 	}
-	var out []string
+	var out []draftSlotRow
 	run := func(q string, args []any) error {
 		return scanRows(tx.Raw(q+" ORDER BY d.seller_id", args...), func(rows *sql.Rows) error {
 			var id, seller string
@@ -739,7 +777,7 @@ func currentDrafts(tx *gorm.DB, p audit.Period, version string, ids []string, ex
 				return err
 			}
 			if audited[seller] {
-				out = append(out, id)
+				out = append(out, draftSlotRow{SellerID: seller, ScorecardID: id})
 			}
 			return nil
 		})
@@ -779,10 +817,13 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 	}
 	switch f.Status {
 	case "":
+		q = q.Where("x.scorecard_id IS NULL")
 	case audit.Approved:
 		q = q.Where("r.scorecard_id IS NOT NULL")
 	case audit.Draft:
-		q = q.Where("r.scorecard_id IS NULL")
+		q = q.Where("r.scorecard_id IS NULL AND x.scorecard_id IS NULL")
+	case audit.Superseded:
+		q = q.Where("x.scorecard_id IS NOT NULL")
 	default:
 		return nil, "", fmt.Errorf("scorecard status %q: %w", f.Status, audit.ErrInvalid)
 	}
@@ -810,7 +851,9 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 // (audit.Approve decides which, and when they are due), all in one transaction. The scorecard
 // row itself is never touched: approval is the insert of its review, and the delete of its
 // draft slot. Approving twice is audit.ErrConflict, whether the second attempt comes later or
-// races the first.
+// races the first; approving a superseded draft is an *audit.SupersededError naming its
+// successor. The audit lock (and SQLite's single writer) orders approvals and audits, so a
+// draft is never both approved and superseded.
 func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	var sc audit.Scorecard
 	var actions []audit.CorrectiveAction
@@ -871,8 +914,9 @@ type ScorecardRaw struct {
 var scorecardRawQuery = preparedQuery{name: "scorecard-raw",
 	sql: "SELECT s.id, s.seller_id, s.period_start, s.period_end, s.charter_version, s.score, s.tier, " +
 		"s.evaluated_points, s.failed_points, s.failed_critical, s.points, s.created_at, " +
-		"r.approved_by, r.comment, r.approved_at " +
-		"FROM scorecards s LEFT JOIN scorecard_reviews r ON r.scorecard_id = s.id WHERE s.id = ?"}
+		"r.approved_by, r.comment, r.approved_at, x.superseded_by " +
+		"FROM scorecards s LEFT JOIN scorecard_reviews r ON r.scorecard_id = s.id " +
+		"LEFT JOIN scorecard_supersessions x ON x.scorecard_id = s.id WHERE s.id = ?"}
 
 // ScorecardRaw returns one scorecard with its review and its points as stored JSON (see
 // ScorecardRaw). It reads the same row as Scorecard, with one prepared statement.
@@ -887,10 +931,11 @@ func (s *Store) ScorecardRaw(ctx context.Context, id string) (ScorecardRaw, erro
 		points            []byte
 		approvedBy, comnt sql.NullString
 		approvedAt        sql.NullTime
+		supersededBy      sql.NullString
 	)
 	err = stmt.QueryRowContext(ctx, id).Scan(&r.ID, &r.SellerID, &r.PeriodStart, &r.PeriodEnd, &r.CharterVersion,
 		&score, &r.Tier, &r.EvaluatedPoints, &r.FailedPoints, &r.FailedCritical, &points, &r.CreatedAt,
-		&approvedBy, &comnt, &approvedAt)
+		&approvedBy, &comnt, &approvedAt, &supersededBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ScorecardRaw{}, fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
 	}
@@ -903,6 +948,9 @@ func (s *Store) ScorecardRaw(ctx context.Context, id string) (ScorecardRaw, erro
 	if approvedAt.Valid {
 		r.ApprovedAt = &approvedAt.Time
 		r.ApprovedBy, r.Comment = &approvedBy.String, &comnt.String
+	}
+	if supersededBy.Valid {
+		r.SupersededBy = &supersededBy.String
 	}
 	if points, err = apiPoints(r.ID, points); err != nil {
 		return ScorecardRaw{}, err

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm/clause"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
@@ -80,8 +82,7 @@ func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
 		require.Len(t, batch.Scorecards, 2)
 		assert.Equal(t, a, batch.Scorecards[0].SellerID)
 		assert.Equal(t, bb, batch.Scorecards[1].SellerID)
-		_, err = e.st.Scorecard(ctx, fresh.ID)
-		assert.ErrorIs(t, err, audit.ErrNotFound, "the draft was replaced")
+		assertSuperseded(t, e.st, fresh, batch.Scorecards[0].ID)
 		stored, err = e.st.Scorecard(ctx, approved.ID)
 		require.NoError(t, err)
 		assert.Equal(t, approved, stored)
@@ -98,8 +99,9 @@ func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
 	})
 }
 
-// Two audits of the same period leave one draft: the second replaces the first, and the
-// database itself refuses a second draft in a slot.
+// Two audits of the same period leave one current draft: the second supersedes the first, and
+// the database itself refuses a second draft in a slot, a draft superseded twice and a draft
+// that supersedes two.
 func TestOneDraftPerSlot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
@@ -115,8 +117,7 @@ func TestOneDraftPerSlot(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, drafts, 1)
 		assert.Equal(t, second.Scorecards[0].ID, drafts[0].ID)
-		_, err = e.st.Scorecard(ctx, first.Scorecards[0].ID)
-		assert.ErrorIs(t, err, audit.ErrNotFound)
+		assertSuperseded(t, e.st, first.Scorecards[0], second.Scorecards[0].ID)
 		assert.Equal(t, map[string]string{a: second.Scorecards[0].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
 
 		// A scorecard written beside the draft (as a run that skipped the lock would) cannot
@@ -130,11 +131,21 @@ func TestOneDraftPerSlot(t *testing.T) {
 			"seller_id": a, "period_start": "2026-07-01", "period_end": "2026-10-01", "charter_version": "2026.1", "scorecard_id": "sc_rogue",
 		}).Error
 		assert.Error(t, err)
+		// Nor can it fork the chain: the first draft is superseded already, and the second
+		// supersedes the first already.
+		for _, sup := range []auRow{
+			{"scorecard_id": first.Scorecards[0].ID, "superseded_by": "sc_rogue", "superseded_at": e.clock.Now()},
+			{"scorecard_id": "sc_rogue", "superseded_by": second.Scorecards[0].ID, "superseded_at": e.clock.Now()},
+		} {
+			assert.Error(t, e.db.Table("scorecard_supersessions").Create(map[string]any(sup)).Error, "%v", sup)
+		}
+		assertSuperseded(t, e.st, first.Scorecards[0], second.Scorecards[0].ID)
 	})
 }
 
 // A database at version 2, with a draft and an approved scorecard with a corrective action,
-// keeps all of it through migration 3, the draft in its slot; audits then follow the new rules.
+// keeps all of it through migrations 3 and 4, the draft in its slot; audits then follow the new
+// rules.
 func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
@@ -177,24 +188,32 @@ func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 		e.insert("scorecard_reviews", auRow{"scorecard_id": "sc_approved", "approved_by": "key_m", "comment": "seen", "approved_at": clock.Now()}, nil)
 		e.action(a, "sc_approved", "ca_1", "QC01", "2026-11-16T08:00:00Z", "")
 		shell("sc_draft", bb)
-		before := map[string]audit.Scorecard{}
-		for _, id := range []string{"sc_approved", "sc_draft"} {
-			before[id], err = st.Scorecard(ctx, id)
-			require.NoError(t, err)
+		// The rows as stored: this release's reads need the tables of the later migrations.
+		rowsOf := func(table string) []map[string]any {
+			var rows []map[string]any
+			require.NoError(t, e.db.Table(table).Order(clause.OrderByColumn{Column: clause.Column{Name: "1", Raw: true}}).Find(&rows).Error)
+			return rows
 		}
+		scorecardsBefore, reviewsBefore := rowsOf("scorecards"), rowsOf("scorecard_reviews")
+		require.Len(t, scorecardsBefore, 2)
 		actionsBefore, _, err := st.CorrectiveActions(ctx, store.ActionFilter{}, store.Page{})
 		require.NoError(t, err)
 		require.Len(t, actionsBefore, 1)
 
 		applied, err := st.Migrate(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, []int64{3}, applied)
+		assert.Equal(t, []int64{3, 4}, applied)
 
-		for id, want := range before {
-			got, err := st.Scorecard(ctx, id)
+		assert.Equal(t, scorecardsBefore, rowsOf("scorecards"))
+		assert.Equal(t, reviewsBefore, rowsOf("scorecard_reviews"))
+		before := map[string]audit.Scorecard{}
+		for _, id := range []string{"sc_approved", "sc_draft"} {
+			before[id], err = st.Scorecard(ctx, id)
 			require.NoError(t, err)
-			assert.Equal(t, want, got, id)
 		}
+		assert.Equal(t, audit.Approved, before["sc_approved"].Status)
+		assert.Equal(t, audit.Draft, before["sc_draft"].Status)
+		assert.Equal(t, 42.5, *before["sc_draft"].Result.Score)
 		actionsAfter, _, err := st.CorrectiveActions(ctx, store.ActionFilter{}, store.Page{})
 		require.NoError(t, err)
 		assert.Equal(t, actionsBefore, actionsAfter)
@@ -211,16 +230,115 @@ func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 			assert.Error(t, err)
 		}
 
-		// Audits follow the new rules on the migrated database: the draft is replaced, the
+		// Audits follow the new rules on the migrated database: the draft is superseded, the
 		// approved scorecard gets a new draft beside it.
 		res, err := st.AuditSellers(ctx, auditor, auPeriod(t, "2026-07-01", "2026-10-01"), auCompiled(t), nil)
 		require.NoError(t, err)
 		require.Len(t, res.Scorecards, 2)
-		_, err = st.Scorecard(ctx, "sc_draft")
-		assert.ErrorIs(t, err, audit.ErrNotFound)
+		next := map[string]string{}
+		for _, sc := range res.Scorecards {
+			next[sc.SellerID] = sc.ID
+		}
+		assertSuperseded(t, st, before["sc_draft"], next[bb])
 		got, err := st.Scorecard(ctx, "sc_approved")
 		require.NoError(t, err)
 		assert.Equal(t, before["sc_approved"], got)
-		assert.Equal(t, map[string]string{a: res.Scorecards[0].ID, bb: res.Scorecards[1].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+		assert.Equal(t, next, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+	})
+}
+
+// An approval racing a re-audit of the same draft ends one way or the other, never both: the
+// draft is approved and the re-audit adds a new draft beside it, or the draft is superseded and
+// the approval is refused naming its successor.
+func TestApprovalRacingReaudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a := e.seller("A")
+		compiled := auCompiled(t)
+		outcomes := map[string]int{}
+		for m := 1; m <= 6; m++ {
+			start := time.Date(2026, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+			p := audit.Period{Start: start, End: start.AddDate(0, 1, 0)}
+			res, err := e.st.AuditSellers(ctx, auditor, p, compiled, []string{a})
+			require.NoError(t, err)
+			draft := res.Scorecards[0]
+			approveErr := make(chan error, 1)
+			auditRes := make(chan store.AuditResult, 1)
+			go func() {
+				_, _, err := e.st.ApproveScorecard(ctx, auditor, draft.ID, "")
+				approveErr <- err
+			}()
+			go func() {
+				r, err := e.st.AuditSellers(ctx, auditor, p, compiled, []string{a})
+				assert.NoError(t, err)
+				auditRes <- r
+			}()
+			aerr, again := <-approveErr, <-auditRes
+			require.Len(t, again.Scorecards, 1)
+			got, err := e.st.Scorecard(ctx, draft.ID)
+			require.NoError(t, err)
+			if aerr == nil {
+				outcomes["approved"]++
+				assert.Equal(t, audit.Approved, got.Status)
+				assert.Empty(t, got.SupersededBy)
+			} else {
+				outcomes["superseded"]++
+				var se *audit.SupersededError
+				require.ErrorAs(t, aerr, &se)
+				assert.Equal(t, again.Scorecards[0].ID, se.By)
+				assert.Equal(t, audit.Superseded, got.Status)
+				assert.Equal(t, again.Scorecards[0].ID, got.SupersededBy)
+				assert.Nil(t, got.Review)
+			}
+			current, err := e.st.Scorecard(ctx, again.Scorecards[0].ID)
+			require.NoError(t, err)
+			assert.Equal(t, audit.Draft, current.Status)
+		}
+		t.Logf("outcomes: %v", outcomes)
+	})
+}
+
+// Migration 4 goes down cleanly: the superseded drafts go (a slot had one draft before it),
+// the current draft and the approved scorecard stay.
+func TestSupersessionMigrationDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a := e.seller("A")
+		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
+		compiled := auCompiled(t)
+		var runs []string
+		for range 3 {
+			res, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+			require.NoError(t, err)
+			runs = append(runs, res.Scorecards[0].ID)
+		}
+		approved, _, err := e.st.ApproveScorecard(ctx, auditor, runs[2], "")
+		require.NoError(t, err)
+		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		require.NoError(t, err)
+
+		sqlDB, err := e.db.DB()
+		require.NoError(t, err)
+		fsys, err := migrations.FS(b.Name)
+		require.NoError(t, err)
+		dialect := goose.DialectSQLite3
+		if b.Name == store.Postgres {
+			dialect = goose.DialectPostgres
+		}
+		p, err := goose.NewProvider(dialect, sqlDB, fsys)
+		require.NoError(t, err)
+		_, err = p.DownTo(ctx, 3)
+		require.NoError(t, err)
+		var ids []string
+		require.NoError(t, e.db.Table("scorecards").Order("id").Pluck("id", &ids).Error)
+		assert.Equal(t, []string{approved.ID, again.Scorecards[0].ID}, ids, "the superseded drafts are gone")
+		assert.Equal(t, map[string]string{a: again.Scorecards[0].ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
+		_, err = p.UpTo(ctx, 4)
+		require.NoError(t, err)
+		got, err := e.st.Scorecard(ctx, approved.ID)
+		require.NoError(t, err)
+		assert.Equal(t, approved, got)
 	})
 }

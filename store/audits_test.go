@@ -309,7 +309,18 @@ func auCompiled(t *testing.T) *checklist.Compiled {
 	return c
 }
 
-func TestAuditSellersStoresDraftsAndReplacesThem(t *testing.T) {
+// assertSuperseded checks that old, as it was returned when written, is kept unchanged but
+// for its status, superseded by next.
+func assertSuperseded(t *testing.T, st *store.Store, old audit.Scorecard, next string) {
+	t.Helper()
+	got, err := st.Scorecard(context.Background(), old.ID)
+	require.NoError(t, err, "superseded draft %s is kept", old.ID)
+	want := old
+	want.Status, want.SupersededBy = audit.Superseded, next
+	assert.Equal(t, want, got, "draft %s is kept unchanged, superseded by %s", old.ID, next)
+}
+
+func TestAuditSellersStoresDraftsAndSupersedesThem(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		e := newAuditEnv(t, b)
@@ -343,24 +354,28 @@ func TestAuditSellersStoresDraftsAndReplacesThem(t *testing.T) {
 		assert.Equal(t, checklist.TierInsufficientData, bySeller[c].Result.Tier)
 		assert.Nil(t, bySeller[c].Result.Score)
 
-		// Re-auditing replaces the drafts: new ids, the old ones gone.
+		// Re-auditing supersedes the draft: a new id, the old draft kept as it was.
 		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
 		require.NoError(t, err)
 		require.Len(t, again.Scorecards, 1)
 		assert.NotEqual(t, bySeller[a].ID, again.Scorecards[0].ID)
-		_, err = e.st.Scorecard(ctx, bySeller[a].ID)
-		assert.ErrorIs(t, err, audit.ErrNotFound)
+		assert.Empty(t, again.Scorecards[0].SupersededBy)
+		assertSuperseded(t, e.st, bySeller[a], again.Scorecards[0].ID)
 		list, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a}, store.Page{})
 		require.NoError(t, err)
-		require.Len(t, list, 2, "the new draft and the older approved scorecard of seedQuarter")
+		require.Len(t, list, 2, "the new draft and the older approved scorecard of seedQuarter, not the superseded draft")
 		assert.Equal(t, again.Scorecards[0].ID, list[0].ID)
+		superseded, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a, Status: audit.Superseded}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, superseded, 1)
+		assert.Equal(t, bySeller[a].ID, superseded[0].ID)
 		ev, _, err := e.st.Events(ctx, store.EventFilter{Entity: "scorecard", EntityID: bySeller[a].ID}, store.Page{})
 		require.NoError(t, err)
 		var actions []string
 		for _, x := range ev {
 			actions = append(actions, x.Action)
 		}
-		assert.Equal(t, []string{"create", "replace"}, actions)
+		assert.Equal(t, []string{"create", "supersede"}, actions)
 
 		// Unknown sellers are refused before anything is written.
 		_, err = e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a, "sl_nobody"})
@@ -436,7 +451,7 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 
 		// Approving again is 409. Re-auditing the seller, alone or among others, adds a new
 		// draft beside the approved scorecard, which stays exactly as it was; the second run
-		// replaces the drafts of the first.
+		// supersedes the drafts of the first.
 		_, _, err = e.st.ApproveScorecard(ctx, auditor, draftA.ID, "")
 		assert.ErrorIs(t, err, audit.ErrConflict)
 		one, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
@@ -447,23 +462,24 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		two, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{bb, a})
 		require.NoError(t, err)
 		require.Len(t, two.Scorecards, 2)
-		for _, id := range []string{one.Scorecards[0].ID, draftB.ID} {
-			_, err = e.st.Scorecard(ctx, id)
-			assert.ErrorIs(t, err, audit.ErrNotFound, "draft %s replaced", id)
+		next := map[string]string{}
+		for _, sc := range two.Scorecards {
+			next[sc.SellerID] = sc.ID
 		}
+		assertSuperseded(t, e.st, draftB, next[bb])
+		assertSuperseded(t, e.st, one.Scorecards[0], next[a])
 		stored, err = e.st.Scorecard(ctx, draftA.ID)
 		require.NoError(t, err)
 		assert.Equal(t, approved, stored)
 
-		// A run over every seller writes a draft for every seller, replacing the drafts and
+		// A run over every seller writes a draft for every seller, superseding the drafts and
 		// leaving the approved scorecard alone.
 		all, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
 		require.NoError(t, err)
 		require.Len(t, all.Scorecards, 2)
 		assert.ElementsMatch(t, []string{a, bb}, []string{all.Scorecards[0].SellerID, all.Scorecards[1].SellerID})
-		for _, sc := range two.Scorecards {
-			_, err = e.st.Scorecard(ctx, sc.ID)
-			assert.ErrorIs(t, err, audit.ErrNotFound)
+		for i, sc := range two.Scorecards {
+			assertSuperseded(t, e.st, sc, all.Scorecards[i].ID)
 		}
 		stored, err = e.st.Scorecard(ctx, draftA.ID)
 		require.NoError(t, err)
@@ -495,8 +511,27 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, got, tt.n, "%s to %s", tt.from, tt.to)
 		}
+		superseded, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{Status: audit.Superseded}, store.Page{})
+		require.NoError(t, err)
+		assert.Len(t, superseded, 4, "every draft of the three re-audits")
+		for _, sc := range superseded {
+			assert.Equal(t, audit.Superseded, sc.Status)
+			assert.NotEmpty(t, sc.SupersededBy)
+		}
 		_, _, err = e.st.Scorecards(ctx, store.ScorecardFilter{Status: "pending"}, store.Page{})
 		assert.ErrorIs(t, err, audit.ErrInvalid)
+
+		// A superseded draft is never approved: the refusal names its successor, and nothing
+		// is written.
+		_, _, err = e.st.ApproveScorecard(ctx, auditor, draftB.ID, "")
+		require.ErrorIs(t, err, audit.ErrConflict)
+		var se *audit.SupersededError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, next[bb], se.By)
+		assertSuperseded(t, e.st, draftB, next[bb])
+		none, _, err := e.st.CorrectiveActions(ctx, store.ActionFilter{ScorecardID: draftB.ID}, store.Page{})
+		require.NoError(t, err)
+		assert.Empty(t, none)
 
 		// Other roles are refused by the domain rule.
 		_, _, err = e.st.ApproveScorecard(ctx, audit.Principal{KeyID: "k", Role: audit.RoleTechnician}, all.Scorecards[0].ID, "")
@@ -542,8 +577,9 @@ func TestScorecardsPaginateNewestFirst(t *testing.T) {
 }
 
 // Concurrent runs over the same period (several API instances, or a batch racing a single
-// audit) serialize: each one succeeds, replacing the drafts of the previous one, and every
-// seller ends with exactly one scorecard.
+// audit) serialize: each one succeeds, superseding the drafts of the previous one, and every
+// seller ends with exactly one current draft at the end of one chain of superseded drafts,
+// one per run that audited it.
 func TestConcurrentAuditsNeverDuplicate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
@@ -555,12 +591,18 @@ func TestConcurrentAuditsNeverDuplicate(t *testing.T) {
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
 		compiled := auCompiled(t)
 		errs := make(chan error, 8)
+		runs := map[string]int{} // seller → runs that audited it
 		for i := range 8 {
-			go func() {
-				var ids []string
-				if i%2 == 1 {
-					ids = sellers[i%5 : i%5+1]
+			var ids []string
+			if i%2 == 1 {
+				ids = sellers[i%5 : i%5+1]
+				runs[ids[0]]++
+			} else {
+				for _, id := range sellers {
+					runs[id]++
 				}
+			}
+			go func() {
 				_, err := e.st.AuditSellers(ctx, auditor, q3, compiled, ids)
 				errs <- err
 			}()
@@ -573,10 +615,53 @@ func TestConcurrentAuditsNeverDuplicate(t *testing.T) {
 		perSeller := map[string]int{}
 		for _, sc := range all {
 			perSeller[sc.SellerID]++
+			assert.Equal(t, audit.Draft, sc.Status)
 		}
 		assert.Len(t, perSeller, 5)
 		for id, n := range perSeller {
 			assert.Equal(t, 1, n, id)
 		}
+		for _, id := range sellers {
+			assertChain(t, e.st, id, runs[id])
+		}
 	})
+}
+
+// assertChain checks that the scorecards of one seller (of one period and charter version)
+// are one current draft and n-1 superseded drafts forming a single chain that ends at it: each
+// superseded draft names a later one, no two name the same one, and following the names from
+// the one no draft names leads through every draft to the current one.
+func assertChain(t *testing.T, st *store.Store, sellerID string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	drafts, _, err := st.Scorecards(ctx, store.ScorecardFilter{SellerID: sellerID, Status: audit.Draft}, store.Page{Limit: store.MaxLimit})
+	require.NoError(t, err)
+	require.Len(t, drafts, 1, "one current draft of %s", sellerID)
+	old, _, err := st.Scorecards(ctx, store.ScorecardFilter{SellerID: sellerID, Status: audit.Superseded}, store.Page{Limit: store.MaxLimit})
+	require.NoError(t, err)
+	require.Len(t, old, n-1, "a superseded draft for every run but the last of %s", sellerID)
+	next := map[string]string{}
+	named := map[string]bool{}
+	for _, sc := range old {
+		require.Equal(t, audit.Superseded, sc.Status)
+		require.False(t, named[sc.SupersededBy], "%s is named by two drafts", sc.SupersededBy)
+		named[sc.SupersededBy] = true
+		next[sc.ID] = sc.SupersededBy
+	}
+	var first []string
+	for _, sc := range old {
+		if !named[sc.ID] {
+			first = append(first, sc.ID)
+		}
+	}
+	if n == 1 {
+		return
+	}
+	require.Len(t, first, 1, "one chain")
+	seen := 0
+	for id := first[0]; id != drafts[0].ID; id = next[id] {
+		require.Contains(t, next, id, "the chain of %s breaks at %s", sellerID, id)
+		seen++
+	}
+	assert.Equal(t, n-1, seen, "the chain of %s holds every superseded draft", sellerID)
 }

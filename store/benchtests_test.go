@@ -81,7 +81,7 @@ func TestBenchTestCreateAndRead(t *testing.T) {
 		rec, created, err := st.CreateBenchTest(ctx, benchTechnician, in)
 		require.NoError(t, err)
 		assert.True(t, created)
-		assert.Regexp(t, `^bt_[0-9a-z]{26}$`, rec.ID)
+		assert.Regexp(t, `^bt_[0-9a-z]{30}$`, rec.ID)
 		assert.Equal(t, seller.ID, rec.SellerID)
 		assert.Equal(t, "Lyon lab 2", rec.Lab)
 		assert.Equal(t, testedAt.UTC().Truncate(time.Microsecond), rec.TestedAt, "UTC, to the microsecond")

@@ -85,7 +85,7 @@ func TestMysteryOrderCreateAndRead(t *testing.T) {
 
 		rec, err := st.CreateMysteryOrder(ctx, moTechnician, in)
 		require.NoError(t, err)
-		assert.Regexp(t, `^mo_[0-9a-z]{26}$`, rec.ID)
+		assert.Regexp(t, `^mo_[0-9a-z]{30}$`, rec.ID)
 		assert.Equal(t, moTechnician.KeyID, rec.TechnicianKeyID)
 		assert.Equal(t, moAt(t, "2026-10-02T09:00:00.123456Z"), rec.OrderedAt)
 		assert.Equal(t, moRaw, string(rec.Raw), "the inspection is kept byte for byte")

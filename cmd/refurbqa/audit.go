@@ -25,8 +25,8 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	fs := flagSet(e, "audit --from DATE --to DATE [--seller ID] [--charter VERSION] [flags]",
 		"Scores every seller (or one, with --seller) against the charter for the period [--from, --to):\n"+
 			"--to is exclusive, and the period is at most 366 days. Each seller gets a new draft scorecard;\n"+
-			"a draft of the same period and charter version is replaced, an approved one never changes and\n"+
-			"stays beside the new draft. Prints the number of sellers per tier.")
+			"a draft of the same period and charter version is kept but superseded by it, an approved one\n"+
+			"never changes and stays beside the new draft. Prints the number of sellers per tier.")
 	var db dbFlags
 	db.register(fs, e)
 	from := fs.String("from", "", "first day of the period, YYYY-MM-DD (required)")
@@ -41,6 +41,11 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	}
 	if *from == "" || *to == "" {
 		return usagef("--from and --to are required (see --help)")
+	}
+	for flag, v := range map[string]string{"--seller": *seller, "--charter": *version} {
+		if msg := audit.TextProblem(v, false); msg != "" {
+			return usagef("%s %s", flag, msg)
+		}
 	}
 	p, errs := audit.ParsePeriod(*from, *to)
 	if len(errs) > 0 {

@@ -84,7 +84,7 @@ func TestDemo(t *testing.T) {
 			continue
 		}
 		listed = append(listed, line)
-		assert.Regexp(t, `^  sl_[0-9a-z]{26} .+ — [a-z_]+(, score [0-9.]+)? \(.+\)$`, line)
+		assert.Regexp(t, `^  sl_[0-9a-z]{30} .+ — [a-z_]+(, score [0-9.]+)? \(.+\)$`, line)
 		for _, tier := range []string{"trusted", "watch", "probation", "suspend", "insufficient_data"} {
 			if strings.Contains(line, " — "+tier) {
 				tiers[tier] = true

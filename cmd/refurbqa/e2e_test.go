@@ -223,7 +223,7 @@ func TestKeysListAndRevoke(t *testing.T) {
 	assert.Contains(t, out, "technician")
 	assert.Contains(t, out, "active")
 	assert.NotContains(t, out, strings.TrimSpace(token), "tokens are never listed")
-	id := regexp.MustCompile(`key_[0-9a-z]{26}`).FindString(out)
+	id := regexp.MustCompile(`key_[0-9a-z]{30}`).FindString(out)
 	require.NotEmpty(t, id)
 
 	base, stop := startServer(t, getenv)

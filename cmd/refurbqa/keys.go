@@ -54,6 +54,11 @@ func keysCreate(ctx context.Context, e *env, args []string) error {
 		return usagef("--role must be admin, manager, technician or seller")
 	case *name == "" || len(*name) > 200:
 		return usagef("--name is required (1 to 200 characters)")
+	case audit.TextProblem(*name, false) != "":
+		// The rule of every text the API takes, so that a key name is the same on every database.
+		return usagef("--name %s", audit.TextProblem(*name, false))
+	case audit.TextProblem(*seller, false) != "":
+		return usagef("--seller %s", audit.TextProblem(*seller, false))
 	case r == audit.RoleSeller && *seller == "":
 		return usagef("--seller is required for the seller role")
 	case r != audit.RoleSeller && *seller != "":

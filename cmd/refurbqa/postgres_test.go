@@ -28,8 +28,9 @@ func startPostgresBinary(t *testing.T, bin, dsn string) *process {
 
 // TestTwoInstancesAuditOnePostgres starts two server processes on one PostgreSQL database and
 // has both score every seller for the same period at the same time, several times: the
-// advisory lock serialises the batches and the unique key keeps one scorecard per seller,
-// period and charter version, so nothing is duplicated.
+// advisory lock serialises the batches and the draft slots keep one current draft per seller,
+// period and charter version, each batch superseding the drafts of the one before: nothing is
+// duplicated or deleted.
 func TestTwoInstancesAuditOnePostgres(t *testing.T) {
 	if os.Getenv(storetest.PostgresDSNEnv) == "" {
 		t.Skip(storetest.PostgresDSNEnv + " is not set")
@@ -75,9 +76,30 @@ func TestTwoInstancesAuditOnePostgres(t *testing.T) {
 	db, err := sql.Open("pgx", dsn)
 	require.NoError(t, err)
 	defer db.Close()
-	var total, distinct int
-	require.NoError(t, db.QueryRowContext(context.Background(),
-		"SELECT count(*), count(DISTINCT seller_id) FROM scorecards WHERE period_start = '2026-07-01'").Scan(&total, &distinct))
-	assert.Equal(t, sellers, total, "one scorecard per seller, never duplicated")
-	assert.Equal(t, sellers, distinct)
+	ctx := context.Background()
+	// Every batch wrote a draft per seller and superseded the previous one: nothing deleted,
+	// one current draft per seller, and per seller one chain (each draft superseded once at
+	// most, each naming another, one draft at each end).
+	var total, current, currentSellers, superseded int
+	require.NoError(t, db.QueryRowContext(ctx,
+		"SELECT count(*) FROM scorecards WHERE period_start = '2026-07-01'").Scan(&total))
+	require.NoError(t, db.QueryRowContext(ctx,
+		"SELECT count(*), count(DISTINCT seller_id) FROM scorecards s WHERE period_start = '2026-07-01'"+
+			" AND NOT EXISTS (SELECT 1 FROM scorecard_supersessions x WHERE x.scorecard_id = s.id)").Scan(&current, &currentSellers))
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM scorecard_supersessions").Scan(&superseded))
+	assert.Equal(t, sellers*6, total, "a draft per seller and batch, none deleted")
+	assert.Equal(t, sellers, current, "one current draft per seller, never duplicated")
+	assert.Equal(t, sellers, currentSellers)
+	assert.Equal(t, sellers*5, superseded)
+	var firsts, firstSellers int
+	require.NoError(t, db.QueryRowContext(ctx,
+		"SELECT count(*), count(DISTINCT seller_id) FROM scorecards s WHERE period_start = '2026-07-01'"+
+			" AND NOT EXISTS (SELECT 1 FROM scorecard_supersessions x WHERE x.superseded_by = s.id)").Scan(&firsts, &firstSellers))
+	assert.Equal(t, sellers, firsts, "one chain per seller")
+	assert.Equal(t, sellers, firstSellers)
+	var crossed int
+	require.NoError(t, db.QueryRowContext(ctx,
+		"SELECT count(*) FROM scorecard_supersessions x JOIN scorecards a ON a.id = x.scorecard_id"+
+			" JOIN scorecards b ON b.id = x.superseded_by WHERE a.seller_id <> b.seller_id").Scan(&crossed))
+	assert.Zero(t, crossed, "a draft is superseded by a draft of its own seller")
 }

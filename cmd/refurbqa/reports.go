@@ -22,7 +22,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 		"Writes the PDF feedback report of every chosen scorecard into DIR, in parallel. Files are written\nunder a temporary name and renamed when complete, so DIR never holds a half-written report.")
 	var db dbFlags
 	db.register(fs, e)
-	which := fs.String("scorecards", "approved", "which scorecards: approved or all")
+	which := fs.String("scorecards", "approved", "which scorecards: approved, or all current ones (approved and drafts; superseded drafts are left out)")
 	from := fs.String("from", "", "only scorecards whose period starts on or after this date (YYYY-MM-DD)")
 	to := fs.String("to", "", "only scorecards whose period ends on or before this date (YYYY-MM-DD)")
 	out := fs.String("out", "", "directory to write the reports to (created if needed)")
