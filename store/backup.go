@@ -77,10 +77,10 @@ func CheckSQLite(ctx context.Context, path string) error {
 // any write-ahead log of the old database is removed with it.
 func Restore(ctx context.Context, src, dst string, force bool) error {
 	if err := CheckSQLite(ctx, src); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	if st, err := os.Stat(dst); err == nil && st.Size() > 0 && !force {
-		return fmt.Errorf("restore: %s holds a database: %w (stop the server and pass --force to replace it)", dst, ErrExists)
+		return fmt.Errorf("%s holds a database: %w (stop the server and pass --force to replace it)", dst, ErrExists)
 	}
 	in, err := os.Open(src)
 	if err != nil {

@@ -40,7 +40,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *from == "" || *to == "" {
-		return usagef("--from and --to are required (see --help)")
+		return usagef("--from and --to are required")
 	}
 	p, errs := audit.ParsePeriod(*from, *to)
 	if len(errs) > 0 {
@@ -72,7 +72,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if *version != "" {
 		cv, err = st.Charter(ctx, *version)
 		if errors.Is(err, audit.ErrNotFound) {
-			return usagef("--charter %s: no published charter has this version", *version)
+			return fmt.Errorf("--charter %s: no published charter has this version", *version)
 		}
 	}
 	if err != nil {
@@ -86,7 +86,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if *seller != "" {
 		if _, err := st.Seller(ctx, *seller); err != nil {
 			if errors.Is(err, audit.ErrNotFound) {
-				return usagef("--seller %s: no seller has this id", *seller)
+				return fmt.Errorf("--seller %s: no seller has this id", *seller)
 			}
 			return err
 		}
