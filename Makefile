@@ -3,7 +3,12 @@
 GO        ?= go
 BIN       := bin/refurbqa
 DB_FILE   ?= refurbqa.db
-ADDR      ?= 127.0.0.1:8080
+# make run serves what the environment says (REFURBQA_ADDR, REFURBQA_DB, REFURBQA_DSN, as the
+# binary itself reads them); a make variable given on the command line wins:
+# make run ADDR=127.0.0.1:9000 DSN=other.db (or the older DB_FILE=other.db).
+ADDR      ?= $(or $(REFURBQA_ADDR),127.0.0.1:8080)
+DB        ?= $(or $(REFURBQA_DB),sqlite)
+DSN       ?= $(if $(filter command line,$(origin DB_FILE)),$(DB_FILE),$(or $(REFURBQA_DSN),$(DB_FILE)))
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 FUZZTIME  ?= 15s
 PKGS      := ./...
@@ -21,11 +26,12 @@ NPX                 ?= npx --yes --prefer-offline
 build:
 	$(GO) build -o $(BIN) ./cmd/refurbqa
 
-# Builds, migrates the embedded SQLite database, loads demo data and prints tokens the first
-# time (kept in var/ so the next run reuses them), then serves the API.
+# Builds, migrates the database (SQLite refurbqa.db unless the environment or DSN says
+# otherwise), loads demo data and prints tokens the first time (kept in var/ so the next run
+# reuses them), then serves the API.
 run: build
-	@./scripts/first-run.sh "$(BIN)" "$(DB_FILE)" "$(ADDR)"
-	REFURBQA_DSN=$(DB_FILE) REFURBQA_ADDR=$(ADDR) ./$(BIN) serve
+	@./scripts/first-run.sh "$(BIN)" '$(DB)' '$(DSN)' '$(ADDR)'
+	REFURBQA_DB='$(DB)' REFURBQA_DSN='$(DSN)' REFURBQA_ADDR='$(ADDR)' ./$(BIN) serve
 
 test:
 	$(GO) test -count=1 $(PKGS)

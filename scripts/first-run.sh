@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# First-run set-up for `make run`: migrates the SQLite database and, the first time, loads the
-# demo data and creates an admin, a manager and a technician token. Tokens are kept in
-# var/tokens.env next to the database they belong to, so a second `make run` reuses both and
-# prints the same ready-to-paste tokens and requests.
+# First-run set-up for `make run`: migrates the database and, the first time, loads the demo
+# data (into an empty database only) and creates an admin, a manager and a technician token.
+# Tokens are kept in var/tokens.env with the database they belong to, so a second `make run`
+# reuses them and prints the same ready-to-paste tokens and requests. It never deletes a
+# database: `make clean` does, for the default one.
+#
+# Usage: first-run.sh BIN DB DSN ADDR   (DB is sqlite or postgres; ADDR is what serve listens on)
 set -euo pipefail
-bin=$1 db=$2 addr=$3
+bin=$1 driver=$2 dsn=$3 addr=$4
 mkdir -p var
 tokens=var/tokens.env
-export REFURBQA_DSN=$db
+export REFURBQA_DB=$driver REFURBQA_DSN=$dsn
+# The tokens file starts with this line; any other database gets tokens of its own.
+owner="# database: $driver $dsn"
 
-if [ ! -f "$db" ] || [ ! -s "$tokens" ] || ! grep -q "^DB=$db\$" "$tokens"; then
-  rm -f "$db" "$db-wal" "$db-shm" "$tokens" var/demo.txt
+# The address requests go to: serve listens on ADDR, but a client cannot connect to an
+# unspecified host (":9000", "0.0.0.0:9000", "[::]:9000"); the loopback address of its
+# family reaches the same server.
+host=${addr%:*} port=${addr##*:}
+case $host in
+  "" | 0.0.0.0) host=127.0.0.1 ;;
+  "[::]") host="[::1]" ;;
+esac
+url=http://$host:$port
+
+if [ -s "$tokens" ] && [ "$(head -1 "$tokens")" = "$owner" ] && { [ "$driver" != sqlite ] || [ -f "$dsn" ]; }; then
+  "$bin" migrate
+else
+  rm -f "$tokens" var/demo.txt
   "$bin" migrate
   if "$bin" demo --help >/dev/null 2>&1; then
     echo "Loading demo data (first run only)…"
-    "$bin" demo | tee var/demo.txt
+    # demo refuses a database that already has sellers: say so and go on with its data.
+    if ! "$bin" demo > var/demo.txt; then
+      echo "No demo data loaded (see above): the database is used as it is."
+      rm -f var/demo.txt
+    fi
+    if [ -s var/demo.txt ]; then cat var/demo.txt; fi
   fi
   {
-    echo "DB=$db"
+    echo "$owner"
     echo "ADMIN=$("$bin" keys create --role admin --name "make run admin")"
     echo "MANAGER=$("$bin" keys create --role manager --name "make run manager")"
     echo "TECH=$("$bin" keys create --role technician --name "make run technician")"
@@ -29,15 +51,15 @@ if [ ! -f "$db" ] || [ ! -s "$tokens" ] || ! grep -q "^DB=$db\$" "$tokens"; then
     fi
   } > "$tokens.tmp"
   mv "$tokens.tmp" "$tokens"
-else
-  "$bin" migrate
 fi
 
 # shellcheck disable=SC1090
 . "$tokens"
+where="$driver database"
+if [ "$driver" = sqlite ]; then where="database $dsn"; fi
 cat <<TXT
 
-refurbqa is starting on http://$addr (database $db). Tokens (also in $tokens):
+refurbqa is starting on $url ($where). Tokens (also in $tokens):
 
   export ADMIN=$ADMIN
   export MANAGER=$MANAGER
@@ -52,16 +74,16 @@ cat <<TXT
 
 Try, in another terminal after the exports above:
 
-  curl -s http://$addr/healthz
-  curl -s -H "Authorization: Bearer \$MANAGER" http://$addr/api/v1/sellers?limit=5
-  curl -s -H "Authorization: Bearer \$TECH" http://$addr/api/v1/protocols/smartphone
-  curl -s -H "Authorization: Bearer \$MANAGER" http://$addr/api/v1/charter
-  curl -s http://$addr/api/v1/openapi.json | head -c 300
+  curl -s $url/healthz
+  curl -s -H "Authorization: Bearer \$MANAGER" "$url/api/v1/sellers?limit=5"
+  curl -s -H "Authorization: Bearer \$TECH" $url/api/v1/protocols/smartphone
+  curl -s -H "Authorization: Bearer \$MANAGER" $url/api/v1/charter
+  curl -s $url/api/v1/openapi.json | head -c 300
 TXT
 if [ -n "${SELLER:-}" ]; then
   cat <<TXT
-  curl -s -H "Authorization: Bearer \$SELLER" "http://$addr/api/v1/sellers/$SELLER_ID/scorecards?limit=1"
-  curl -s -H "Authorization: Bearer \$SELLER" "http://$addr/api/v1/corrective-actions?status=open"
+  curl -s -H "Authorization: Bearer \$SELLER" "$url/api/v1/sellers/$SELLER_ID/scorecards?limit=1"
+  curl -s -H "Authorization: Bearer \$SELLER" "$url/api/v1/corrective-actions?status=open"
 TXT
 fi
 echo

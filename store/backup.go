@@ -29,18 +29,18 @@ func (s *Store) Backup(ctx context.Context, out string) error {
 		return fmt.Errorf("%w: backup is for SQLite; back up PostgreSQL with pg_dump", ErrConfig)
 	}
 	if err := checkName(out); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	if err := createPrivate(out); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("backup %s: %w", out, ErrExists)
 		}
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	// A connection of its own, so that the backup does not hold the store's single writer.
 	if err := copyDatabase(ctx, s.path, out); err != nil {
 		_ = os.Remove(out)
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	return CheckSQLite(ctx, out)
 }
@@ -105,22 +105,22 @@ func CheckSQLite(ctx context.Context, path string) error {
 // the database lock meanwhile, so no refurbqa process sets dst up or migrates it in between.
 func Restore(ctx context.Context, src, dst string, force bool) error {
 	if err := CheckSQLite(ctx, src); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	if err := checkName(dst); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	unlock, err := lockDatabase(dst)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	defer unlock()
 	if st, err := os.Stat(dst); err == nil && st.Size() > 0 {
 		if !force {
-			return fmt.Errorf("restore: %s holds a database: %w (stop the server and pass --force to replace it)", dst, ErrExists)
+			return fmt.Errorf("%s holds a database: %w (stop the server and pass --force to replace it)", dst, ErrExists)
 		}
 		if err := notInUse(ctx, dst); err != nil {
-			return fmt.Errorf("restore: %w", err)
+			return err
 		}
 	}
 	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".restore-*") // mode 0600
@@ -133,10 +133,10 @@ func Restore(ctx context.Context, src, dst string, force bool) error {
 		return err
 	}
 	if err := copyDatabase(ctx, src, tmp); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	if err := CheckSQLite(ctx, tmp); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	for _, suffix := range sidecars {
 		if err := os.Remove(dst + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"testing"
 	"time"
 
@@ -159,19 +160,33 @@ func TestChartersConformance(t *testing.T) {
 	})
 }
 
+// TestOpenRefusesBadConfig: a configuration no database could fix is ErrConfig (the command
+// line's usage error); a database that cannot be reached or opened is an error of another kind
+// (a run-time failure).
 func TestOpenRefusesBadConfig(t *testing.T) {
 	ctx := context.Background()
 	for _, cfg := range []store.Config{
 		{Driver: "mysql", DSN: "x"},
 		{Driver: store.SQLite, DSN: ""},
 		{Driver: store.SQLite, DSN: ":memory:"},
-		{Driver: store.SQLite, DSN: "/nonexistent-dir/x/y.db"},
+		{Driver: store.SQLite, DSN: "file:x.db?%zz"},
 		{Driver: store.Postgres, DSN: ""},
-		{Driver: store.Postgres, DSN: "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"},
+		{Driver: store.Postgres, DSN: "postgres://nobody@127.0.0.1:notaport/none"},
 	} {
 		_, err := store.Open(ctx, cfg)
 		assert.ErrorIs(t, err, store.ErrConfig, "%+v", cfg)
 	}
+	for _, cfg := range []store.Config{
+		{Driver: store.SQLite, DSN: "/nonexistent-dir/x/y.db"},
+		{Driver: store.Postgres, DSN: "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"},
+	} {
+		_, err := store.Open(ctx, cfg)
+		require.Error(t, err, "%+v", cfg)
+		assert.NotErrorIs(t, err, store.ErrConfig, "%+v", cfg)
+	}
+	_, err := store.Open(ctx, store.Config{Driver: store.SQLite, DSN: "/nonexistent-dir/x/y.db"})
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Equal(t, "open sqlite /nonexistent-dir/x/y.db: no such file or directory", err.Error(), "the file is named once")
 }
 
 // TestConcurrentMigrations starts several instances on one fresh database at once, as a

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"strings"
 	"time"
@@ -60,7 +61,9 @@ type Store struct {
 	stmts preparedStmts // hot-path read statements, prepared once on the read pool
 }
 
-// ErrConfig marks an error in the database configuration (bad driver or DSN).
+// ErrConfig marks an error in the database configuration that no database could fix: an
+// unknown driver, a DSN that cannot be parsed. A database that cannot be reached or opened (a
+// refused connection, a missing directory, a file that is not a database) is not ErrConfig.
 var ErrConfig = errors.New("database configuration")
 
 // Open connects to the database and checks that it answers. It does not migrate.
@@ -94,7 +97,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// lock as migrations (on a file of its own, never on the database).
 		unlock, lerr := lockDatabase(s.path)
 		if lerr != nil {
-			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, lerr)
+			return nil, sqliteOpenError(cfg.DSN, lerr)
 		}
 		defer unlock()
 		// Before SQLite first opens it, under the lock: a new database is created 0600 (SQLite
@@ -103,29 +106,29 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, perr)
 		}
 		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
-			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+			return nil, sqliteOpenError(cfg.DSN, err)
 		}
 		wdb, _ := s.write.DB()
 		wdb.SetMaxOpenConns(1)
 		wdb.SetMaxIdleConns(1)
 		wdb.SetConnMaxLifetime(0)
 		if err := wdb.PingContext(ctx); err != nil {
-			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+			return nil, sqliteOpenError(cfg.DSN, err)
 		}
 		// The writer creates the file and switches it to WAL; readers may only open it then.
 		if err := s.write.WithContext(ctx).Exec("PRAGMA journal_mode=WAL").Error; err != nil {
-			return nil, fmt.Errorf("%w: sqlite %s: %v", ErrConfig, cfg.DSN, err)
+			return nil, sqliteOpenError(cfg.DSN, err)
 		}
 		// Checkpoints run off the commit path (checkpointer); the writer's automatic one is a
 		// safety net only, for when the background one cannot keep up.
 		for _, p := range writerPragmas {
 			if err := s.write.WithContext(ctx).Exec(p).Error; err != nil {
-				return nil, fmt.Errorf("%w: sqlite %s: %v", ErrConfig, cfg.DSN, err)
+				return nil, sqliteOpenError(cfg.DSN, err)
 			}
 		}
 		cdb, cerr := gorm.Open(sqlite.Open(path), gcfg())
 		if cerr != nil {
-			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, cerr)
+			return nil, sqliteOpenError(cfg.DSN, cerr)
 		}
 		ckdb, _ := cdb.DB()
 		ckdb.SetMaxOpenConns(1)
@@ -134,7 +137,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.group = newCommitter(s.write, s.ckpt.committed)
 		rpath, _ := sqliteDSN(cfg.DSN, true)
 		if s.read, err = gorm.Open(sqlite.Open(rpath), gcfg()); err != nil {
-			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, err)
+			return nil, sqliteOpenError(cfg.DSN, err)
 		}
 		n := cfg.ReadConns
 		if n <= 0 {
@@ -147,8 +150,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if strings.TrimSpace(cfg.DSN) == "" {
 			return nil, fmt.Errorf("%w: postgres needs a DSN (REFURBQA_DSN)", ErrConfig)
 		}
+		// A DSN that cannot be parsed is a configuration error; one that parses but cannot
+		// connect is not.
+		if _, perr := pgconn.ParseConfig(cfg.DSN); perr != nil {
+			return nil, fmt.Errorf("%w: postgres: %v", ErrConfig, perr)
+		}
 		if s.write, err = gorm.Open(postgres.New(postgres.Config{DSN: cfg.DSN}), gcfg()); err != nil {
-			return nil, fmt.Errorf("%w: open postgres: %v", ErrConfig, oneLine(err))
+			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db, _ := s.write.DB()
 		db.SetMaxOpenConns(16)
@@ -160,13 +168,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, cfg.Driver, oneLine(err))
+		return nil, fmt.Errorf("%s: %w", cfg.Driver, err)
 	}
 	return s, nil
 }
 
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+// sqliteOpenError is a failure to open the SQLite database dsn. The cause is said once: a file
+// system error already names the file the message starts with, so only its reason is kept.
+func sqliteOpenError(dsn string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("open sqlite %s: %w", dsn, err)
 }
 
 // sqlitePath returns the file behind a SQLite DSN.
@@ -314,7 +328,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, fmt.Errorf("apply migrations: %w", err)
 	}
 	var applied []int64
 	for _, r := range results {

@@ -40,7 +40,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *from == "" || *to == "" {
-		return usagef("--from and --to are required (see --help)")
+		return usagef("--from and --to are required")
 	}
 	for flag, v := range map[string]string{"--seller": *seller, "--charter": *version} {
 		if msg := audit.TextProblem(v, false); msg != "" {
@@ -77,7 +77,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if *version != "" {
 		cv, err = st.Charter(ctx, *version)
 		if errors.Is(err, audit.ErrNotFound) {
-			return usagef("--charter %s: no published charter has this version", *version)
+			return fmt.Errorf("--charter %s: no published charter has this version", *version)
 		}
 	}
 	if err != nil {
@@ -91,7 +91,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if *seller != "" {
 		if _, err := st.Seller(ctx, *seller); err != nil {
 			if errors.Is(err, audit.ErrNotFound) {
-				return usagef("--seller %s: no seller has this id", *seller)
+				return fmt.Errorf("--seller %s: no seller has this id", *seller)
 			}
 			return err
 		}

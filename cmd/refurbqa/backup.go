@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/refurbqa/refurbqa/store"
@@ -28,7 +29,11 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		return usagef("backup is for SQLite; back up PostgreSQL with pg_dump")
 	}
 	if _, err := os.Stat(*out); err == nil {
-		return usagef("%s exists; choose a new file", *out)
+		return fmt.Errorf("%s exists; choose a new file", *out)
+	}
+	// SQLite's own message would name the file a second time.
+	if _, err := os.Stat(filepath.Dir(*out)); err != nil {
+		return err
 	}
 	st, err := db.open(ctx)
 	if err != nil {
@@ -57,7 +62,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("restore takes exactly one backup file")
+		return usagef("want exactly one backup file, got %d arguments", fs.NArg())
 	}
 	if db.driver != store.SQLite {
 		return usagef("restore is for SQLite; restore PostgreSQL with pg_restore or psql")

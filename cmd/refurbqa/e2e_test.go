@@ -143,45 +143,6 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, 0, stop())
 }
 
-func TestCommandLineErrors(t *testing.T) {
-	getenv := testEnv(t)
-	tests := []struct {
-		name string
-		args []string
-		env  []string
-		code int
-		err  string
-	}{
-		{"no command", nil, nil, 2, "Usage"},
-		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
-		{"bad flag", []string{"serve", "--bogus"}, nil, 2, "flag provided but not defined"},
-		{"bad database", []string{"migrate", "--db", "mysql"}, nil, 2, "unknown database"},
-		{"unreachable postgres", []string{"migrate", "--db", "postgres", "--dsn", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"}, nil, 2, "postgres"},
-		{"sqlite in a missing directory", []string{"migrate", "--dsn", "/nonexistent-dir/a/b.db"}, nil, 2, "sqlite"},
-		{"bad log level", []string{"serve", "--log-level", "loud"}, nil, 2, "log level"},
-		{"keys without role", []string{"keys", "create", "--name", "x"}, nil, 2, "--role"},
-		{"seller key without seller", []string{"keys", "create", "--role", "seller", "--name", "x"}, nil, 2, "--seller"},
-		{"seller key for a missing seller", []string{"keys", "create", "--role", "seller", "--seller", "sl_nope", "--name", "x"}, nil, 1, "not found"},
-		{"revoke a missing key", []string{"keys", "revoke", "key_nope"}, nil, 1, "not found"},
-		{"env fallback is used", []string{"migrate"}, []string{"REFURBQA_DB", "oracle"}, 2, "unknown database"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env := getenv
-			if tt.env != nil {
-				env = testEnv(t, tt.env...)
-			}
-			code, _, stderr := runCmd(t, env, tt.args...)
-			assert.Equal(t, tt.code, code, stderr)
-			assert.Contains(t, stderr, tt.err)
-			if tt.code == 2 && tt.args != nil {
-				assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "one-line error: %q", stderr)
-			}
-			assert.NotContains(t, stderr, "goroutine", "never a stack trace")
-		})
-	}
-}
-
 func TestEveryCommandHasHelp(t *testing.T) {
 	getenv := testEnv(t)
 	for _, c := range commands() {

@@ -17,20 +17,19 @@ var cliPrincipal = audit.Principal{KeyID: "cli", Role: audit.RoleAdmin}
 func cmdKeys(ctx context.Context, e *env, args []string) error {
 	const synopsis = "keys create --role R [--seller ID] --name N [--expires 720h]\n       refurbqa keys list\n       refurbqa keys revoke ID"
 	if len(args) == 0 {
-		return usagef("missing subcommand: create, list or revoke (see --help)")
+		return usagef("missing subcommand: create, list or revoke")
 	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nManages API keys. create prints the new token alone on standard output; it is never shown again.\n", synopsis)
+	sub := map[string]func(context.Context, *env, []string) error{"create": keysCreate, "list": keysList, "revoke": keysRevoke}[args[0]]
+	switch {
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
+		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nManages API keys. create prints the new token alone on standard output; it is never shown again.\n"+
+			"refurbqa help keys create (or keys create --help) lists the flags of each.\n", synopsis)
 		return nil
-	case "create":
-		return keysCreate(ctx, e, args[1:])
-	case "list":
-		return keysList(ctx, e, args[1:])
-	case "revoke":
-		return keysRevoke(ctx, e, args[1:])
+	case sub == nil:
+		return usagef("unknown subcommand %q: want create, list or revoke", args[0])
 	}
-	return usagef("unknown subcommand %q: want create, list or revoke", args[0])
+	e.name += " " + args[0]
+	return sub(ctx, e, args[1:])
 }
 
 func keysCreate(ctx context.Context, e *env, args []string) error {
@@ -134,7 +133,7 @@ func keysRevoke(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("keys revoke takes exactly one key id")
+		return usagef("want exactly one key id, got %d arguments", fs.NArg())
 	}
 	st, err := db.open(ctx)
 	if err != nil {

@@ -15,13 +15,15 @@ const maxPrintedErrors = 50
 func cmdKpis(ctx context.Context, e *env, args []string) error {
 	const synopsis = "kpis import [flags] FILE"
 	if len(args) == 0 {
-		return usagef("missing subcommand: import (see --help)")
+		return usagef("missing subcommand: import")
 	}
 	switch args[0] {
-	case "-h", "--help", "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nImports seller KPI months from a CSV file, with the rules of POST /api/v1/kpis/import.\n", synopsis)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nImports seller KPI months from a CSV file, with the rules of POST /api/v1/kpis/import.\n"+
+			"refurbqa help kpis import (or kpis import --help) lists the columns and flags.\n", synopsis)
 		return nil
 	case "import":
+		e.name += " import"
 		return kpisImport(ctx, e, args[1:])
 	}
 	return usagef("unknown subcommand %q: want import", args[0])
@@ -29,8 +31,11 @@ func cmdKpis(ctx context.Context, e *env, args []string) error {
 
 func kpisImport(ctx context.Context, e *env, args []string) error {
 	fs := flagSet(e, "kpis import [flags] FILE",
-		"Imports seller KPI months from a CSV file: a header row naming seller_id, month and the eleven\n"+
-			"figures of api.md in any order, then one row per seller and month. Every row is checked\n"+
+		"Imports seller KPI months from a CSV file: a header row naming seller_id, month (YYYY-MM) and the\n"+
+			"eleven monthly figures orders, shipped_late, valid_tracking, cancelled_before_shipment,\n"+
+			"technical_returns_30d, defective_orders, messages_received, messages_answered_within_1bd,\n"+
+			"warranty_claims, warranty_remedied_within_5bd and warranty_months, in any order, then one row\n"+
+			"per seller and month, with the rules of POST /api/v1/kpis/import. Every row is checked\n"+
 			"first; if any is invalid nothing is imported, each bad row is printed on standard error and\n"+
 			"the exit status is 1. Months already stored are replaced. At most 100,000 rows.")
 	var db dbFlags
@@ -39,11 +44,11 @@ func kpisImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("kpis import takes exactly one CSV file (see --help)")
+		return usagef("want exactly one CSV file, got %d arguments", fs.NArg())
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
 	defer f.Close()
 	st, err := db.open(ctx)

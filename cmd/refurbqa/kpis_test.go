@@ -107,9 +107,11 @@ func TestKpisCommandUsage(t *testing.T) {
 	assert.Contains(t, out, "Usage: refurbqa kpis import")
 	assert.Contains(t, out, "-dsn")
 
-	for _, args := range [][]string{{"kpis"}, {"kpis", "export"}, {"kpis", "import"}, {"kpis", "import", "a.csv", "b.csv"},
-		{"kpis", "import", filepath.Join(t.TempDir(), "missing.csv")}} {
+	for _, args := range [][]string{{"kpis"}, {"kpis", "export"}, {"kpis", "import"}, {"kpis", "import", "a.csv", "b.csv"}} {
 		code, _, errOut := runCmd(t, getenv, args...)
 		assert.Equal(t, exitUsage, code, "%v: %s", args, errOut)
 	}
+	// A missing file is found by looking: a run-time failure.
+	code, _, errOut := runCmd(t, getenv, "kpis", "import", filepath.Join(t.TempDir(), "missing.csv"))
+	assert.Equal(t, exitFailure, code, errOut)
 }

@@ -11,7 +11,7 @@ import (
 // generators can use it without a running server or a database.
 func cmdOpenAPI(_ context.Context, e *env, args []string) error {
 	fs := flagSet(e, "openapi",
-		"Prints the OpenAPI 3.1 document of the HTTP API (the one served at /api/v1/openapi.json) on\nstandard output, e.g. refurbqa openapi > openapi.json for a client generator.")
+		"Prints the OpenAPI 3.1 document of the HTTP API (the one served at /api/v1/openapi.json) on\nstandard output, for linters and client generators (redirect it to a file).")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestOpenAPICommand(t *testing.T) {
 
 	code, _, stderr = runCmd(t, getenv, "openapi", "extra")
 	assert.Equal(t, exitUsage, code)
-	assert.Equal(t, "refurbqa openapi: unexpected argument \"extra\" (see --help)\n", stderr)
+	assert.Equal(t, "refurbqa openapi: unexpected argument \"extra\" (see refurbqa help openapi)\n", stderr)
 
 	code, out, _ = runCmd(t, getenv, "openapi", "--help")
 	assert.Equal(t, exitOK, code)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/refurbqa/refurbqa/audit"
@@ -92,7 +91,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "reports: %d scorecards (%s) → %s with %d workers\n", len(cards), *which, *out, *workers)
 	start := time.Now()
-	var done atomic.Int64
+	progress := newCounter(e.stderr, isTerminal(e.stderr), "reports: %d/%d done", len(cards))
 	jobs := make(chan audit.Scorecard)
 	errs := make(chan error, len(cards))
 	var wg sync.WaitGroup
@@ -105,9 +104,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 				if err := writeReport(ctx, st, renderer, sc, *out, generated, &buf); err != nil {
 					errs <- fmt.Errorf("scorecard %s: %w", sc.ID, err)
 				}
-				if n := done.Add(1); n%100 == 0 || int(n) == len(cards) {
-					fmt.Fprintf(e.stderr, "\rreports: %d/%d written", n, len(cards))
-				}
+				progress.add()
 			}
 		}()
 	}
@@ -120,15 +117,27 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	close(jobs)
 	wg.Wait()
 	close(errs)
-	if len(cards) > 0 {
-		fmt.Fprintln(e.stderr)
-	}
-	var all []error
+	progress.finish()
+	// Each failed report gets a line of its own; the error that ends the command says how many.
+	failed, cut := 0, 0
 	for err := range errs {
-		all = append(all, err)
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			cut++ // cut short by the interruption, which the last line says
+			continue
+		}
+		if failed < maxPrintedErrors {
+			fmt.Fprintf(e.stderr, "reports: %s\n", oneLine(err))
+		}
+		failed++
 	}
-	if err := errors.Join(append(all, ctx.Err())...); err != nil {
-		return err
+	if failed > maxPrintedErrors {
+		fmt.Fprintf(e.stderr, "… and %d more\n", failed-maxPrintedErrors)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted: %d of %d reports written, %d failed", progress.count()-cut-failed, len(cards), failed)
+	case failed > 0:
+		return fmt.Errorf("%d of %d reports could not be written (listed above)", failed, len(cards))
 	}
 	fmt.Fprintf(e.stdout, "%d reports written to %s in %s\n", len(cards), *out, time.Since(start).Round(time.Millisecond))
 	return nil

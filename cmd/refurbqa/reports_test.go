@@ -71,7 +71,9 @@ func TestReportsCommand(t *testing.T) {
 	code, stdout, stderr := runCmd(t, getenv, "reports", "--scorecards", "approved", "--out", out, "--workers", "2", "--date", "2026-10-02")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "3 reports written")
-	assert.Contains(t, stderr, "3/3 written")
+	// stderr is not a terminal: one line per step, never a carriage return.
+	assert.Equal(t, "reports: 3 scorecards (approved) → "+out+" with 2 workers\n"+
+		"reports: 1/3 done\nreports: 2/3 done\nreports: 3/3 done\n", stderr)
 	names := pdfs(t, out)
 	require.Len(t, names, 3)
 	for _, n := range names {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,8 +18,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	var db dbFlags
 	db.register(fs, e)
 	addr := fs.String("addr", envOr(e, "REFURBQA_ADDR", "127.0.0.1:8080"), "listen address (env REFURBQA_ADDR)")
-	rateLimit := fs.Float64("rate-limit", envFloat(e, "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
-	rateBurst := fs.Int("rate-burst", int(envFloat(e, "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
+	rateLimit := fs.Float64("rate-limit", envFloat(e, fs, "rate-limit", "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", int(envFloat(e, fs, "rate-burst", "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
 	headerTimeout := fs.Duration("read-header-timeout", 5*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	idleTimeout := fs.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
@@ -33,6 +34,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *timeout <= 0 || *headerTimeout <= 0 || *idleTimeout <= 0 {
 		return usagef("timeouts must be positive")
+	}
+	if err := checkAddr(*addr); err != nil {
+		return err
 	}
 	log, err := db.logger(e)
 	if err != nil {
@@ -57,7 +61,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return usagef("listen on %s: %v", *addr, err)
+		return err // the address names itself: "listen tcp 127.0.0.1:8080: bind: address already in use"
 	}
 	hs := &http.Server{
 		Handler:           srv,
@@ -89,11 +93,38 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func envFloat(e *env, name string, def float64) float64 {
-	if v := e.getenv(name); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
-		}
+// envFloat is the number in the environment variable name, the default of the flag flagName,
+// or def when it is unset. A value that is not a number is a usage error unless the flag is
+// given, never silently the default.
+func envFloat(e *env, fs *flags, flagName, name string, def float64) float64 {
+	v := e.getenv(name)
+	if v == "" {
+		return def
 	}
-	return def
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		fs.checks = append(fs.checks, func() error {
+			given := false
+			fs.Visit(func(f *flag.Flag) { given = given || f.Name == flagName })
+			if given {
+				return nil
+			}
+			return usagef("%s=%q is not a number", name, v)
+		})
+		return def
+	}
+	return f
+}
+
+// checkAddr refuses a listen address that no machine could listen on (exit status 2), so that
+// a failure of net.Listen is a run-time one: a port in use, an address not on this machine.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("--addr %q: want host:port, such as 127.0.0.1:8080 or :8080", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usagef("--addr %q: the port must be a number from 0 to 65535", addr)
+	}
+	return nil
 }
