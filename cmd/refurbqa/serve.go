@@ -9,7 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/store"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -50,6 +54,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	srv, err := httpapi.New(httpapi.Config{
 		Store: st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
+		Collectors: poolCollectors(st),
 	})
 	if err != nil {
 		return err
@@ -86,6 +91,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// poolCollectors export the statistics of the database pools on /metrics, labelled with
+// db_name by pool.
+func poolCollectors(st *store.Store) []prometheus.Collector {
+	var out []prometheus.Collector
+	for name, db := range st.Pools() {
+		out = append(out, collectors.NewDBStatsCollector(db, name))
+	}
+	return out
 }
 
 func envFloat(e *env, name string, def float64) float64 {
