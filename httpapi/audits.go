@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -200,12 +199,16 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 
 // getScorecard serves the stored points JSON as is, and approved scorecards from a cache
 // (scorecard_cache.go): decoding and encoding the evidence was most of the cost of a read.
+// An approved scorecard never changes, so it has a strong ETag; a draft has none.
 func (s *Server) getScorecard(c echo.Context) error {
-	body, err := s.scorecardBody(c.Request().Context(), mustPrincipal(c), c.Param("id"))
+	body, etag, err := s.scorecardBody(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return writeJSONBytes(c, http.StatusOK, body)
+	if etag == "" {
+		return writeJSONBytes(c, http.StatusOK, body)
+	}
+	return writeFinal(c, echo.MIMEApplicationJSON, body, etag)
 }
 
 // listSellerScorecards lists a seller's scorecards newest first; a seller sees its own
@@ -251,7 +254,7 @@ type approveRequest struct {
 // approveScorecard approves a draft scorecard; the body, {comment?}, may be left out.
 func (s *Server) approveScorecard(c echo.Context) error {
 	var req approveRequest
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}

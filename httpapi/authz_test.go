@@ -104,7 +104,8 @@ type caller struct {
 // records, another seller's, its own draft and its own superseded draft. A route without a
 // rule, or with a path
 // parameter the matrix has no fixture for, fails the test, so a new route cannot slip through
-// unchecked.
+// unchecked. HEAD routes are in the list, so HEAD obeys the same rules as GET; and every GET
+// route must have its HEAD.
 func TestAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	f := seedAuthz(t, h)
@@ -131,6 +132,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/corrective-actions/:id":         {own: f.ownAction, other: f.otherAction},
 		"/api/v1/corrective-actions/:id/plan":    {own: f.ownAction, other: f.otherAction},
 		"/api/v1/corrective-actions/:id/close":   {own: f.ownAction, other: f.otherAction},
+		"/problems/:kind":                        {own: "validation"},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -167,7 +169,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue
 		}
 		var body any
-		if rt.Method != http.MethodGet && rt.Method != http.MethodDelete {
+		if rt.Method != http.MethodGet && rt.Method != http.MethodHead && rt.Method != http.MethodDelete {
 			body = map[string]any{}
 		}
 		for _, c := range callers {
@@ -203,6 +205,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	assert.Greater(t, checked, 200)
+	for _, rt := range routes {
+		if rt.Method == http.MethodGet {
+			_, ok := rules[http.MethodHead+" "+rt.Path]
+			assert.True(t, ok, "GET %s has no HEAD route", rt.Path)
+			assert.Equal(t, rules[rt.Method+" "+rt.Path], rules[http.MethodHead+" "+rt.Path], "HEAD %s has the rule of GET", rt.Path)
+		}
+	}
 }
 
 // TestRoleTable holds the route table to api.md's role table, written out here independently

@@ -138,7 +138,7 @@ func (s *Server) checkBenchTest(req *benchTestRequest, typeErr error, validate f
 }
 
 func (s *Server) createBenchTest(c echo.Context) error {
-	body, err := readBody(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *Server) createBenchTest(c echo.Context) error {
 // correctBenchTest stores a correction of a bench test: a new record that supersedes the old
 // one, which is never changed; both stay visible.
 func (s *Server) correctBenchTest(c echo.Context) error {
-	body, err := readBody(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (s *Server) correctBenchTest(c echo.Context) error {
 // (one item's wrong JSON type makes only that item invalid), and every valid one is stored in
 // one transaction with batch inserts.
 func (s *Server) createBenchTests(c echo.Context) error {
-	body, err := readBody(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}

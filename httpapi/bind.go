@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -155,7 +158,7 @@ func jsonTypeName(t reflect.Type) string {
 // bind reads the JSON body of c into req and validates it with the validator's tags; values of
 // the wrong type and fields the validator refuses are reported together.
 func bind(c echo.Context, req any) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
@@ -210,9 +213,83 @@ func prefixFields(prefix string, errs []grading.FieldError) []grading.FieldError
 // decodeBody reads the JSON body of c into req without running the validator, for handlers
 // that merge the validator's findings with the domain's.
 func decodeBody(c echo.Context, req any) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
 	return decodeJSON(body, req)
+}
+
+// readJSONBody is the one way a JSON endpoint reads its body. A body whose Content-Type is
+// not application/json (parameters allowed; a charset, if any, utf-8) is 415; so is a body
+// sent without a Content-Type. An empty body without one is read as empty, for endpoints
+// whose body is optional and for "body is required" errors.
+func readJSONBody(c echo.Context) ([]byte, error) {
+	r := c.Request()
+	ct := r.Header.Get(echo.HeaderContentType)
+	if ct != "" && !isJSONMediaType(ct) {
+		return nil, echo.NewHTTPError(http.StatusUnsupportedMediaType,
+			fmt.Sprintf("this endpoint reads application/json, not %q", ct))
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	if ct == "" && len(body) > 0 {
+		return nil, echo.NewHTTPError(http.StatusUnsupportedMediaType,
+			"this endpoint reads application/json: send the body with Content-Type: application/json")
+	}
+	return body, nil
+}
+
+func isJSONMediaType(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
+}
+
+// bodyErrors gives the errors of reading a request body a status of their own, whichever
+// handler or decoder meets them: a body that does not arrive within the server's read
+// timeout is 408, one that breaks off otherwise is 400; neither is a server fault. It wraps
+// the body under the size limit, whose 413 passes through untouched.
+func bodyErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Body != nil && r.Body != http.NoBody {
+			r.Body = &bodyReader{ReadCloser: r.Body}
+		}
+		return next(c)
+	}
+}
+
+type bodyReader struct{ io.ReadCloser }
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyError{err: err}
+	}
+	return n, err
+}
+
+// bodyError is a failure to read the request body from the client.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "reading the request body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+func (e *bodyError) status() int {
+	if errors.Is(e.err, os.ErrDeadlineExceeded) {
+		return http.StatusRequestTimeout
+	}
+	return http.StatusBadRequest
+}
+
+func (e *bodyError) detail() string {
+	if e.status() == http.StatusRequestTimeout {
+		return "the request body did not arrive within the server's read timeout"
+	}
+	return "the request body could not be read: it ended before its announced length or the connection failed"
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -71,12 +72,19 @@ func (s *Server) getActiveCharter(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, toCharterJSON(cv))
 }
 
+// getCharter answers one charter version, which never changes once published, with a strong
+// ETag. The tag is a hash of the answer, which also says whether the version is the active
+// one: activating another version gives it a new tag.
 func (s *Server) getCharter(c echo.Context) error {
 	cv, err := s.store.Charter(c.Request().Context(), c.Param("version"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, toCharterJSON(cv))
+	var b bytes.Buffer
+	if err := jsonEncode(&b, toCharterJSON(cv)); err != nil {
+		return err
+	}
+	return writeFinal(c, echo.MIMEApplicationJSON, b.Bytes(), etagOf(b.Bytes()))
 }
 
 // listCharters lists every published version, oldest first. Versions are few (a handful a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/store"
 )
 
 func TestKeysOverHTTP(t *testing.T) {
@@ -79,7 +80,17 @@ func TestOperations(t *testing.T) {
 	body := string(m.Body)
 	assert.Contains(t, body, `refurbqa_http_requests_total{method="GET",route="/api/v1/sellers",status="200"} 1`)
 	assert.Contains(t, body, "refurbqa_http_request_duration_seconds_bucket")
-	assert.Contains(t, body, `refurbqa_db_open_connections{pool="read"}`)
+	// client_golang's pool statistics, one db_name per pool: "write" and "read" on SQLite,
+	// "main" on PostgreSQL.
+	pools := h.st.Pools()
+	if h.st.Driver() == store.SQLite {
+		require.Len(t, pools, 2)
+	}
+	for name := range pools {
+		assert.True(t, strings.Contains(body, `go_sql_open_connections{db_name="`+name+`"}`), "pool %s", name)
+		assert.True(t, strings.Contains(body, `go_sql_wait_count_total{db_name="`+name+`"}`), "pool %s", name)
+	}
+	assert.False(t, strings.Contains(body, "refurbqa_db_"), "the pool series are client_golang's")
 
 	doc := h.do(http.MethodGet, "/api/v1/openapi.json", "", nil)
 	require.Equal(t, 200, doc.Code)

@@ -56,7 +56,7 @@ func (s *Server) getProtocol(c echo.Context) error {
 // previewGrade grades an inspection without storing anything, so that a technician sees the
 // grade (and every reason) before committing a bench test.
 func (s *Server) previewGrade(c echo.Context) error {
-	body, err := readBody(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}

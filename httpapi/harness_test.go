@@ -2,11 +2,13 @@ package httpapi_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,6 +41,7 @@ type harness struct {
 	Other  audit.Seller
 	// OtherToken is a seller key of Other.
 	OtherToken string
+	pages      map[string]bool // problem types whose page was fetched
 }
 
 var system = audit.Principal{KeyID: "test", Role: audit.RoleAdmin}
@@ -57,13 +61,16 @@ func newHarnessWith(t *testing.T, cfg httpapi.Config) *harness {
 	require.NoError(t, st.EnsureDefaultCharter(ctx, system, def))
 	cfg.Store = st
 	cfg.Protocols = protocols
+	for name, db := range st.Pools() {
+		cfg.Collectors = append(cfg.Collectors, collectors.NewDBStatsCollector(db, name))
+	}
 	if cfg.Programs == nil {
 		cfg.Programs = checklist.NewPrograms()
 	}
 	srv, err := httpapi.New(cfg)
 	require.NoError(t, err)
 
-	h := &harness{t: t, srv: srv, st: st, tokens: map[audit.Role]string{}, keyIDs: map[audit.Role]string{}}
+	h := &harness{t: t, srv: srv, st: st, tokens: map[audit.Role]string{}, keyIDs: map[audit.Role]string{}, pages: map[string]bool{}}
 	h.router = openAPIRouter(t, srv)
 	h.Own, err = st.CreateSeller(ctx, system, audit.Seller{Name: "Own Refurb", Country: "FR", ContactEmail: "own@example.com"})
 	require.NoError(t, err)
@@ -155,21 +162,51 @@ func (h *harness) do(method, path, token string, body any, headers ...string) *r
 	return res
 }
 
-// checkContract validates the exchange against the OpenAPI document.
+// checkContract validates the exchange against the OpenAPI document. A gzipped body is
+// checked as it decodes. A HEAD exchange is checked as the GET operation it mirrors: its
+// status and headers as GET's, its Content-Type one that GET documents for that status, and
+// no body at all. A 304 must be documented for its operation, carry an ETag and no body. A
+// problem type other than about:blank must be an absolute URI of this server that serves a
+// page.
 func (h *harness) checkContract(req *http.Request, raw []byte, res *response) {
 	h.t.Helper()
+	body := res.Body
+	if res.Header.Get("Content-Encoding") == "gzip" && len(body) > 0 {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if !assert.NoError(h.t, err, "gzipped body") {
+			return
+		}
+		body, err = io.ReadAll(zr)
+		if !assert.NoError(h.t, err, "gzipped body") {
+			return
+		}
+	}
+	head := req.Method == http.MethodHead
+	if head {
+		assert.Empty(h.t, res.Body, "HEAD %s answers no body", req.URL.Path)
+	}
+	if res.Code == http.StatusNotModified {
+		assert.Empty(h.t, res.Body, "304 has no body")
+		assert.NotEmpty(h.t, res.Header.Get("ETag"), "304 carries the ETag")
+	}
 	if res.Code >= 400 {
-		assert.Equal(h.t, "application/problem+json", res.Header.Get("Content-Type"), "errors are problem+json: %s", res.Body)
-		var p map[string]any
-		if assert.NoError(h.t, json.Unmarshal(res.Body, &p), "problem body: %s", res.Body) {
-			for _, k := range []string{"type", "title", "status", "detail"} {
-				assert.Contains(h.t, p, k, "problem field %s", k)
+		assert.Equal(h.t, "application/problem+json", res.Header.Get("Content-Type"), "errors are problem+json: %s", body)
+		if !head {
+			var p map[string]any
+			if assert.NoError(h.t, json.Unmarshal(body, &p), "problem body: %s", body) {
+				for _, k := range []string{"type", "title", "status", "detail"} {
+					assert.Contains(h.t, p, k, "problem field %s", k)
+				}
+				assert.EqualValues(h.t, res.Code, p["status"])
+				h.checkProblemType(req, p["type"])
 			}
-			assert.EqualValues(h.t, res.Code, p["status"])
 		}
 	}
 	vreq := req.Clone(context.Background())
 	vreq.Body = io.NopCloser(bytes.NewReader(raw))
+	if head {
+		vreq.Method = http.MethodGet
+	}
 	route, params, err := h.router.FindRoute(vreq)
 	if err != nil {
 		if res.Code != http.StatusNotFound && res.Code != http.StatusMethodNotAllowed {
@@ -179,20 +216,59 @@ func (h *harness) checkContract(req *http.Request, raw []byte, res *response) {
 	}
 	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-	if res.Code < 300 {
+	if res.Code < 400 {
 		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 			h.t.Errorf("OpenAPI: accepted request %s %s does not match the document: %v", req.Method, req.URL.Path, err)
 		}
 	}
+	if res.Code == http.StatusNotModified || head {
+		// openapi3filter validates neither: check the status, and for HEAD the content type.
+		rr := route.Operation.Responses.Status(res.Code)
+		if rr == nil && res.Code != http.StatusNotModified {
+			rr = route.Operation.Responses.Default()
+		}
+		if rr == nil || rr.Value == nil {
+			h.t.Errorf("OpenAPI: status %d of %s %s is not documented", res.Code, req.Method, req.URL.Path)
+			return
+		}
+		if ct := res.Header.Get("Content-Type"); head && len(rr.Value.Content) > 0 && rr.Value.Content.Get(ct) == nil {
+			h.t.Errorf("OpenAPI: HEAD %s answers Content-Type %q, which GET does not document for %d", req.URL.Path, ct, res.Code)
+		}
+	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.Code, Header: res.Header,
-		Options: &openapi3filter.Options{IncludeResponseStatus: true}}
-	out.SetBodyBytes(res.Body)
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: head}}
+	out.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		msg := err.Error()
 		if len(msg) > 2000 {
 			msg = msg[:2000]
 		}
-		h.t.Errorf("OpenAPI: response %d of %s %s does not match the document: %s\nbody: %.500s", res.Code, req.Method, req.URL.Path, strings.TrimSpace(msg), res.Body)
+		h.t.Errorf("OpenAPI: response %d of %s %s does not match the document: %s\nbody: %.500s", res.Code, req.Method, req.URL.Path, strings.TrimSpace(msg), body)
+	}
+}
+
+// checkProblemType checks that a problem type is about:blank or an absolute URI on the
+// request's own host of a page the server serves (api.md, Conventions). Each type is fetched
+// once per harness.
+func (h *harness) checkProblemType(req *http.Request, typ any) {
+	h.t.Helper()
+	s, _ := typ.(string)
+	if s == "about:blank" || h.pages[s] {
+		return
+	}
+	u, err := url.Parse(s)
+	if !assert.NoError(h.t, err, "problem type %q", s) {
+		return
+	}
+	if !assert.True(h.t, u.IsAbs() && u.Scheme == "http" && u.Host == req.Host && strings.HasPrefix(u.Path, "/problems/"),
+		"problem type %q is an absolute URI of this server's /problems/ pages", s) {
+		return
+	}
+	rec := httptest.NewRecorder()
+	h.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u.Path, nil))
+	if assert.Equal(h.t, http.StatusOK, rec.Code, "problem type %q is a page the server serves", s) {
+		assert.Equal(h.t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
+		h.pages[s] = true
 	}
 }
 

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"time"
@@ -117,7 +116,7 @@ func (r *kpiRequest) domain(sellerID, month string) audit.KPIMonth {
 // putKPIMonth stores (or replaces) one month of a seller's operations figures.
 func (s *Server) putKPIMonth(c echo.Context) error {
 	sellerID := c.Param("id")
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,7 +35,35 @@ type query struct {
 	errs []grading.FieldError
 }
 
-func newQuery(c echo.Context) *query { return &query{c: c} }
+func newQuery(c echo.Context) *query {
+	q := &query{c: c}
+	q.checkEncoding()
+	return q
+}
+
+// checkEncoding reports every query parameter that cannot be decoded: a broken
+// percent-encoding, or a ';' (no longer a separator). url.Values silently drops such a
+// parameter, which would make ?cursor=%zz the first page and ?status=%zz no filter at all.
+// It walks the query as url.ParseQuery does.
+func (q *query) checkEncoding() {
+	raw := q.c.Request().URL.RawQuery
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil || strings.Contains(key, ";") || !utf8.ValidString(name) {
+			q.fail("query", "has a parameter name that cannot be decoded")
+			continue
+		}
+		if _, err := url.QueryUnescape(value); err != nil || strings.Contains(value, ";") {
+			q.fail(name, "cannot be decoded: broken percent-encoding or a ';'")
+		}
+	}
+}
 
 func (q *query) fail(field, msg string) {
 	q.errs = append(q.errs, grading.FieldError{Field: field, Message: msg})

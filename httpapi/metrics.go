@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -10,8 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // metrics are the Prometheus series of one server, in a registry of its own (no globals, so
@@ -23,7 +22,9 @@ type metrics struct {
 	series   sync.Map // seriesKey → series
 }
 
-func newMetrics(st *store.Store) *metrics {
+// newMetrics makes the registry of one server: the HTTP series, the Go runtime and process
+// collectors, and extra, the collectors of what httpapi does not own (the database pools).
+func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "refurbqa_http_requests_total",
@@ -36,10 +37,23 @@ func newMetrics(st *store.Store) *metrics {
 	}, []string{"method", "route"})
 	m.registry.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if st != nil {
-		m.registry.MustRegister(newPoolCollector(st))
+	for _, c := range extra {
+		if err := m.registry.Register(c); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
 	}
-	return m
+	return m, nil
+}
+
+// methodLabel is the method label of a request: one of the standard methods, or "other", so
+// that made-up methods cannot add series without bound.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 // observe records one request. The series of each method, route and status are looked up
@@ -69,50 +83,9 @@ type series struct {
 	latency  prometheus.Observer
 }
 
-// poolCollector exports the database pool statistics of both pools.
-type poolCollector struct {
-	st                         *store.Store
-	open, inUse, idle, waitNum *prometheus.Desc
-	waitSeconds                *prometheus.Desc
-}
-
-func newPoolCollector(st *store.Store) *poolCollector {
-	l := []string{"pool"}
-	return &poolCollector{st: st,
-		open:        prometheus.NewDesc("refurbqa_db_open_connections", "Open database connections.", l, nil),
-		inUse:       prometheus.NewDesc("refurbqa_db_in_use_connections", "Database connections in use.", l, nil),
-		idle:        prometheus.NewDesc("refurbqa_db_idle_connections", "Idle database connections.", l, nil),
-		waitNum:     prometheus.NewDesc("refurbqa_db_wait_count_total", "Waits for a database connection.", l, nil),
-		waitSeconds: prometheus.NewDesc("refurbqa_db_wait_seconds_total", "Time spent waiting for a database connection.", l, nil),
-	}
-}
-
-func (p *poolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{p.open, p.inUse, p.idle, p.waitNum, p.waitSeconds} {
-		ch <- d
-	}
-}
-
-func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
-	w, r := p.st.Stats()
-	for name, s := range map[string]struct {
-		open, inUse, idle int
-		waits             int64
-		wait              time.Duration
-	}{
-		"write": {w.OpenConnections, w.InUse, w.Idle, w.WaitCount, w.WaitDuration},
-		"read":  {r.OpenConnections, r.InUse, r.Idle, r.WaitCount, r.WaitDuration},
-	} {
-		ch <- prometheus.MustNewConstMetric(p.open, prometheus.GaugeValue, float64(s.open), name)
-		ch <- prometheus.MustNewConstMetric(p.inUse, prometheus.GaugeValue, float64(s.inUse), name)
-		ch <- prometheus.MustNewConstMetric(p.idle, prometheus.GaugeValue, float64(s.idle), name)
-		ch <- prometheus.MustNewConstMetric(p.waitNum, prometheus.CounterValue, float64(s.waits), name)
-		ch <- prometheus.MustNewConstMetric(p.waitSeconds, prometheus.CounterValue, s.wait.Seconds(), name)
-	}
-}
-
 func (s *Server) handleMetrics(c echo.Context) error {
-	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	// The gzip middleware compresses the answer like any other: promhttp must not do it twice.
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{DisableCompression: true}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 

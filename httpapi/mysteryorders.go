@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -162,7 +161,7 @@ func (t *moTimes) optional(field string, v *string) *time.Time {
 // (decodeInspection, under "inspection.") and, when anything else is wrong, an unknown
 // seller_id too, so that one answer names every bad field.
 func (s *Server) decodeMysteryOrder(c echo.Context) (audit.MysteryOrder, error) {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return audit.MysteryOrder{}, err
 	}

@@ -58,7 +58,7 @@ func mergeInto(dst, src map[string]any, file string, depth int) error {
 		}
 		om, ok1 := old.(map[string]any)
 		nm, ok2 := v.(map[string]any)
-		if !ok1 || !ok2 || depth >= 2 || (depth == 1 && k != "schemas" && k != "parameters" && k != "responses" && k != "securitySchemes") {
+		if !ok1 || !ok2 || depth >= 2 || (depth == 1 && k != "schemas" && k != "parameters" && k != "responses" && k != "headers" && k != "securitySchemes") {
 			if depth == 0 && (k == "openapi" || k == "info") {
 				continue
 			}
@@ -71,6 +71,7 @@ func mergeInto(dst, src map[string]any, file string, depth int) error {
 	return nil
 }
 
+// handleOpenAPI serves the document, which changes only with the server's version.
 func (s *Server) handleOpenAPI(c echo.Context) error {
-	return c.Blob(200, "application/json", s.openapi)
+	return writeFinal(c, echo.MIMEApplicationJSON, s.openapi, s.oaETag)
 }

@@ -33,9 +33,12 @@ type problemField struct {
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	var ce *checklist.CompileError
+	var be *bodyError
 	switch {
 	case errors.As(err, &he):
 		return he.Code
+	case errors.As(err, &be):
+		return be.status()
 	case errors.Is(err, audit.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, audit.ErrConflict):
@@ -51,19 +54,24 @@ func statusOf(err error) int {
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled):
-		return 499 // the client went away; logged, never seen by the client
+		return statusClientClosed
 	default:
 		return http.StatusInternalServerError
 	}
 }
 
+// statusClientClosed is the status of a request whose client went away: logged, never seen by
+// the client.
+const statusClientClosed = 499
+
 var errTooManyRequests = errors.New("too many requests")
 
-// problemFor builds the problem document of err.
+// problemFor builds the problem document of err. Its type is the path of the page of its kind
+// (/problems/{kind}), which errorHandler makes absolute, or about:blank.
 func problemFor(err error) Problem {
 	status := statusOf(err)
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: err.Error()}
-	if status == 499 {
+	p := Problem{Type: aboutBlank, Title: http.StatusText(status), Status: status, Detail: err.Error()}
+	if status == statusClientClosed {
 		p.Title = "Client Closed Request"
 	}
 	var he *echo.HTTPError
@@ -74,24 +82,32 @@ func problemFor(err error) Problem {
 			p.Detail = http.StatusText(he.Code)
 		}
 	}
+	var be *bodyError
+	if errors.As(err, &be) {
+		p.Detail = be.detail()
+	}
 	var ve *audit.ValidationError
 	var ce *checklist.CompileError
 	var se *audit.SupersededError
+	kind := problemKindOf(status)
 	switch {
 	case errors.As(err, &se):
 		p.SupersededBy = se.By
 	case errors.As(err, &ve):
-		p.Type = "/problems/validation"
+		kind = "validation"
 		p.Detail = "the request has invalid fields"
 		for _, f := range ve.Errors {
 			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: f.Message})
 		}
 	case errors.As(err, &ce):
-		p.Type = "/problems/charter"
+		kind = "charter"
 		p.Detail = "the charter does not compile"
 		for _, f := range ce.Errors {
 			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: f.Message})
 		}
+	}
+	if kind != "" {
+		p.Type = problemPath + kind
 	}
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		// Internal details stay in the log.
@@ -106,20 +122,23 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	p := problemFor(err)
+	p.Type = absoluteProblemType(c.Request(), p.Type)
 	if p.Status >= 500 {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "err", err.Error(), "route", c.Path(),
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	if p.Status == http.StatusTooManyRequests {
+	switch p.Status {
+	case http.StatusTooManyRequests:
 		var rl *rateLimited
 		if errors.As(err, &rl) {
 			c.Response().Header().Set("Retry-After", rl.retryAfter)
 		}
+	case http.StatusRequestTimeout:
+		// The rest of the body may still come: the connection cannot carry another request.
+		c.Response().Header().Set(echo.HeaderConnection, "close")
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)
-	if c.Request().Method == http.MethodHead {
-		return
-	}
+	// Written for HEAD too: headBodies counts it for the Content-Length and drops it.
 	_ = jsonEncode(c.Response(), p)
 }

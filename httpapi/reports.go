@@ -16,7 +16,10 @@ import (
 // getReport answers the PDF feedback report of a scorecard. A seller gets only its own
 // approved scorecards (anything else is 404). The PDF is rendered into memory first, so a
 // failure is a clean problem document and never a truncated file. The generation date is the
-// day of the request, so every download of one day is byte-identical.
+// day of the request, so every download of one day is byte-identical: the report of an
+// approved scorecard has a strong ETag (a hash of the bytes, so a new one each day), and
+// If-None-Match spares sending it again. A draft's report has none. Private: it may be kept
+// by the client's own cache, which asks again before using it.
 func (s *Server) getReport(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := mustPrincipal(c)
@@ -38,11 +41,15 @@ func (s *Server) getReport(c echo.Context) error {
 		return fmt.Errorf("report of scorecard %s: %w", id, err)
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "application/pdf")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+reports.FileName(in.Seller, sc.Period)+`"`)
-	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
-	h.Set("Cache-Control", "private, no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	_, err = buf.WriteTo(c.Response())
-	return err
+	if sc.Status != audit.Approved {
+		h.Set("Cache-Control", "private, no-store")
+		h.Set(echo.HeaderContentType, "application/pdf")
+		h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+		c.Response().WriteHeader(http.StatusOK)
+		_, err = buf.WriteTo(c.Response())
+		return err
+	}
+	h.Set("Cache-Control", "private, no-cache")
+	return writeFinal(c, "application/pdf", buf.Bytes(), etagOf(buf.Bytes()))
 }

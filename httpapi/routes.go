@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
 	s.handle(http.MethodGet, "/metrics", public, s.handleMetrics)
 	s.handle(http.MethodGet, "/api/v1/openapi.json", public, s.handleOpenAPI)
+	s.handle(http.MethodGet, "/problems/:kind", public, s.getProblemPage)
 
 	s.handle(http.MethodGet, "/api/v1/keys", admins, s.listKeys)
 	s.handle(http.MethodPost, "/api/v1/keys", admins, s.createKey)
@@ -85,8 +86,16 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/events", managers, s.listEvents)
 }
 
-// handle registers one route with its role rule. A nil rule means the route is public.
+// handle registers one route with its role rule. A nil rule means the route is public. A GET
+// route answers HEAD too, with the same rule and handler (headBodies drops the body).
 func (s *Server) handle(method, path string, roles []audit.Role, h echo.HandlerFunc) {
+	if method == http.MethodGet {
+		s.add(http.MethodHead, path, roles, h)
+	}
+	s.add(method, path, roles, h)
+}
+
+func (s *Server) add(method, path string, roles []audit.Role, h echo.HandlerFunc) {
 	s.rules[method+" "+path] = roles
 	if roles == nil {
 		s.echo.Add(method, path, h)

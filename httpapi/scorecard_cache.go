@@ -30,6 +30,7 @@ type scorecardCache struct {
 type cachedScorecard struct {
 	sellerID string
 	body     []byte
+	etag     string // strong entity tag of body
 }
 
 func (c *scorecardCache) get(id string) (cachedScorecard, bool) {
@@ -110,29 +111,31 @@ func encodeScorecardRaw(raw store.ScorecardRaw) ([]byte, error) {
 }
 
 // scorecardBody returns the encoded answer of one scorecard as p may see it (ownApproved):
-// from the cache when approved, else read and encoded. Only approved scorecards are cached.
-func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string) ([]byte, error) {
+// from the cache when approved, else read and encoded. Only approved scorecards are cached,
+// and only they have an entity tag (etag is empty for a draft, which may still change).
+func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string) (body []byte, etag string, err error) {
 	cache := s.scorecards()
 	status := audit.Approved
 	e, ok := cache.get(id)
 	if !ok {
 		raw, err := s.store.ScorecardRaw(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		body, err := encodeScorecardRaw(raw)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		e = cachedScorecard{sellerID: raw.Scorecard.SellerID, body: body}
 		if status = raw.Scorecard.Status; status == audit.Approved {
+			e.etag = etagOf(body)
 			cache.put(id, e)
 		}
 	}
 	if err := ownApproved(p, e.sellerID, status, id); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return e.body, nil
+	return e.body, e.etag, nil
 }
 
 func writeJSONBytes(c echo.Context, status int, body []byte) error {

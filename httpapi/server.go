@@ -45,6 +45,9 @@ type Config struct {
 	RateBurst int
 	// RequestTimeout bounds each request, database queries included (default 30s).
 	RequestTimeout time.Duration
+	// Collectors are more metrics for /metrics: cmd passes the statistics of the database
+	// connection pools, which httpapi cannot see.
+	Collectors []prometheus.Collector
 }
 
 // Server is the HTTP API. It implements http.Handler.
@@ -67,6 +70,9 @@ type Server struct {
 	touched map[string]time.Time // key id → last time last_used_at was written
 	auditMu sync.Mutex           // one audit batch at a time in this process
 	cards   *scorecardCache      // encoded answers of approved scorecards, which never change
+
+	oaETag       string                 // strong entity tag of openapi
+	problemPages map[string]problemPage // the pages behind problem types, by kind
 }
 
 // New builds the API with every route registered.
@@ -103,9 +109,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.openapi = doc
+	s.openapi, s.oaETag = doc, etagOf(doc)
+	if s.problemPages, err = renderProblemPages(); err != nil {
+		return nil, err
+	}
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
-	s.metrics = newMetrics(cfg.Store)
+	if s.metrics, err = newMetrics(cfg.Collectors); err != nil {
+		return nil, err
+	}
 
 	e := echo.New()
 	e.HideBanner = true
@@ -114,10 +125,14 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.errorHandler
 	// Never trust X-Forwarded-For or X-Real-IP unless a deployment configures a proxy.
 	e.IPExtractor = echo.ExtractIPDirect()
-	ids := newRequestIDs()
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
+	e.Use(newRequestIDs().middleware)
+	// HEAD bodies are counted under the gzip writer, and both sit above observe so that error
+	// answers, which observe writes, pass through them too.
+	e.Use(headBodies)
+	e.Use(compress())
 	e.Use(s.recoverer)
 	e.Use(s.observe)
+	e.Use(bodyErrors)
 	e.Use(middleware.BodyLimit("10MiB"))
 	e.Use(s.withTimeout)
 	s.echo = e
@@ -181,7 +196,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		elapsed := time.Since(start)
-		s.metrics.observe(c.Request().Method, route, status, elapsed)
+		s.metrics.observe(methodLabel(c.Request().Method), route, status, elapsed)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
@@ -195,7 +210,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("method", c.Request().Method),
 			slog.String("route", route),
 			slog.Int("status", status),
-			slog.Duration("latency", elapsed),
+			slog.Float64("latency_ms", float64(elapsed.Nanoseconds())/1e6),
 			slog.String("key_id", keyID),
 		)
 		return nil

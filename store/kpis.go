@@ -162,7 +162,7 @@ func decodeMonthCursor(c string) (string, error) {
 			return month, nil
 		}
 	}
-	return "", fmt.Errorf("cursor: %w", audit.ErrInvalid)
+	return "", badCursor()
 }
 
 // kpiKey names one month of one seller.

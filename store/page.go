@@ -2,12 +2,12 @@ package store
 
 import (
 	"encoding/base64"
-	"fmt"
 	"reflect"
 
 	"gorm.io/gorm"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
 )
 
 // Page limits of every list (audit.DefaultLimit, audit.MaxLimit).
@@ -27,21 +27,28 @@ func EncodeCursor(id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(id))
 }
 
-// DecodeCursor reads a cursor made by EncodeCursor.
+// DecodeCursor reads a cursor made by EncodeCursor. Anything else is a validation error of the
+// cursor field.
 func DecodeCursor(c string) (string, error) {
 	if c == "" {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) == 0 || len(b) > 64 {
-		return "", fmt.Errorf("cursor: %w", audit.ErrInvalid)
+		return "", badCursor()
 	}
 	for _, ch := range b {
 		if !(ch == '_' || ch >= '0' && ch <= '9' || ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z') {
-			return "", fmt.Errorf("cursor: %w", audit.ErrInvalid)
+			return "", badCursor()
 		}
 	}
 	return string(b), nil
+}
+
+// badCursor is the answer to a cursor that no list of this API made: a validation error that
+// names the cursor parameter.
+func badCursor() error {
+	return audit.Invalid([]grading.FieldError{{Field: "cursor", Message: "is not a cursor this API made"}})
 }
 
 func pageLimit(p Page) int {

@@ -281,11 +281,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Stats returns the connection pool statistics of the write and read pools.
-func (s *Store) Stats() (write, read sql.DBStats) {
+// Pools returns the connection pools by name, for their statistics: "write" and "read" on
+// SQLite, "main" on PostgreSQL, where one pool serves both.
+func (s *Store) Pools() map[string]*sql.DB {
 	w, _ := s.write.DB()
+	if s.read == s.write {
+		return map[string]*sql.DB{"main": w}
+	}
 	r, _ := s.read.DB()
-	return w.Stats(), r.Stats()
+	return map[string]*sql.DB{"write": w, "read": r}
 }
 
 func (s *Store) gooseDialect() goose.Dialect {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -92,6 +93,9 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 	}
 	req, err := http.NewRequest(method, url, rd)
 	require.NoError(t, err)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -197,4 +201,62 @@ func TestKeysListAndRevoke(t *testing.T) {
 	assert.Equal(t, 401, status, "revoked from the command line, refused by the running server at once")
 	_, out, _ = runCmd(t, getenv, "keys", "list")
 	assert.Contains(t, out, "revoked")
+}
+
+// TestSlowBodiesAre408: a request body that does not arrive within the server's read timeout
+// (--request-timeout) is 408 problem+json and the connection is closed; one that breaks off
+// before its announced length is 400. Neither is a 5xx. Real connections to the real server.
+func TestSlowBodiesAre408(t *testing.T) {
+	getenv := testEnv(t)
+	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "manager", "--name", "slow")
+	require.Equal(t, 0, code, stderr)
+	base, stop := startServer(t, getenv, "--request-timeout", "300ms")
+	defer stop()
+	send := func(t *testing.T, halfClose bool) *http.Response {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		require.NoError(t, err)
+		t.Cleanup(func() { conn.Close() })
+		_, err = conn.Write([]byte("POST /api/v1/sellers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + strings.TrimSpace(token) +
+			"\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"name\": "))
+		require.NoError(t, err)
+		if halfClose {
+			require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+		}
+		// The rest of the body never comes.
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(20*time.Second)))
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err, "the server answers")
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	problem := func(t *testing.T, res *http.Response) map[string]any {
+		assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+		var p map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+		return p
+	}
+
+	res := send(t, false)
+	assert.Equal(t, http.StatusRequestTimeout, res.StatusCode)
+	assert.True(t, res.Close, "the connection is closed after a 408")
+	assert.Equal(t, "http://x/problems/request-timeout", problem(t, res)["type"])
+
+	res = send(t, true)
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.Equal(t, "http://x/problems/bad-request", problem(t, res)["type"])
+}
+
+// TestPoolMetrics: the served /metrics carries client_golang's statistics of both SQLite
+// pools, as wired by serve.
+func TestPoolMetrics(t *testing.T) {
+	base, stop := startServer(t, testEnv(t))
+	defer stop()
+	res, err := http.Get(base + "/metrics")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	for _, pool := range []string{"write", "read"} {
+		assert.True(t, strings.Contains(string(body), `go_sql_open_connections{db_name="`+pool+`"}`), "pool %s", pool)
+	}
 }

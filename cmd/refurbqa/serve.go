@@ -10,7 +10,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/store"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -55,6 +59,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Service: deps.service(st),
 		Store:   st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
+		Collectors: poolCollectors(st),
 	})
 	if err != nil {
 		return err
@@ -91,6 +96,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// poolCollectors export the statistics of the database pools on /metrics, labelled with
+// db_name by pool.
+func poolCollectors(st *store.Store) []prometheus.Collector {
+	var out []prometheus.Collector
+	for name, db := range st.Pools() {
+		out = append(out, collectors.NewDBStatsCollector(db, name))
+	}
+	return out
 }
 
 // envFloat is the number in the environment variable name, the default of the flag flagName,
