@@ -125,7 +125,9 @@ func factConditions() (factConds, error) {
 }
 
 // Facts aggregates the records of each seller over p into the facts that the charter metrics
-// are computed from (charter.md §1–2). Nil or empty sellerIDs means every seller, and every
+// are computed from (charter.md §1–2): what audit.Aggregate computes from a seller's records by
+// the rules of audit.MetricRules, with their SQL translations (ruleSQL) for speed, to the same
+// counts and evidence. Nil or empty sellerIDs means every seller, and every
 // seller asked for has an entry, with zero facts when it has no records. It runs a constant
 // number of grouped queries whatever the number of sellers (per chunk of 500 named sellers),
 // inside one read-only transaction so that counts and evidence come from the same snapshot.
