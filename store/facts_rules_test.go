@@ -27,7 +27,7 @@ const (
 	factsSeed         = 20260715
 	factsSellers      = 3  // with records; a fourth has none
 	factsBenchTests   = 80 // per seller, before corrections
-	factsOrders       = 40 // per seller, before corrections
+	factsOrders       = 60 // per seller, before corrections
 	factsCorrections  = 12 // per seller and kind
 	factsKPIReplaced  = 3  // KPI months stored twice, per seller
 	factsActionSeller = 2  // the first sellers get the corrective actions
@@ -72,6 +72,7 @@ type factsGen struct {
 	st      *store.Store
 	clock   *stillClock
 	edges   []time.Time
+	year    audit.Period // the longest period audited
 	recs    map[string]*audit.Records
 	benches map[string]audit.BenchTest // by id, as submitted, with the stored id
 	orders  map[string]audit.MysteryOrder
@@ -81,6 +82,16 @@ type factsGen struct {
 }
 
 func pick[T any](r *rand.Rand, vs ...T) T { return vs[r.IntN(len(vs))] }
+
+// edgeInstant is the i-th moment on or a microsecond before a period edge, for the first
+// records of each kind, so that every edge is covered whatever the seed; past them, it is
+// instant.
+func (g *factsGen) edgeInstant(i int) time.Time {
+	if i < 2*len(g.edges) {
+		return g.edges[i/2].Add(-time.Duration(i%2) * time.Microsecond)
+	}
+	return g.instant()
+}
 
 // instant is a moment at a period edge (exactly, or a microsecond either side) half the time,
 // and anywhere from December 2025 to January 2027 otherwise, to the microsecond.
@@ -170,16 +181,46 @@ func (g *factsGen) addOrder(mo audit.MysteryOrder, id string) {
 	g.recs[mo.SellerID].Orders = append(g.recs[mo.SellerID].Orders, mo.Order())
 }
 
+// correction picks the j-th record to correct among heads (the records not corrected yet),
+// whose dates are at, and the date of its correction. A correction counts by its own date: the
+// original's, or another one. The first correction moves a record of the year out of it, the
+// second one into it a record from before, so that both happen whatever the seed.
+func (g *factsGen) correction(j int, heads []string, at func(id string) time.Time) (int, time.Time) {
+	find := func(ok func(time.Time) bool) int {
+		i := slices.IndexFunc(heads, func(id string) bool { return ok(at(id)) })
+		require.GreaterOrEqual(g.t, i, 0, "a record to correct")
+		return i
+	}
+	switch j {
+	case 0:
+		return find(g.year.Contains), g.year.End.AddDate(0, 0, 14)
+	case 1:
+		return find(func(t time.Time) bool { return t.Before(g.year.Start) }), g.year.Start.AddDate(0, 7, 9)
+	}
+	i := g.r.IntN(len(heads))
+	if g.r.IntN(2) == 0 {
+		return i, at(heads[i])
+	}
+	return i, g.instant()
+}
+
 // writeBenchTests stores a seller's bench tests through the three write paths (a batch, one
 // at a time, the bulk loader), then corrects some of them, chains of corrections included.
 func (g *factsGen) writeBenchTests(seller string) {
 	t, ctx := g.t, g.ctx
 	items := make([]audit.BenchTest, factsBenchTests)
 	for i := range items {
-		items[i] = g.benchTest(seller, g.instant())
+		items[i] = g.benchTest(seller, g.edgeInstant(i))
 		if i%3 == 0 {
 			items[i].ExternalID = fmt.Sprintf("ext-%s-%d", seller, i)
 		}
+	}
+	// After the records on the edges, one counted unit in the year at each battery boundary,
+	// whatever the seed.
+	for k, health := range batteryBoundaries() {
+		bt := &items[2*len(g.edges)+k]
+		bt.Inspection.Battery.HealthPct, bt.Grade.Status = health, grading.Sellable
+		bt.TestedAt = g.year.Start.Add(time.Duration(g.r.Int64N(int64(g.year.End.Sub(g.year.Start)/time.Microsecond))) * time.Microsecond)
 	}
 	third := len(items) / 3
 	res, err := g.st.CreateBenchTests(ctx, auditor, items[:third])
@@ -204,14 +245,9 @@ func (g *factsGen) writeBenchTests(seller string) {
 	for _, u := range g.recs[seller].Units {
 		heads = append(heads, u.ID)
 	}
-	for range factsCorrections {
-		i := g.r.IntN(len(heads))
+	for j := range factsCorrections {
+		i, at := g.correction(j, heads, func(id string) time.Time { return g.benches[id].TestedAt })
 		old := g.benches[heads[i]]
-		// A correction counts by its own date: the original's, or another one.
-		at := old.TestedAt
-		if g.r.IntN(2) == 0 {
-			at = g.instant()
-		}
 		bt := g.benchTest(seller, at)
 		rec, err := g.st.CorrectBenchTest(ctx, auditor, old.ID, bt)
 		require.NoError(t, err)
@@ -228,7 +264,7 @@ func (g *factsGen) writeMysteryOrders(seller string) {
 	items := make([]audit.MysteryOrder, factsOrders)
 	for i := range items {
 		g.refs++
-		items[i] = g.mysteryOrder(seller, fmt.Sprintf("MO-%04d", g.refs), g.instant())
+		items[i] = g.mysteryOrder(seller, fmt.Sprintf("MO-%04d", g.refs), g.edgeInstant(i))
 	}
 	half := len(items) / 2
 	ids, err := g.st.LoadMysteryOrders(ctx, auditor, items[:half])
@@ -246,13 +282,9 @@ func (g *factsGen) writeMysteryOrders(seller string) {
 	for _, o := range g.recs[seller].Orders {
 		heads = append(heads, o.ID)
 	}
-	for range factsCorrections {
-		i := g.r.IntN(len(heads))
+	for j := range factsCorrections {
+		i, at := g.correction(j, heads, func(id string) time.Time { return g.orders[id].OrderedAt })
 		old := g.orders[heads[i]]
-		at := old.OrderedAt
-		if g.r.IntN(2) == 0 {
-			at = g.instant()
-		}
 		mo := g.mysteryOrder(seller, old.OrderRef, at)
 		rec, err := g.st.CorrectMysteryOrder(ctx, auditor, old.ID, mo)
 		require.NoError(t, err)
@@ -407,7 +439,7 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 			edges = append(edges, p.Start, p.End)
 		}
 		g := &factsGen{t: t, ctx: ctx, r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), st: st, clock: clock,
-			edges: edges, recs: map[string]*audit.Records{}, benches: map[string]audit.BenchTest{},
+			edges: edges, year: periods[2], recs: map[string]*audit.Records{}, benches: map[string]audit.BenchTest{},
 			orders: map[string]audit.MysteryOrder{}, closings: map[string]int{}}
 
 		var sellers []string
