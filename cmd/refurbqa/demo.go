@@ -202,6 +202,8 @@ type demoReviewer struct {
 	compiled *checklist.Compiled
 }
 
+// EnsureCharter publishes the default charter into a database that has none and compiles the
+// active one for the audits.
 func (d *demoReviewer) EnsureCharter(ctx context.Context, by audit.Principal) error {
 	def, err := checklist.DefaultCharter()
 	if err != nil {
@@ -220,18 +222,22 @@ func (d *demoReviewer) EnsureCharter(ctx context.Context, by audit.Principal) er
 	return nil
 }
 
+// AuditSellers audits against the charter that EnsureCharter compiled.
 func (d *demoReviewer) AuditSellers(ctx context.Context, by audit.Principal, p audit.Period, sellerIDs []string) (audit.AuditResult, error) {
 	return d.st.AuditSellers(ctx, by, p, d.compiled, sellerIDs)
 }
 
+// ApproveScorecard approves a draft scorecard, opening its corrective actions.
 func (d *demoReviewer) ApproveScorecard(ctx context.Context, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	return d.st.ApproveScorecard(ctx, by, id, comment)
 }
 
+// SubmitPlan records a seller's plan for one of its corrective actions.
 func (d *demoReviewer) SubmitPlan(ctx context.Context, by audit.Principal, id, rootCause, actions string) (audit.CorrectiveAction, error) {
 	return d.st.SubmitPlan(ctx, by, id, rootCause, actions)
 }
 
+// CloseAction closes a corrective action.
 func (d *demoReviewer) CloseAction(ctx context.Context, by audit.Principal, id, note string) (audit.CorrectiveAction, error) {
 	return d.st.CloseAction(ctx, by, id, note)
 }
@@ -249,6 +255,7 @@ func (p *demoProgress) printf(format string, args ...any) {
 	fmt.Fprintf(p.w, "demo: "+format+"\n", args...)
 }
 
+// Began starts the clock of the load and says what is loaded.
 func (p *demoProgress) Began() {
 	p.started = time.Now()
 	p.month = p.started
@@ -256,10 +263,12 @@ func (p *demoProgress) Began() {
 		map[bool]string{true: ", marketplace scale", false: ""}[p.opts.scale])
 }
 
+// Registered says how many sellers joined with a month.
 func (p *demoProgress) Registered(m demogen.Month, sellers int) {
 	p.printf("%s: %d sellers registered", m.Label, sellers)
 }
 
+// Loaded says what is stored so far, how long the month took and the rate of the whole load.
 func (p *demoProgress) Loaded(m demogen.Month, t demosim.Totals) {
 	took := time.Since(p.month)
 	p.printf("%s: %d bench tests, %d mystery orders, %d KPI months (%.1fs, %.0f bench tests/s)", m.Label,
@@ -288,6 +297,7 @@ func (p *demoProgress) Audited(period audit.Period, cards []audit.Scorecard, sel
 	p.printf("audit %s to %s: %d scorecards (%s)", period.Start.Format(time.DateOnly), period.End.Format(time.DateOnly), len(cards), tierCounts(tiers))
 }
 
+// Approved says how many scorecards one approval round approved and how many actions it opened.
 func (p *demoProgress) Approved(scorecards, actionsOpened int) {
 	p.printf("approved %d scorecards, %d corrective actions opened", scorecards, actionsOpened)
 }
