@@ -102,6 +102,10 @@ func (g *Generator) Months() []Month { return g.months }
 // Sellers returns the sellers, in creation order.
 func (g *Generator) Sellers() []Seller { return g.sellers }
 
+// Config returns the configuration g generates, so that whoever stores the data (the demo
+// simulation) knows its seed, range and scale without being told twice.
+func (g *Generator) Config() Config { return g.cfg }
+
 func (g *Generator) layoutMonths() {
 	from, to := g.cfg.From.UTC(), g.cfg.To.UTC()
 	for start := from; start.Before(to); {
