@@ -37,7 +37,11 @@ type SellerStore interface {
 
 // KeyStore keeps API keys (hashes of their tokens only).
 type KeyStore interface {
+	// CreateKey stores a key, whose rules the service checked, and returns it with its new
+	// token, the only time the token is seen.
 	CreateKey(ctx context.Context, by Principal, in Key) (Key, string, error)
+	// Authenticate returns the live key of a token: ErrUnauthorized for an unknown, revoked or
+	// expired one.
 	Authenticate(ctx context.Context, token string) (Key, error)
 	TouchKey(ctx context.Context, id string, at time.Time) error
 	RevokeKey(ctx context.Context, by Principal, id string) error

@@ -87,13 +87,24 @@ func TestKeysConformance(t *testing.T) {
 		_, err = st.Authenticate(ctx, "")
 		assert.ErrorIs(t, err, audit.ErrUnauthorized)
 
-		// Role and seller must agree, and the seller must exist.
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller})
+		// Role and seller must agree, and the seller must exist: the service's rules, on each
+		// database.
+		svc := audit.NewService(audit.ServiceConfig{Store: st})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller})
 		assert.ErrorIs(t, err, audit.ErrInvalid)
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleManager, SellerID: seller.ID})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleManager, SellerID: seller.ID})
 		assert.ErrorIs(t, err, audit.ErrInvalid)
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"})
 		assert.ErrorIs(t, err, audit.ErrNotFound)
+		// Below the service, the schema holds the same rules.
+		for _, k := range []audit.Key{
+			{Name: "x", Role: audit.RoleSeller},
+			{Name: "x", Role: audit.RoleManager, SellerID: seller.ID},
+			{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"},
+		} {
+			_, _, err = st.CreateKey(ctx, admin, k)
+			assert.Error(t, err, "%+v", k)
+		}
 
 		require.NoError(t, st.TouchKey(ctx, key.ID, now))
 		require.NoError(t, st.RevokeKey(ctx, admin, key.ID))
