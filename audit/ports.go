@@ -78,7 +78,8 @@ type CharterStore interface {
 	EnsureDefaultCharter(ctx context.Context, by Principal, c checklist.Charter) error
 	Charter(ctx context.Context, version string) (CharterVersion, error)
 	ActiveCharter(ctx context.Context) (CharterVersion, error)
-	Charters(ctx context.Context) ([]CharterVersion, error)
+	// Charters lists every published version, oldest first.
+	Charters(ctx context.Context, p Page) ([]CharterVersion, string, error)
 }
 
 // ScorecardStore gathers the facts of audits and keeps scorecards and their reviews.

@@ -163,9 +163,31 @@ func TestChartersConformance(t *testing.T) {
 		active, err = st.ActiveCharter(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, "2027.2", active.Charter.Version)
-		all, err := st.Charters(ctx)
+		all, cursor, err := st.Charters(ctx, store.Page{})
 		require.NoError(t, err)
 		require.Len(t, all, 3)
+		assert.Empty(t, cursor)
+		var versions []string
+		for _, cv := range all {
+			versions = append(versions, cv.Charter.Version)
+			assert.Equal(t, cv.Charter.Version == "2027.2", cv.Active, cv.Charter.Version)
+		}
+		assert.Equal(t, []string{"2026.1", "2027.1", "2027.2"}, versions, "oldest first")
+
+		// Pages of two, the cursor taking up where the first page ended.
+		first, cursor, err := st.Charters(ctx, store.Page{Limit: 2})
+		require.NoError(t, err)
+		require.Len(t, first, 2)
+		require.NotEmpty(t, cursor)
+		rest, last, err := st.Charters(ctx, store.Page{Limit: 2, Cursor: cursor})
+		require.NoError(t, err)
+		require.Len(t, rest, 1)
+		assert.Equal(t, "2027.2", rest[0].Charter.Version)
+		assert.Empty(t, last)
+		for _, bad := range []string{"%", store.EncodeCursor("abc"), store.EncodeCursor("sl_1")} {
+			_, _, err := st.Charters(ctx, store.Page{Cursor: bad})
+			assert.ErrorIs(t, err, audit.ErrInvalid, bad)
+		}
 		_, err = st.Charter(ctx, "1999.1")
 		assert.ErrorIs(t, err, audit.ErrNotFound)
 	})
