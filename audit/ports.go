@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
@@ -33,6 +32,8 @@ type SellerStore interface {
 	Seller(ctx context.Context, id string) (Seller, error)
 	Sellers(ctx context.Context, p Page) ([]Seller, string, error)
 	SellerIDs(ctx context.Context) ([]string, error)
+	// KnownSellers returns which of ids name a seller.
+	KnownSellers(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // KeyStore keeps API keys (hashes of their tokens only).
@@ -69,7 +70,9 @@ type MysteryOrderStore interface {
 type KPIStore interface {
 	PutKPIMonth(ctx context.Context, by Principal, k KPIMonth) (KPIMonth, error)
 	KPIMonths(ctx context.Context, sellerID string, p Page) ([]KPIMonth, string, error)
-	ImportKPIs(ctx context.Context, by Principal, r io.Reader, progress func(rows int)) (int, error)
+	// ImportKPIMonths stores checked months of known sellers, all or none, replacing (and
+	// keeping the id of) a month already stored, with one "import" event per month.
+	ImportKPIMonths(ctx context.Context, by Principal, ks []KPIMonth) error
 }
 
 // CharterStore keeps the published charter versions; a published version never changes.
