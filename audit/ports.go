@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
@@ -33,11 +32,17 @@ type SellerStore interface {
 	Seller(ctx context.Context, id string) (Seller, error)
 	Sellers(ctx context.Context, p Page) ([]Seller, string, error)
 	SellerIDs(ctx context.Context) ([]string, error)
+	// KnownSellers returns which of ids name a seller.
+	KnownSellers(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // KeyStore keeps API keys (hashes of their tokens only).
 type KeyStore interface {
+	// CreateKey stores a key, whose rules the service checked, and returns it with its new
+	// token, the only time the token is seen.
 	CreateKey(ctx context.Context, by Principal, in Key) (Key, string, error)
+	// Authenticate returns the live key of a token: ErrUnauthorized for an unknown, revoked or
+	// expired one.
 	Authenticate(ctx context.Context, token string) (Key, error)
 	TouchKey(ctx context.Context, id string, at time.Time) error
 	RevokeKey(ctx context.Context, by Principal, id string) error
@@ -65,7 +70,9 @@ type MysteryOrderStore interface {
 type KPIStore interface {
 	PutKPIMonth(ctx context.Context, by Principal, k KPIMonth) (KPIMonth, error)
 	KPIMonths(ctx context.Context, sellerID string, p Page) ([]KPIMonth, string, error)
-	ImportKPIs(ctx context.Context, by Principal, r io.Reader, progress func(rows int)) (int, error)
+	// ImportKPIMonths stores checked months of known sellers, all or none, replacing (and
+	// keeping the id of) a month already stored, with one "import" event per month.
+	ImportKPIMonths(ctx context.Context, by Principal, ks []KPIMonth) error
 }
 
 // CharterStore keeps the published charter versions; a published version never changes.
@@ -74,7 +81,8 @@ type CharterStore interface {
 	EnsureDefaultCharter(ctx context.Context, by Principal, c checklist.Charter) error
 	Charter(ctx context.Context, version string) (CharterVersion, error)
 	ActiveCharter(ctx context.Context) (CharterVersion, error)
-	Charters(ctx context.Context) ([]CharterVersion, error)
+	// Charters lists every published version, oldest first.
+	Charters(ctx context.Context, p Page) ([]CharterVersion, string, error)
 }
 
 // ScorecardStore gathers the facts of audits and keeps scorecards and their reviews.

@@ -17,6 +17,7 @@ type Service struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
+	touched   touchLog // when this process last wrote each key's last use (keys.go)
 }
 
 // ServiceConfig holds the dependencies of a Service.

@@ -35,37 +35,27 @@ func (s Severity) Weight() int {
 // every call, so each caller owns its copy; an error means the embedded file is broken, which
 // the package tests rule out.
 func DefaultCharter() (Charter, error) {
-	var doc charterDoc
+	var doc Document
 	dec := json.NewDecoder(bytes.NewReader(defaultCharterJSON))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
 		return Charter{}, fmt.Errorf("default charter: %w", err)
 	}
-	c := Charter{Version: doc.Version, Points: make([]Point, len(doc.Points))}
-	for i, p := range doc.Points {
-		c.Points[i] = Point{
-			Code:         p.Code,
-			Title:        p.Title,
-			Area:         p.Area,
-			Severity:     Severity(p.Severity),
-			Weight:       p.Weight,
-			Rule:         p.Rule,
-			Metric:       p.Metric,
-			SampleMetric: p.SampleMetric,
-			MinSamples:   p.MinSamples,
-		}
-	}
-	return c, nil
+	return doc.Charter(), nil
 }
 
-// charterDoc is the file format of an embedded charter: the same snake_case shape as the API
-// (api.md, Charter). It lives apart from Charter because domain types carry no encoding tags.
-type charterDoc struct {
-	Version string     `json:"version"`
-	Points  []pointDoc `json:"points"`
+// Document is the published form of a charter, the snake_case JSON of api.md ("Charter"): the
+// form in which the default charter is embedded and in which the HTTP API takes and shows
+// every version, so that the shipped charter is exactly a charter one could publish. It lives
+// apart from Charter because the domain types carry no encoding tags; the database keeps a
+// format of its own (package store), so that this form may change without a data migration.
+type Document struct {
+	Version string          `json:"version"`
+	Points  []DocumentPoint `json:"points"`
 }
 
-type pointDoc struct {
+// DocumentPoint is one Point in a Document.
+type DocumentPoint struct {
 	Code         string `json:"code"`
 	Title        string `json:"title"`
 	Area         string `json:"area"`
@@ -75,4 +65,24 @@ type pointDoc struct {
 	Metric       string `json:"metric"`
 	SampleMetric string `json:"sample_metric"`
 	MinSamples   int    `json:"min_samples"`
+}
+
+// NewDocument returns the published form of c.
+func NewDocument(c Charter) Document {
+	d := Document{Version: c.Version, Points: make([]DocumentPoint, len(c.Points))}
+	for i, p := range c.Points {
+		d.Points[i] = DocumentPoint{Code: p.Code, Title: p.Title, Area: p.Area, Severity: string(p.Severity),
+			Weight: p.Weight, Rule: p.Rule, Metric: p.Metric, SampleMetric: p.SampleMetric, MinSamples: p.MinSamples}
+	}
+	return d
+}
+
+// Charter returns the charter d holds, unchecked: Compile is the gate of a charter's validity.
+func (d Document) Charter() Charter {
+	c := Charter{Version: d.Version, Points: make([]Point, len(d.Points))}
+	for i, p := range d.Points {
+		c.Points[i] = Point{Code: p.Code, Title: p.Title, Area: p.Area, Severity: Severity(p.Severity),
+			Weight: p.Weight, Rule: p.Rule, Metric: p.Metric, SampleMetric: p.SampleMetric, MinSamples: p.MinSamples}
+	}
+	return c
 }

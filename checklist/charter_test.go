@@ -1,6 +1,7 @@
 package checklist
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -89,4 +90,21 @@ func TestSeverityWeight(t *testing.T) {
 	assert.Equal(t, 2, Minor.Weight())
 	assert.Equal(t, 0, Severity("huge").Weight())
 	assert.Equal(t, 0, Severity("").Weight())
+}
+
+// TestDocumentIsThePublishedForm: a charter and its Document convert both ways without loss,
+// and the Document of the default charter is, field for field, the embedded file.
+func TestDocumentIsThePublishedForm(t *testing.T) {
+	c, err := DefaultCharter()
+	require.NoError(t, err)
+	assert.Equal(t, c, NewDocument(c).Charter())
+	b, err := json.Marshal(NewDocument(c))
+	require.NoError(t, err)
+	assert.JSONEq(t, string(defaultCharterJSON), string(b))
+
+	empty := NewDocument(Charter{Version: "x"})
+	assert.NotNil(t, empty.Points, "no points is an empty list, not null")
+	b, err = json.Marshal(empty)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"version": "x", "points": []}`, string(b))
 }

@@ -29,12 +29,10 @@ func mustPrincipal(c echo.Context) audit.Principal {
 	return p
 }
 
-// touchEvery bounds how often a key's last_used_at is written, so that reads stay reads.
-const touchEvery = time.Minute
-
 // authenticate resolves the bearer token into the request's principal. Unknown, revoked and
 // expired tokens are 401. The key is looked up on every request, so a revoked key is refused
-// on its very next request on every instance sharing the database.
+// on its very next request on every instance sharing the database. A request the rate limit
+// lets through records the key's last use (audit.Service.TouchKey, at most once a minute).
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -43,7 +41,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="refurbqa"`)
 			return echo.NewHTTPError(http.StatusUnauthorized, "a bearer token is required")
 		}
-		key, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		ctx := c.Request().Context()
+		key, err := s.svc.Authenticate(ctx, strings.TrimSpace(token))
 		if err != nil {
 			if errors.Is(err, audit.ErrUnauthorized) {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="refurbqa", error="invalid_token"`)
@@ -51,31 +50,14 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		c.Set(principalKey, audit.Principal{KeyID: key.ID, Role: key.Role, SellerID: key.SellerID})
+		c.Set(principalKey, key.Principal())
 		if err := s.limiter.allow(key.ID); err != nil {
 			return err
 		}
-		s.touch(c, key)
-		return next(c)
-	}
-}
-
-func (s *Server) touch(c echo.Context, key audit.Key) {
-	now := s.now()
-	s.touchMu.Lock()
-	last, seen := s.touched[key.ID]
-	if !seen && key.LastUsedAt != nil {
-		last = *key.LastUsedAt
-	}
-	due := now.Sub(last) >= touchEvery
-	if due {
-		s.touched[key.ID] = now
-	}
-	s.touchMu.Unlock()
-	if due {
-		if err := s.store.TouchKey(c.Request().Context(), key.ID, now); err != nil {
+		if err := s.svc.TouchKey(ctx, key); err != nil {
 			s.log.Warn("last_used_at not recorded", "key_id", key.ID, "err", err.Error())
 		}
+		return next(c)
 	}
 }
 

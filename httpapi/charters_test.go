@@ -152,6 +152,7 @@ func TestCharterPublicationAndActivation(t *testing.T) {
 	// A version is published once.
 	res = h.do(http.MethodPost, "/api/v1/charters", h.token(audit.RoleAdmin), h.charterDraft("2027.1"))
 	require.Equal(t, http.StatusConflict, res.Code, "%s", res.Body)
+	assert.Equal(t, "charter version 2027.1 is already published; versions never change", res.Map(t)["detail"])
 
 	// Audits may name it; unnamed, they use the active one.
 	res = h.do(http.MethodPost, "/api/v1/audits", h.token(audit.RoleManager),

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // eventJSON is one entry of the append-only trail of writes.
@@ -26,7 +25,7 @@ type eventJSON struct {
 func (s *Server) listEvents(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	f := store.EventFilter{
+	f := audit.EventFilter{
 		Entity:   q.str("entity", 64),
 		EntityID: q.str("entity_id", 128),
 		KeyID:    q.str("key_id", 128),
@@ -35,7 +34,7 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.store.Events(c.Request().Context(), f, page)
+	items, next, err := s.svc.Events(c.Request().Context(), f, page)
 	if err != nil {
 		return err
 	}

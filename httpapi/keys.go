@@ -46,15 +46,8 @@ func (s *Server) createKey(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.ExpiresAt != nil && !req.ExpiresAt.After(s.now()) {
-		return audit.Invalid(fieldErr("expires_at", "must be in the future"))
-	}
-	in := audit.Key{Name: req.Name, Role: audit.Role(req.Role), SellerID: req.SellerID}
-	if req.ExpiresAt != nil {
-		t := req.ExpiresAt.UTC()
-		in.ExpiresAt = &t
-	}
-	key, token, err := s.store.CreateKey(c.Request().Context(), mustPrincipal(c), in)
+	in := audit.Key{Name: req.Name, Role: audit.Role(req.Role), SellerID: req.SellerID, ExpiresAt: req.ExpiresAt}
+	key, token, err := s.svc.CreateKey(c.Request().Context(), mustPrincipal(c), in)
 	if err != nil {
 		return sellerRefError(err, "seller_id")
 	}
@@ -67,7 +60,7 @@ func (s *Server) listKeys(c echo.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.store.Keys(c.Request().Context(), page)
+	items, next, err := s.svc.Keys(c.Request().Context(), page)
 	if err != nil {
 		return err
 	}
@@ -75,7 +68,7 @@ func (s *Server) listKeys(c echo.Context) error {
 }
 
 func (s *Server) revokeKey(c echo.Context) error {
-	if err := s.store.RevokeKey(c.Request().Context(), mustPrincipal(c), c.Param("id")); err != nil {
+	if err := s.svc.RevokeKey(c.Request().Context(), mustPrincipal(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -128,10 +128,14 @@ func (s *Server) putKPIMonth(c echo.Context) error {
 	req.forget(typeErr)
 	tagErr := c.Validate(&req)
 	k := req.domain(sellerID, c.Param("month"))
-	if err := withTypeErrors(typeErr, mergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
-		return err
+	if typeErr != nil || tagErr != nil {
+		// One answer names every invalid field: the figures missing or of the wrong type, and
+		// what the domain says of the others (PutKPIMonth's checks, run here instead).
+		if err := withTypeErrors(typeErr, mergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
+			return err
+		}
 	}
-	stored, err := s.store.PutKPIMonth(c.Request().Context(), mustPrincipal(c), k)
+	stored, err := s.svc.PutKPIMonth(c.Request().Context(), mustPrincipal(c), k)
 	if err != nil {
 		return err
 	}
@@ -146,7 +150,7 @@ func (s *Server) listKPIMonths(c echo.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.store.KPIMonths(c.Request().Context(), sellerID, page)
+	items, next, err := s.svc.KPIMonths(c.Request().Context(), mustPrincipal(c), sellerID, page)
 	if err != nil {
 		return err
 	}
@@ -158,14 +162,14 @@ type importJSON struct {
 }
 
 // importKPIs imports a KPI CSV (api.md): all rows or none. The body is streamed through the
-// store's import, which checks every row before writing anything.
+// service's import, which checks every row before writing anything.
 func (s *Server) importKPIs(c echo.Context) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "text/csv" {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType,
 			fmt.Sprintf("a KPI import is sent as text/csv, not %q", ct))
 	}
-	n, err := s.store.ImportKPIs(c.Request().Context(), mustPrincipal(c), c.Request().Body, nil)
+	n, err := s.svc.ImportKPIs(c.Request().Context(), mustPrincipal(c), c.Request().Body, nil)
 	if err != nil {
 		return capErrors(err, maxImportErrors)
 	}

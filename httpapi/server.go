@@ -69,10 +69,8 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	openapi []byte
-	touchMu sync.Mutex
-	touched map[string]time.Time // key id → last time last_used_at was written
-	auditMu sync.Mutex           // one audit batch at a time in this process
-	cards   *scorecardCache      // encoded answers of approved scorecards, which never change
+	auditMu sync.Mutex      // one audit batch at a time in this process
+	cards   *scorecardCache // encoded answers of approved scorecards, which never change
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
@@ -83,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, touched: map[string]time.Time{}, cards: &scorecardCache{},
+		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -62,6 +62,10 @@ func fillText(v reflect.Value, path string, multiline bool, value string, out ma
 			if !f.IsExported() || name == "-" {
 				continue
 			}
+			if f.Anonymous && name == "" {
+				fillText(v.Field(i), path, false, value, out) // embedded: its fields are this object's
+				continue
+			}
 			if name == "" {
 				name = f.Name
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -31,7 +32,9 @@ type activationRow struct {
 
 func (activationRow) TableName() string { return "charter_activations" }
 
-// charterDoc is how a charter is kept in the database: its points as JSON, never updated.
+// charterDoc is how a charter is kept in the database: its points as JSON, never updated. It
+// is the store's own format, not the API's (checklist.Document), so that the API may rename a
+// field without a data migration; the version is the row's key, not part of the document.
 type charterDoc struct {
 	Points []charterPointDoc `json:"points"`
 }
@@ -170,24 +173,42 @@ func (s *Store) ActiveCharter(ctx context.Context) (CharterVersion, error) {
 	return s.Charter(ctx, v)
 }
 
-// Charters returns every published version, oldest first.
-func (s *Store) Charters(ctx context.Context) ([]CharterVersion, error) {
+// Charters returns one page of the published versions, oldest first. Versions are few (a
+// handful a year), so every one is read and the page cut here; the cursor is the position of
+// the next item.
+func (s *Store) Charters(ctx context.Context, p Page) ([]CharterVersion, string, error) {
+	from := 0
+	if p.Cursor != "" {
+		pos, err := DecodeCursor(p.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		if from, err = strconv.Atoi(pos); err != nil || from < 0 {
+			return nil, "", badCursor()
+		}
+	}
 	db := s.read.WithContext(ctx)
 	var rows []charterRow
 	if err := db.Order("created_at, version").Find(&rows).Error; err != nil {
-		return nil, translate(err, "charters")
+		return nil, "", translate(err, "charters")
 	}
 	active, err := s.activeVersion(db)
 	if err != nil && !errors.Is(err, audit.ErrNotFound) {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]CharterVersion, 0, len(rows))
-	for _, r := range rows {
+	from = min(from, len(rows))
+	to := min(from+pageLimit(p), len(rows))
+	out := make([]CharterVersion, 0, to-from)
+	for _, r := range rows[from:to] {
 		c, err := r.domain()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, CharterVersion{Charter: c, Active: r.Version == active, CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy})
 	}
-	return out, nil
+	next := ""
+	if to < len(rows) {
+		next = EncodeCursor(strconv.Itoa(to))
+	}
+	return out, next, nil
 }

@@ -87,13 +87,24 @@ func TestKeysConformance(t *testing.T) {
 		_, err = st.Authenticate(ctx, "")
 		assert.ErrorIs(t, err, audit.ErrUnauthorized)
 
-		// Role and seller must agree, and the seller must exist.
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller})
+		// Role and seller must agree, and the seller must exist: the service's rules, on each
+		// database.
+		svc := audit.NewService(audit.ServiceConfig{Store: st})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller})
 		assert.ErrorIs(t, err, audit.ErrInvalid)
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleManager, SellerID: seller.ID})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleManager, SellerID: seller.ID})
 		assert.ErrorIs(t, err, audit.ErrInvalid)
-		_, _, err = st.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"})
+		_, _, err = svc.CreateKey(ctx, admin, audit.Key{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"})
 		assert.ErrorIs(t, err, audit.ErrNotFound)
+		// Below the service, the schema holds the same rules.
+		for _, k := range []audit.Key{
+			{Name: "x", Role: audit.RoleSeller},
+			{Name: "x", Role: audit.RoleManager, SellerID: seller.ID},
+			{Name: "x", Role: audit.RoleSeller, SellerID: "sl_missing"},
+		} {
+			_, _, err = st.CreateKey(ctx, admin, k)
+			assert.Error(t, err, "%+v", k)
+		}
 
 		require.NoError(t, st.TouchKey(ctx, key.ID, now))
 		require.NoError(t, st.RevokeKey(ctx, admin, key.ID))
@@ -152,9 +163,31 @@ func TestChartersConformance(t *testing.T) {
 		active, err = st.ActiveCharter(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, "2027.2", active.Charter.Version)
-		all, err := st.Charters(ctx)
+		all, cursor, err := st.Charters(ctx, store.Page{})
 		require.NoError(t, err)
 		require.Len(t, all, 3)
+		assert.Empty(t, cursor)
+		var versions []string
+		for _, cv := range all {
+			versions = append(versions, cv.Charter.Version)
+			assert.Equal(t, cv.Charter.Version == "2027.2", cv.Active, cv.Charter.Version)
+		}
+		assert.Equal(t, []string{"2026.1", "2027.1", "2027.2"}, versions, "oldest first")
+
+		// Pages of two, the cursor taking up where the first page ended.
+		first, cursor, err := st.Charters(ctx, store.Page{Limit: 2})
+		require.NoError(t, err)
+		require.Len(t, first, 2)
+		require.NotEmpty(t, cursor)
+		rest, last, err := st.Charters(ctx, store.Page{Limit: 2, Cursor: cursor})
+		require.NoError(t, err)
+		require.Len(t, rest, 1)
+		assert.Equal(t, "2027.2", rest[0].Charter.Version)
+		assert.Empty(t, last)
+		for _, bad := range []string{"%", store.EncodeCursor("abc"), store.EncodeCursor("sl_1")} {
+			_, _, err := st.Charters(ctx, store.Page{Cursor: bad})
+			assert.ErrorIs(t, err, audit.ErrInvalid, bad)
+		}
 		_, err = st.Charter(ctx, "1999.1")
 		assert.ErrorIs(t, err, audit.ErrNotFound)
 	})

@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +11,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // kpiMonthRow is one row of kpi_months: one month of a seller's operations figures. A month is
@@ -78,14 +74,10 @@ const (
 	idChunk       = 10_000
 )
 
-// PutKPIMonth stores a seller's figures of one month, replacing the month (and keeping its id)
-// when it is already stored, and records the event ("create" or "update") in the same
-// transaction. An unknown seller is audit.ErrNotFound; invalid figures are a
-// *audit.ValidationError.
+// PutKPIMonth stores a seller's figures of one month, which the service checked, replacing the
+// month (and keeping its id) when it is already stored, and records the event ("create" or
+// "update") in the same transaction. An unknown seller is audit.ErrNotFound.
 func (s *Store) PutKPIMonth(ctx context.Context, by audit.Principal, k audit.KPIMonth) (audit.KPIMonth, error) {
-	if err := audit.Invalid(audit.ValidateKPIMonth(k)); err != nil {
-		return audit.KPIMonth{}, err
-	}
 	if !storable(k.SellerID) {
 		return audit.KPIMonth{}, fmt.Errorf("seller %q: %w", k.SellerID, audit.ErrNotFound)
 	}
@@ -168,206 +160,28 @@ func decodeMonthCursor(c string) (string, error) {
 // kpiKey names one month of one seller.
 type kpiKey struct{ seller, month string }
 
-// ImportKPIs imports the KPI CSV of api.md from r: every row is checked first (by
-// audit.KPIReader, plus one query over the distinct seller ids for sellers that do not exist),
-// and when any row is invalid nothing is imported and the answer is a *audit.ValidationError
-// holding one error per bad row, in line order: its field is "line N: column" of the row's first
-// problem, and its message also lists the row's other problems. A header that misses, repeats or
-// adds a column, or a file of more than audit.MaxKPIRows rows, is a *audit.ValidationError too.
-//
-// Otherwise every row is applied in one transaction with batched upserts (a month already
-// stored is replaced, keeping its id) and one event per imported month ("import", batch
-// inserted), and ImportKPIs returns the number of months imported. progress, when not nil, is
-// called with the number of rows read every 10,000 rows and once at the end of the reading.
-// The HTTP API and the command line both import through here, so the rules are written once.
-func (s *Store) ImportKPIs(ctx context.Context, by audit.Principal, r io.Reader, progress func(rows int)) (int, error) {
-	rows, err := readKPIs(ctx, r, progress)
-	if err != nil {
-		return 0, err
-	}
-	known, err := s.knownSellerSet(ctx, rows.sellers())
-	if err != nil {
-		return 0, err
-	}
-	if err := rows.check(known); err != nil {
-		return 0, err
-	}
-	if len(rows.good) == 0 {
-		return 0, nil
+// ImportKPIMonths stores the months of an import, which the service checked (every seller
+// exists), in one transaction with batched upserts: a month already stored is replaced, keeping
+// its id. It records one "import" event per month, batch inserted.
+func (s *Store) ImportKPIMonths(ctx context.Context, by audit.Principal, ks []audit.KPIMonth) error {
+	if len(ks) == 0 {
+		return nil
 	}
 	now := s.now()
-	insert := make([]kpiMonthRow, len(rows.good))
-	for i, k := range rows.good {
+	insert := make([]kpiMonthRow, len(ks))
+	for i, k := range ks {
 		insert[i] = s.newKPIMonthRow(k, now)
 	}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Clauses(kpiUpsert).CreateInBatches(insert, kpiInsertRows).Error; err != nil {
 			return translate(err, "KPI months")
 		}
-		ids, err := kpiMonthIDs(tx, rows.good)
+		ids, err := kpiMonthIDs(tx, ks)
 		if err != nil {
 			return err
 		}
 		return s.record(tx, by, "import", "kpi_month", ids...)
 	})
-	if err != nil {
-		return 0, err
-	}
-	return len(insert), nil
-}
-
-// kpiRows is what reading a KPI CSV found: the valid rows and the problems of the others.
-type kpiRows struct {
-	good     []audit.KPIMonth
-	goodLine []int
-	bad      []badKPIRow
-}
-
-// badKPIRow is a row with problems; seller is its seller id when it can still be looked up.
-type badKPIRow struct {
-	line   int
-	seller string
-	errs   []grading.FieldError
-}
-
-// readKPIs reads and checks every row of a KPI CSV, without touching the database.
-func readKPIs(ctx context.Context, r io.Reader, progress func(int)) (*kpiRows, error) {
-	kr, err := audit.NewKPIReader(r)
-	if err != nil {
-		return nil, err
-	}
-	out := &kpiRows{}
-	n := 0
-	for {
-		k, errs, err := kr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		n++
-		if n%10_000 == 0 {
-			if progress != nil {
-				progress(n)
-			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if len(errs) == 0 {
-			out.good = append(out.good, k)
-			out.goodLine = append(out.goodLine, kr.Line())
-			continue
-		}
-		bad := badKPIRow{line: kr.Line(), errs: errs, seller: k.SellerID}
-		prefix := "line " + strconv.Itoa(bad.line) + ": "
-		for _, e := range errs {
-			if e.Field == prefix+"seller_id" || !strings.HasPrefix(e.Field, prefix) {
-				bad.seller = "" // no usable seller id, or a malformed row
-			}
-		}
-		out.bad = append(out.bad, bad)
-	}
-	if progress != nil && (n == 0 || n%10_000 != 0) {
-		progress(n)
-	}
-	return out, nil
-}
-
-// sellers returns the distinct seller ids the rows name.
-func (rs *kpiRows) sellers() []string {
-	set := map[string]struct{}{}
-	for _, k := range rs.good {
-		set[k.SellerID] = struct{}{}
-	}
-	for _, b := range rs.bad {
-		if b.seller != "" {
-			set[b.seller] = struct{}{}
-		}
-	}
-	ids := make([]string, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// check adds an error to every row whose seller does not exist and returns the errors of every
-// bad row, one per row in line order, or nil when every row is valid.
-func (rs *kpiRows) check(known map[string]struct{}) error {
-	unknown := func(line int) grading.FieldError {
-		return grading.FieldError{Field: "line " + strconv.Itoa(line) + ": seller_id", Message: "no seller has this id"}
-	}
-	byLine := make(map[int][]grading.FieldError, len(rs.bad))
-	lines := make([]int, 0, len(rs.bad))
-	for _, b := range rs.bad {
-		errs := b.errs
-		if _, ok := known[b.seller]; b.seller != "" && !ok {
-			errs = append(errs, unknown(b.line))
-		}
-		byLine[b.line] = errs
-		lines = append(lines, b.line)
-	}
-	for i, k := range rs.good {
-		if _, ok := known[k.SellerID]; !ok {
-			line := rs.goodLine[i]
-			byLine[line] = []grading.FieldError{unknown(line)}
-			lines = append(lines, line)
-		}
-	}
-	if len(lines) == 0 {
-		return nil
-	}
-	slices.Sort(lines)
-	out := make([]grading.FieldError, len(lines))
-	for i, line := range lines {
-		out[i] = oneRowError(byLine[line])
-	}
-	return audit.Invalid(out)
-}
-
-// oneRowError folds the problems of one row into one error: the first problem names the field,
-// and the message lists the others, so that a file with many bad rows answers one error each.
-func oneRowError(errs []grading.FieldError) grading.FieldError {
-	slices.SortStableFunc(errs, func(a, b grading.FieldError) int { return strings.Compare(a.Field, b.Field) })
-	first := errs[0]
-	if len(errs) == 1 {
-		return first
-	}
-	var sb strings.Builder
-	sb.WriteString(first.Message)
-	sb.WriteString(" (also ")
-	for i, e := range errs[1:] {
-		if i > 0 {
-			sb.WriteString("; ")
-		}
-		_, col, found := strings.Cut(e.Field, ": ")
-		if !found {
-			col = e.Field
-		}
-		sb.WriteString(col + ": " + e.Message)
-	}
-	sb.WriteString(")")
-	return grading.FieldError{Field: first.Field, Message: sb.String()}
-}
-
-// knownSellerSet returns which of ids name a seller: one query for any realistic import,
-// chunked only beyond idChunk distinct sellers.
-func (s *Store) knownSellerSet(ctx context.Context, ids []string) (map[string]struct{}, error) {
-	out := make(map[string]struct{}, len(ids))
-	db := s.read.WithContext(ctx)
-	for chunk := range slices.Chunk(ids, idChunk) {
-		var found []string
-		if err := db.Model(&sellerRow{}).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
-			return nil, translate(err, "sellers")
-		}
-		for _, id := range found {
-			out[id] = struct{}{}
-		}
-	}
-	return out, nil
 }
 
 // kpiMonthIDs returns the ids of the stored months of ks, in the order of ks: new months got

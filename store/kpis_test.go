@@ -30,6 +30,12 @@ func kpiMonth(seller, month string, orders int) audit.KPIMonth {
 		WarrantyRemediedWithin5BD: 2, WarrantyMonths: 12}
 }
 
+// service is the domain's use cases over st: the KPI import is a use case of package audit
+// over the store's ports, tested here on every database.
+func service(st *store.Store) *audit.Service {
+	return audit.NewService(audit.ServiceConfig{Store: st})
+}
+
 // kpiAll returns every KPI month of a seller, walking the pages.
 func kpiAll(t *testing.T, st *store.Store, seller string, limit int) []audit.KPIMonth {
 	t.Helper()
@@ -77,7 +83,7 @@ func TestKPIMonthPutReplacesKeepingItsID(t *testing.T) {
 		assert.ErrorIs(t, err, audit.ErrNotFound)
 		bad := kpiMonth(seller.ID, "2026-09", 1)
 		bad.ShippedLate = 2
-		_, err = st.PutKPIMonth(ctx, admin, bad)
+		_, err = service(st).PutKPIMonth(ctx, admin, bad)
 		assert.ErrorIs(t, err, audit.ErrInvalid)
 		_, _, err = st.KPIMonths(ctx, "sl_missing", store.Page{})
 		assert.ErrorIs(t, err, audit.ErrNotFound)
@@ -119,7 +125,7 @@ func TestKPIImport(t *testing.T) {
 
 		csv := kpiCSVHeader + kpiCSVRow(one.ID, "2026-09", 300) + kpiCSVRow(one.ID, "2026-10", 120) + kpiCSVRow(two.ID, "2026-10", 50)
 		var progress []int
-		n, err := st.ImportKPIs(ctx, admin, strings.NewReader(csv), func(rows int) { progress = append(progress, rows) })
+		n, err := service(st).ImportKPIs(ctx, admin, strings.NewReader(csv), func(rows int) { progress = append(progress, rows) })
 		require.NoError(t, err)
 		assert.Equal(t, 3, n)
 		assert.Equal(t, []int{3}, progress)
@@ -141,7 +147,7 @@ func TestKPIImport(t *testing.T) {
 		}
 		assert.ElementsMatch(t, []string{months[0].ID, months[1].ID, kpiAll(t, st, two.ID, 0)[0].ID}, imported)
 
-		n, err = st.ImportKPIs(ctx, admin, strings.NewReader(kpiCSVHeader), nil)
+		n, err = service(st).ImportKPIs(ctx, admin, strings.NewReader(kpiCSVHeader), nil)
 		require.NoError(t, err)
 		assert.Zero(t, n, "a header alone imports nothing")
 	})
@@ -179,7 +185,7 @@ func TestKPIImportAllOrNothing(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				n, err := st.ImportKPIs(ctx, admin, strings.NewReader(tt.csv), nil)
+				n, err := service(st).ImportKPIs(ctx, admin, strings.NewReader(tt.csv), nil)
 				assert.Zero(t, n)
 				var ve *audit.ValidationError
 				require.ErrorAs(t, err, &ve)
@@ -197,7 +203,7 @@ func TestKPIImportAllOrNothing(t *testing.T) {
 		}
 
 		// One error per row, listing every problem of the row.
-		_, err = st.ImportKPIs(ctx, admin, strings.NewReader(tests[3].csv), nil)
+		_, err = service(st).ImportKPIs(ctx, admin, strings.NewReader(tests[3].csv), nil)
 		var ve *audit.ValidationError
 		require.ErrorAs(t, err, &ve)
 		msg := ve.Errors[0].Message
@@ -229,7 +235,7 @@ func TestKPIImportHundredThousandRows(t *testing.T) {
 		}
 		csv := sb.String()
 		var progress []int
-		n, err := st.ImportKPIs(ctx, admin, strings.NewReader(csv), func(rows int) { progress = append(progress, rows) })
+		n, err := service(st).ImportKPIs(ctx, admin, strings.NewReader(csv), func(rows int) { progress = append(progress, rows) })
 		require.NoError(t, err)
 		assert.Equal(t, audit.MaxKPIRows, n)
 		assert.Len(t, progress, 10)
@@ -240,7 +246,7 @@ func TestKPIImportHundredThousandRows(t *testing.T) {
 		assert.Equal(t, 149, last[49].Orders)
 
 		// One row more is refused.
-		_, err = st.ImportKPIs(ctx, admin, strings.NewReader(csv+kpiCSVRow(sellers[0].ID, "2030-01", 1)), nil)
+		_, err = service(st).ImportKPIs(ctx, admin, strings.NewReader(csv+kpiCSVRow(sellers[0].ID, "2030-01", 1)), nil)
 		assert.ErrorIs(t, err, audit.ErrInvalid)
 	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -92,6 +93,23 @@ func (s *Store) SellerIDs(ctx context.Context) ([]string, error) {
 		return nil, translate(err, "sellers")
 	}
 	return ids, nil
+}
+
+// KnownSellers returns which of ids name a seller: one query for any realistic import,
+// chunked only beyond idChunk distinct sellers.
+func (s *Store) KnownSellers(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	db := s.read.WithContext(ctx)
+	for chunk := range slices.Chunk(ids, idChunk) {
+		var found []string
+		if err := db.Model(&sellerRow{}).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+			return nil, translate(err, "sellers")
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // sellerExists reports audit.ErrNotFound for an unknown seller.

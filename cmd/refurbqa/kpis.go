@@ -58,7 +58,7 @@ func kpisImport(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	progress := func(rows int) { fmt.Fprintf(e.stderr, "kpis import: %d rows read\n", rows) }
-	n, err := st.ImportKPIs(ctx, cliPrincipal, f, progress)
+	n, err := adminService(st).ImportKPIs(ctx, cliPrincipal, f, progress)
 	var ve *audit.ValidationError
 	if errors.As(err, &ve) {
 		for i, fe := range ve.Errors {
