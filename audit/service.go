@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"sync"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
@@ -17,6 +18,7 @@ type Service struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
+	batchMu   sync.Mutex // one audit of every seller at a time (review.go)
 }
 
 // ServiceConfig holds the dependencies of a Service.

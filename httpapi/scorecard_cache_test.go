@@ -19,9 +19,9 @@ import (
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
 
-// TestScorecardReadPathMatchesDomain holds the fast read of GET /scorecards/{id} (stored points
-// spliced in, approved scorecards cached) to the answer built from the domain scorecard, which
-// the list endpoint and the approval still use: same JSON, draft, approved, cached or not.
+// TestScorecardReadPathMatchesDomain holds the read of GET /scorecards/{id} (approved
+// scorecards answered from the cache of encoded answers) to the answer of the list endpoint
+// and of the approval: same JSON, draft, approved, cached or not.
 func TestScorecardReadPathMatchesDomain(t *testing.T) {
 	h := newHarness(t)
 	h.healthySeller(h.Own.ID, 5, map[int]func(doc) doc{1: func(d doc) doc {
@@ -168,19 +168,14 @@ func BenchmarkGetScorecard(b *testing.B) {
 	ctx := context.Background()
 	seller, err := st.CreateSeller(ctx, system, audit.Seller{Name: "Bench", Country: "FR", ContactEmail: "b@example.com"})
 	require.NoError(b, err)
-	def, err := checklist.DefaultCharter()
-	require.NoError(b, err)
-	compiled, err := checklist.NewPrograms().Get(def)
-	require.NoError(b, err)
+	svc := service(st)
 	ids := map[string]string{}
 	for _, q := range []struct{ name, start, end string }{{"draft", "2026-01-01", "2026-04-01"}, {"approved", "2026-04-01", "2026-07-01"}} {
-		p, errs := audit.ParsePeriod(q.start, q.end)
-		require.Empty(b, errs)
-		res, err := st.AuditSellers(ctx, system, p, compiled, []string{seller.ID})
+		sc, err := svc.AuditSeller(ctx, system, seller.ID, audit.AuditInput{PeriodStart: q.start, PeriodEnd: q.end}, nil)
 		require.NoError(b, err)
-		ids[q.name] = res.Scorecards[0].ID
+		ids[q.name] = sc.ID
 	}
-	_, _, err = st.ApproveScorecard(ctx, system, ids["approved"], "")
+	_, _, err = svc.ApproveScorecard(ctx, system, ids["approved"], "")
 	require.NoError(b, err)
 	for _, name := range []string{"draft", "approved"} {
 		b.Run(name, func(b *testing.B) {

@@ -68,7 +68,6 @@ type Server struct {
 	openapi []byte
 	touchMu sync.Mutex
 	touched map[string]time.Time // key id → last time last_used_at was written
-	auditMu sync.Mutex           // one audit batch at a time in this process
 	cards   *scorecardCache      // encoded answers of approved scorecards, which never change
 
 	oaETag       string                 // strong entity tag of openapi

@@ -170,13 +170,13 @@ func (l *lazyReader) Read(p []byte) (int, error) {
 
 // demoRun is the state of one demo load.
 type demoRun struct {
-	e        *env
-	st       *store.Store
-	clock    *simClock
-	gen      *demogen.Generator
-	compiled *checklist.Compiled
-	opts     demoOptions
-	started  time.Time
+	e       *env
+	st      *store.Store
+	svc     *audit.Service // the audits, approvals and answers to corrective actions
+	clock   *simClock
+	gen     *demogen.Generator
+	opts    demoOptions
+	started time.Time
 
 	sellers  []demogen.Seller
 	ids      []string       // store id of each seller, by index
@@ -236,15 +236,8 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 	if err := st.EnsureDefaultCharter(ctx, demoPrincipal, def); err != nil {
 		return err
 	}
-	active, err := st.ActiveCharter(ctx)
-	if err != nil {
-		return err
-	}
-	compiled, err := checklist.Compile(active.Charter)
-	if err != nil {
-		return fmt.Errorf("active charter %s: %w", active.Charter.Version, err)
-	}
-	r := &demoRun{e: e, st: st, clock: clock, gen: gen, compiled: compiled, opts: opts, started: time.Now(),
+	svc := audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols})
+	r := &demoRun{e: e, st: st, svc: svc, clock: clock, gen: gen, opts: opts, started: time.Now(),
 		latest: map[string]checklist.Tier{}, scores: map[string]*float64{}, actions: map[string]*demoAction{}}
 	r.progress("%d sellers, %s to %s, seed %d%s", opts.sellers, opts.from.Format(time.DateOnly), opts.to.Format(time.DateOnly), opts.seed,
 		map[bool]string{true: ", marketplace scale", false: ""}[opts.scale])
@@ -550,7 +543,8 @@ func (r *demoRun) auditMonth(ctx context.Context, p audit.Period, latest bool) (
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	res, err := r.st.AuditSellers(ctx, demoPrincipal, p, r.compiled, ids)
+	res, err := r.svc.AuditSellers(ctx, demoPrincipal, ids,
+		audit.AuditInput{PeriodStart: p.Start.Format(time.DateOnly), PeriodEnd: p.End.Format(time.DateOnly)}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -587,7 +581,7 @@ func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scoreca
 		if sc.Result.FailedPoints > 0 {
 			comment = fmt.Sprintf("Reviewed with the seller: %d failed points.", sc.Result.FailedPoints)
 		}
-		_, actions, err := r.st.ApproveScorecard(ctx, demoPrincipal, sc.ID, comment)
+		_, actions, err := r.svc.ApproveScorecard(ctx, demoPrincipal, sc.ID, comment)
 		if err != nil {
 			return err
 		}
@@ -601,7 +595,7 @@ func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scoreca
 			owner := audit.Principal{KeyID: "demo", Role: audit.RoleSeller, SellerID: sc.SellerID}
 			if !resp.PlanAt.IsZero() {
 				r.push(resp.PlanAt, func(ctx context.Context) error {
-					if _, err := r.st.SubmitPlan(ctx, owner, id, resp.RootCause, resp.Action); err != nil {
+					if _, err := r.svc.SubmitPlan(ctx, owner, id, resp.RootCause, resp.Action); err != nil {
 						return err
 					}
 					r.actions[id].plan = true
@@ -610,7 +604,7 @@ func (r *demoRun) approve(ctx context.Context, period int, cards []audit.Scoreca
 			}
 			if !resp.CloseAt.IsZero() {
 				r.push(resp.CloseAt, func(ctx context.Context) error {
-					if _, err := r.st.CloseAction(ctx, demoPrincipal, id, resp.Note); err != nil {
+					if _, err := r.svc.CloseAction(ctx, demoPrincipal, id, resp.Note); err != nil {
 						return err
 					}
 					r.actions[id].closedAt = r.clock.Now()
