@@ -238,9 +238,7 @@ func (s *Service) Scorecard(ctx context.Context, by Principal, id string) (Score
 // asking for its drafts or superseded drafts gives an empty list. An unknown seller is
 // ErrNotFound; a status other than draft, approved or superseded a *ValidationError of status.
 func (s *Service) SellerScorecards(ctx context.Context, by Principal, sellerID string, status ScorecardStatus, p Page) ([]Scorecard, string, error) {
-	switch status {
-	case "", Draft, Approved, Superseded:
-	default:
+	if status != "" && !status.Valid() {
 		var errs fieldErrors
 		errs.add("status", "must be draft, approved or superseded")
 		return nil, "", Invalid(errs)
