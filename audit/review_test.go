@@ -214,7 +214,9 @@ var (
 	technician = Principal{KeyID: "key_t", Role: RoleTechnician}
 )
 
-func sellerOf(id string) Principal { return Principal{KeyID: "key_" + id, Role: RoleSeller, SellerID: id} }
+func sellerOf(id string) Principal {
+	return Principal{KeyID: "key_" + id, Role: RoleSeller, SellerID: id}
+}
 
 func q3Input() AuditInput { return AuditInput{PeriodStart: "2026-07-01", PeriodEnd: "2026-10-01"} }
 

@@ -72,7 +72,9 @@ func newAuditEnv(t *testing.T, b storetest.Backend) *auditEnv {
 // service returns the domain's services over the store of e: the audits, approvals and
 // corrective-action changes that these tests make go through them, as every adapter's do, so
 // that the store's transactions are tested under the use cases that drive them.
-func (e *auditEnv) service() *audit.Service { return audit.NewService(audit.ServiceConfig{Store: e.st}) }
+func (e *auditEnv) service() *audit.Service {
+	return audit.NewService(audit.ServiceConfig{Store: e.st})
+}
 
 // auditInput is the input of an audit over p against the active charter.
 func auditInput(p audit.Period) audit.AuditInput {
