@@ -14,11 +14,11 @@ import (
 // with the caller's principal, and present the result; who may see and do what is decided
 // here, once. It is safe for concurrent use.
 type Service struct {
+	batchMu   sync.Mutex // one audit of every seller at a time (review.go)
 	store     Store
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
-	batchMu   sync.Mutex // one audit of every seller at a time (review.go)
 }
 
 // ServiceConfig holds the dependencies of a Service.
