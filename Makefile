@@ -45,6 +45,7 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 	@! $(GO) list -deps $(DOMAIN) | grep -E 'labstack/echo|gorm\.io' || (echo "a domain package depends on echo or gorm"; exit 1)
+	@! $(GO) list -deps ./store/... | grep refurbqa/reports || (echo "store depends on reports (it implements reports.Source without importing it)"; exit 1)
 
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that

@@ -13,25 +13,23 @@ import (
 	"github.com/refurbqa/refurbqa/reports"
 )
 
-// getReport answers the PDF feedback report of a scorecard. A seller gets only its own
-// approved scorecards (anything else is 404). The PDF is rendered into memory first, so a
-// failure is a clean problem document and never a truncated file. The generation date is the
-// day of the request, so every download of one day is byte-identical: the report of an
-// approved scorecard has a strong ETag (a hash of the bytes, so a new one each day), and
-// If-None-Match spares sending it again. A draft's report has none. Private: it may be kept
-// by the client's own cache, which asks again before using it.
+// getReport answers the PDF feedback report of a scorecard, as the report builder lets the
+// caller see it (a seller gets only its own approved scorecards; anything else is 404). The
+// PDF is rendered into memory first, so a failure is a clean problem document and never a
+// truncated file. The generation date is the day of the request, so every download of one
+// day is byte-identical: the report of an approved scorecard has a strong ETag (a hash of the
+// bytes, so a new one each day), and If-None-Match spares sending it again. A draft's report
+// has none. Private: it may be kept by the client's own cache, which asks again before using
+// it.
 func (s *Server) getReport(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := mustPrincipal(c)
 	id := c.Param("id")
-	sc, err := s.svc.Scorecard(ctx, p, id)
+	in, err := s.reports.Input(ctx, p, id)
 	if err != nil {
 		return err
 	}
-	in, err := s.store.ReportInput(ctx, sc, p.Role == audit.RoleSeller)
-	if err != nil {
-		return err
-	}
+	sc := in.Scorecard
 	generated := s.now().UTC().Truncate(24 * time.Hour)
 	var buf bytes.Buffer
 	if err := s.renderer.Render(&buf, reports.NewModel(in), generated); err != nil {

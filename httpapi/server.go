@@ -34,6 +34,8 @@ type Config struct {
 	Store     *store.Store
 	Protocols grading.Protocols
 	Programs  *checklist.Programs
+	// Reports builds the input of PDF reports; New builds it over Store when nil.
+	Reports *reports.Builder
 	// Renderer draws PDF reports; New makes one when nil.
 	Renderer *reports.Renderer
 	Logger   *slog.Logger
@@ -57,6 +59,7 @@ type Server struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	renderer  *reports.Renderer
+	reports   *reports.Builder
 	log       *slog.Logger
 	now       func() time.Time
 	timeout   time.Duration
@@ -99,6 +102,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.programs == nil {
 		s.programs = checklist.NewPrograms()
+	}
+	s.reports = cfg.Reports
+	if s.reports == nil {
+		s.reports = reports.NewBuilder(cfg.Store)
 	}
 	s.svc = cfg.Service
 	if s.svc == nil {

@@ -181,23 +181,22 @@ func buildInput(f fixture) Input {
 		})
 	}
 
-	var orders []audit.MysteryOrder
+	var orders []audit.OrderGrade
 	grades := ListedGrades()
 	for i := 0; i < f.orders; i++ {
 		listed := grades[i%4]
-		o := audit.MysteryOrder{ID: fmt.Sprintf("mo-%03d", i), SellerID: sellerID, OrderRef: orderRef(i),
-			OrderedAt: period.Start.AddDate(0, 0, i), ListedGrade: listed,
-			Grade: grading.Grade{Status: grading.Sellable, Marketplace: listed}}
+		o := audit.OrderGrade{ID: fmt.Sprintf("mo-%03d", i), SellerID: sellerID, ListedGrade: listed,
+			Status: grading.Sellable, Marketplace: listed}
 		switch i % 5 {
 		case 1:
 			if i%4 < 3 {
-				o.Grade.Marketplace = grades[i%4+1]
+				o.Marketplace = grades[i%4+1]
 			}
 		case 3:
-			o.Grade = grading.Grade{Status: grading.NotSellable}
+			o.Status, o.Marketplace = grading.NotSellable, ""
 		case 4:
 			if i%4 > 0 {
-				o.Grade.Marketplace = grades[i%4-1]
+				o.Marketplace = grades[i%4-1]
 			}
 		}
 		orders = append(orders, o)

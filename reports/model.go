@@ -29,9 +29,9 @@ const (
 	EvidenceAction = "action"    // a corrective action (QC25)
 )
 
-// Evidence is one record behind a failed point, as the report shows it. The caller resolves
-// it from the store; the identity is kept unmasked here so that masking is decided in one
-// place, the renderer, and cannot be forgotten by a caller.
+// Evidence is one record behind a failed point, as the report shows it. The Builder makes it
+// from the record the Source returns; the identity is kept unmasked here so that masking is
+// decided in one place, the renderer, and cannot be forgotten by a caller.
 type Evidence struct {
 	ID          string
 	Kind        string     // EvidenceDevice, EvidenceOrder, EvidenceKPI or EvidenceAction
@@ -44,8 +44,8 @@ type Evidence struct {
 	Note        string
 }
 
-// Input is everything a report is built from. The caller loads it; NewModel only combines it,
-// so the report for a stored scorecard is reproducible.
+// Input is everything a report is built from. A Builder loads it, as the caller may see it;
+// NewModel only combines it, so the report for a stored scorecard is reproducible.
 type Input struct {
 	Seller    audit.Seller
 	Scorecard audit.Scorecard
@@ -57,8 +57,8 @@ type Input struct {
 	// Evidence resolves, by id, the evidence ids of the failed points. An id missing from the
 	// map still appears in the report, as a bare record id.
 	Evidence map[string]Evidence
-	// Orders are the period's mystery orders, for the grade-accuracy matrix.
-	Orders []audit.MysteryOrder
+	// Orders are the grades of the period's mystery orders, for the grade-accuracy matrix.
+	Orders []audit.OrderGrade
 	// Actions are the seller's corrective actions; closed ones are left out of the report.
 	Actions []audit.CorrectiveAction
 }
@@ -303,7 +303,7 @@ func earlierScorecards(sc audit.Scorecard, history []audit.Scorecard) []audit.Sc
 	return out
 }
 
-func accuracy(orders []audit.MysteryOrder) Accuracy {
+func accuracy(orders []audit.OrderGrade) Accuracy {
 	var a Accuracy
 	superseded := make(map[string]bool)
 	for _, o := range orders {
@@ -321,13 +321,13 @@ func accuracy(orders []audit.MysteryOrder) Accuracy {
 			a.UnknownListed++
 			continue
 		}
-		if o.Grade.Status == grading.Incomplete || o.Grade.Status == "" {
+		if o.Status == grading.Incomplete || o.Status == "" {
 			a.Incomplete++
 			continue
 		}
 		obs := ObservedNotSellable
-		if o.Grade.Status == grading.Sellable {
-			if i := gradeIndex(o.Grade.Marketplace); i >= 0 {
+		if o.Status == grading.Sellable {
+			if i := gradeIndex(o.Marketplace); i >= 0 {
 				obs = i
 			}
 		}

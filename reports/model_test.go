@@ -110,10 +110,10 @@ func TestNewModelPointsAndEvidence(t *testing.T) {
 }
 
 func TestAccuracy(t *testing.T) {
-	order := func(id string, listed grading.Marketplace, status grading.Status, observed grading.Marketplace) audit.MysteryOrder {
-		return audit.MysteryOrder{ID: id, ListedGrade: listed, Grade: grading.Grade{Status: status, Marketplace: observed}}
+	order := func(id string, listed grading.Marketplace, status grading.Status, observed grading.Marketplace) audit.OrderGrade {
+		return audit.OrderGrade{ID: id, ListedGrade: listed, Status: status, Marketplace: observed}
 	}
-	orders := []audit.MysteryOrder{
+	orders := []audit.OrderGrade{
 		order("a", grading.Premium, grading.Sellable, grading.Premium),
 		order("b", grading.Excellent, grading.Sellable, grading.Good),
 		order("c", grading.Good, grading.Sellable, grading.Premium),
@@ -122,7 +122,7 @@ func TestAccuracy(t *testing.T) {
 		order("f", grading.Good, grading.Incomplete, ""),
 		order("g", "", grading.Sellable, grading.Good),
 		order("h", grading.Excellent, grading.Sellable, grading.Fair), // corrected by i
-		func() audit.MysteryOrder {
+		func() audit.OrderGrade {
 			o := order("i", grading.Excellent, grading.Sellable, grading.Excellent)
 			o.Supersedes = "h"
 			return o

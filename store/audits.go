@@ -23,52 +23,107 @@ const auditLockKey int64 = 0x7266715f61756474 // "rfq_audt"
 // of parameters per statement.
 const sellerChunk = 500
 
-// unitCond is one unit metric of charter.md §2 as an SQL condition over a bench-test or
-// mystery-order row aliased t, with the Facts list that holds its evidence. The same condition
-// feeds the grouped count and the evidence query, so the two cannot disagree.
+// ruleSQL translates each rule of audit.MetricRules into an SQL condition over a row aliased
+// t, keyed by the rule's id: the domain states which record counts under which metric, and the
+// store counts with SQL for speed. TestRuleSQLCoversEveryRule fails when a rule has no
+// translation here or a translation names no rule, and TestFactsAgreeWithDomainRules holds
+// every translation to its rule (same counts and evidence over generated records, on both
+// databases). The unit conditions read the columns that bench_tests and mystery_orders share;
+// the mystery-order ones read the findings derived at intake. KPI months and corrective
+// actions take parameters: the first months starting at or after the period's start and end,
+// the period's start and end, and the audit's now.
+func ruleSQL() map[audit.RuleID]string {
+	return map[audit.RuleID]string{
+		audit.RuleUnit: notIncomplete,
+		// NULL is not F0: a row stored without a functional grade is never taken for fully
+		// functional.
+		audit.RuleFunctionalFail:   "(t.functional IS NULL OR t.functional <> 'F0')",
+		audit.RuleBatteryBelow80:   "t.battery_health < 80",
+		audit.RuleBatteryBelow85:   "t.battery_health < 85",
+		audit.RuleUndisclosedParts: "(t.non_genuine_parts AND NOT t.parts_disclosed)",
+		audit.RuleDisplayMismatch:  "NOT t.display_like_for_like",
+		audit.RuleLiquidDamage:     "t.liquid_damage",
+		audit.RuleLocked:           "t.activation_lock",
+		audit.RuleIMEIBlocked:      "t.imei_status IN ('blacklisted', 'financed')",
+		audit.RuleDataNotErased:    "NOT t.data_erased",
+		audit.RuleSoftwareNotOK:    "NOT (t.factory_reset AND t.os_up_to_date)",
+		audit.RuleMarkingsAltered:  "NOT t.markings_intact",
+
+		audit.RuleIdentityMismatch: "NOT t.identity_matches_listing",
+		audit.RuleOvergraded:       "t.grade_match = 'overgraded'",
+		audit.RuleShippedDamaged:   "t.cosmetic IN ('D', 'E')",
+		audit.RuleAccessoriesNotOK: "NOT t.accessories_ok",
+		audit.RulePackagingFailure: "t.packaging_failure",
+		audit.RuleLowCharge:        "t.low_charge",
+		audit.RuleProbeSent:        "t.probe_sent_at IS NOT NULL",
+		audit.RuleProbeAnswered:    "(t.probe_sent_at IS NOT NULL AND t.probe_answered_in_time)",
+		// A probe whose answer was never judged (NULL) was not answered in time.
+		audit.RuleProbeLate: "(t.probe_sent_at IS NOT NULL AND (t.probe_answered_in_time IS NULL OR NOT t.probe_answered_in_time))",
+
+		audit.RuleKPIMonth:    "t.month >= ? AND t.month < ?",
+		audit.RuleCAPADue:     "t.due_at >= ? AND t.due_at < ?",
+		audit.RuleCAPAOverdue: "((t.closed_at IS NULL AND t.due_at < ?) OR t.closed_at > t.due_at)",
+	}
+}
+
+// notIncomplete is the SQL of audit.RuleUnit: the units that count at all.
+const notIncomplete = "t.status <> 'incomplete'"
+
+// unitCond is one rule with evidence as an SQL condition, with the Facts list that holds its
+// evidence. The same condition feeds the grouped count and the evidence query, so the two
+// cannot disagree.
 type unitCond struct {
+	rule audit.RuleID
 	cond string
 	ids  func(*audit.Facts) *[]string
 }
 
-// unitConds are the unit metrics, over the columns that bench_tests and mystery_orders share.
-var unitConds = []unitCond{
-	// A unit that is not incomplete always has a functional grade; NULL counts as "not F0"
-	// all the same, so that a row stored without one is never taken for fully functional.
-	{"(t.functional IS NULL OR t.functional <> 'F0')", func(f *audit.Facts) *[]string { return &f.FunctionalFail }},
-	{"t.battery_health < 80", func(f *audit.Facts) *[]string { return &f.BatteryBelow80 }},
-	{"t.battery_health < 85", func(f *audit.Facts) *[]string { return &f.BatteryBelow85 }},
-	{"(t.non_genuine_parts AND NOT t.parts_disclosed)", func(f *audit.Facts) *[]string { return &f.UndisclosedParts }},
-	{"NOT t.display_like_for_like", func(f *audit.Facts) *[]string { return &f.DisplayMismatch }},
-	{"t.liquid_damage", func(f *audit.Facts) *[]string { return &f.LiquidDamage }},
-	{"t.activation_lock", func(f *audit.Facts) *[]string { return &f.Locked }},
-	{"t.imei_status IN ('blacklisted', 'financed')", func(f *audit.Facts) *[]string { return &f.IMEIBlocked }},
-	{"NOT t.data_erased", func(f *audit.Facts) *[]string { return &f.DataNotErased }},
-	{"NOT (t.factory_reset AND t.os_up_to_date)", func(f *audit.Facts) *[]string { return &f.SoftwareNotOK }},
-	{"NOT t.markings_intact", func(f *audit.Facts) *[]string { return &f.MarkingsAltered }},
+// countCond is one counted rule as an SQL condition, with the Facts count it sets.
+type countCond struct {
+	rule audit.RuleID
+	cond string
+	n    func(*audit.Facts) *int
 }
 
-// orderConds are the mystery-order metrics, over the conditions derived at intake. They count
-// every mystery order of the period, incomplete inspections included: an incomplete unit is
-// left out of the unit metrics only (charter.md §1). The last one is the late service probes.
-var orderConds = []unitCond{
-	{"NOT t.identity_matches_listing", func(f *audit.Facts) *[]string { return &f.IdentityMismatch }},
-	{"t.grade_match = 'overgraded'", func(f *audit.Facts) *[]string { return &f.Overgraded }},
-	{"t.cosmetic IN ('D', 'E')", func(f *audit.Facts) *[]string { return &f.ShippedDamaged }},
-	{"NOT t.accessories_ok", func(f *audit.Facts) *[]string { return &f.AccessoriesNotOK }},
-	{"t.packaging_failure", func(f *audit.Facts) *[]string { return &f.PackagingFailures }},
-	{"t.low_charge", func(f *audit.Facts) *[]string { return &f.LowCharge }},
-	{"(t.probe_sent_at IS NOT NULL AND (t.probe_answered_in_time IS NULL OR NOT t.probe_answered_in_time))", func(f *audit.Facts) *[]string { return &f.ProbesLate }},
+// factConds are the unit and mystery-order rules of audit.MetricRules with their SQL, in the
+// order of the rules.
+type factConds struct {
+	units  []unitCond  // the unit metrics, over units that are not incomplete
+	orders []unitCond  // the mystery-order metrics with evidence
+	counts []countCond // the counted mystery-order metrics (service probes)
+	sql    map[audit.RuleID]string
 }
 
-const (
-	notIncomplete = "t.status <> 'incomplete'"
-	probeSent     = "t.probe_sent_at IS NOT NULL"
-	probeInTime   = "(t.probe_sent_at IS NOT NULL AND t.probe_answered_in_time)"
-)
+// factConditions joins the rules to their SQL. Only the rules' ids and Facts fields are
+// needed, which do not depend on the period or the clock.
+func factConditions() (factConds, error) {
+	rules := audit.MetricRules(audit.Period{}, time.Time{})
+	fc := factConds{sql: ruleSQL()}
+	for _, id := range rules.IDs() {
+		if _, ok := fc.sql[id]; !ok {
+			return factConds{}, fmt.Errorf("metric rule %s has no SQL translation", id)
+		}
+	}
+	for _, r := range rules.Units {
+		if r.Evidence == nil {
+			return factConds{}, fmt.Errorf("unit rule %s: only rules with evidence are translated", r.ID)
+		}
+		fc.units = append(fc.units, unitCond{r.ID, fc.sql[r.ID], r.Evidence})
+	}
+	for _, r := range rules.Orders {
+		if r.Evidence != nil {
+			fc.orders = append(fc.orders, unitCond{r.ID, fc.sql[r.ID], r.Evidence})
+		} else {
+			fc.counts = append(fc.counts, countCond{r.ID, fc.sql[r.ID], r.Count})
+		}
+	}
+	return fc, nil
+}
 
 // Facts aggregates the records of each seller over p into the facts that the charter metrics
-// are computed from (charter.md §1–2). Nil or empty sellerIDs means every seller, and every
+// are computed from (charter.md §1–2): what audit.Aggregate computes from a seller's records by
+// the rules of audit.MetricRules, with their SQL translations (ruleSQL) for speed, to the same
+// counts and evidence. Nil or empty sellerIDs means every seller, and every
 // seller asked for has an entry, with zero facts when it has no records. It runs a constant
 // number of grouped queries whatever the number of sellers (per chunk of 500 named sellers),
 // inside one read-only transaction so that counts and evidence come from the same snapshot.
@@ -137,13 +192,15 @@ func (s *Store) facts(db *gorm.DB, p audit.Period, sellerIDs []string, now time.
 			}
 		}
 	}
+	fc, err := factConditions()
+	if err != nil {
+		return nil, err
+	}
+	lists := slices.Concat(fc.units, fc.orders)
 	out := make(map[string]audit.Facts, len(acc))
 	for id, f := range acc {
 		// Units come from two tables; every list is sorted by id whatever the query order.
-		for _, c := range unitConds {
-			slices.Sort(*c.ids(f))
-		}
-		for _, c := range orderConds {
+		for _, c := range lists {
 			slices.Sort(*c.ids(f))
 		}
 		out[id] = *f
@@ -184,39 +241,44 @@ func (s *Store) factsChunk(db *gorm.DB, p audit.Period, chunk []string, now time
 }
 
 // unitFacts runs the grouped count and the evidence query over one table of units. With
-// orders, the table is mystery_orders: its unit conditions apply to rows that are not
-// incomplete only, and the order conditions are counted too.
+// orders, the table is mystery_orders: every row is a mystery order, its unit conditions apply
+// to rows that are not incomplete only, and the order conditions are counted too.
 func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders bool, out factsMap) error {
+	fc, err := factConditions()
+	if err != nil {
+		return err
+	}
 	// Every evidence-bearing condition, in a fixed order: units first, then orders.
 	var conds []unitCond
-	for _, c := range unitConds {
+	for _, c := range fc.units {
 		if orders {
-			c.cond = "(" + notIncomplete + " AND " + c.cond + ")"
+			c.cond = "(" + fc.sql[audit.RuleUnit] + " AND " + c.cond + ")"
 		}
 		conds = append(conds, c)
 	}
+	// The leading counts: every row (units of bench_tests, whose where leaves out the
+	// incomplete ones; mystery orders of mystery_orders), then for orders the units and the
+	// counted order conditions.
+	var counts []countCond
 	if orders {
-		conds = append(conds, orderConds...)
+		conds = append(conds, fc.orders...)
+		counts = append(counts, countCond{audit.RuleUnit, fc.sql[audit.RuleUnit], func(f *audit.Facts) *int { return &f.Units }})
+		counts = append(counts, fc.counts...)
 	}
 
 	// 1. One grouped pass: how many rows, units and flagged rows each seller has.
 	var sel strings.Builder
 	sel.WriteString("SELECT t.seller_id, COUNT(*)")
-	if orders {
-		sel.WriteString(", SUM(CASE WHEN " + notIncomplete + " THEN 1 ELSE 0 END)")
-		sel.WriteString(", SUM(CASE WHEN " + probeSent + " THEN 1 ELSE 0 END)")
-		sel.WriteString(", SUM(CASE WHEN " + probeInTime + " THEN 1 ELSE 0 END)")
+	for _, c := range counts {
+		sel.WriteString(", SUM(CASE WHEN " + c.cond + " THEN 1 ELSE 0 END)")
 	}
 	for _, c := range conds {
 		sel.WriteString(", SUM(CASE WHEN " + c.cond + " THEN 1 ELSE 0 END)")
 	}
 	sel.WriteString(" FROM " + table + " t WHERE " + where + " GROUP BY t.seller_id")
-	leading := 1 // COUNT(*), then for orders: units, probes, probes answered
-	if orders {
-		leading = 4
-	}
-	counts := map[string][]int64{}
-	err := scanRows(db.Raw(sel.String(), args...), func(rows *sql.Rows) error {
+	leading := 1 + len(counts)
+	perSeller := map[string][]int64{}
+	err = scanRows(db.Raw(sel.String(), args...), func(rows *sql.Rows) error {
 		var seller string
 		vals := make([]int64, leading+len(conds))
 		dest := []any{&seller}
@@ -232,15 +294,14 @@ func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders b
 		}
 		if orders {
 			f.MysteryOrders = int(vals[0])
-			f.Units += int(vals[1])
-			f.Probes = int(vals[2])
-			f.ProbesAnswered = int(vals[3])
-			vals = vals[4:]
 		} else {
 			f.Units += int(vals[0])
-			vals = vals[1:]
 		}
-		counts[seller] = vals
+		for i, c := range counts {
+			*c.n(f) += int(vals[1+i])
+		}
+		vals = vals[leading:]
+		perSeller[seller] = vals
 		for i, c := range conds {
 			*c.ids(f) = slices.Grow(*c.ids(f), int(vals[i]))
 		}
@@ -249,7 +310,7 @@ func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders b
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}
-	if len(counts) == 0 {
+	if len(perSeller) == 0 {
 		return nil
 	}
 
@@ -275,7 +336,7 @@ func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders b
 			return err
 		}
 		f, ok := out[string(seller)]
-		if !ok || counts[string(seller)] == nil {
+		if !ok || perSeller[string(seller)] == nil {
 			return nil
 		}
 		n := got[string(seller)]
@@ -295,7 +356,7 @@ func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders b
 		return fmt.Errorf("%s evidence: %w", table, err)
 	}
 	// Both queries read one snapshot with the same conditions; a difference is a bug.
-	for seller, want := range counts {
+	for seller, want := range perSeller {
 		have := got[seller]
 		for i := range want {
 			var h int64
@@ -303,20 +364,21 @@ func (s *Store) unitFacts(db *gorm.DB, table, where string, args []any, orders b
 				h = have[i]
 			}
 			if h != want[i] {
-				return fmt.Errorf("%s: seller %s: %d rows counted but %d in evidence for %s", table, seller, want[i], h, conds[i].cond)
+				return fmt.Errorf("%s: seller %s: %d rows counted but %d in evidence for %s", table, seller, want[i], h, conds[i].rule)
 			}
 		}
 	}
 	return nil
 }
 
-// kpiFacts sums the KPI months that start inside p and lists their ids in month order.
+// kpiFacts sums the KPI months that start inside p (audit.RuleKPIMonth) and lists their ids in
+// month order.
 func (s *Store) kpiFacts(db *gorm.DB, p audit.Period, sellerCond string, sellerArgs []any, out factsMap) error {
 	from, to := ceilMonth(p.Start), ceilMonth(p.End)
 	if from >= to {
 		return nil
 	}
-	where := "t.month >= ? AND t.month < ?" + sellerCond
+	where := ruleSQL()[audit.RuleKPIMonth] + sellerCond
 	args := append([]any{from, to}, sellerArgs...)
 	q := "SELECT t.seller_id, SUM(t.orders), SUM(t.shipped_late), SUM(t.valid_tracking), SUM(t.cancelled_before_shipment)," +
 		" SUM(t.technical_returns_30d), SUM(t.defective_orders), SUM(t.messages_received), SUM(t.messages_answered_within_1bd)," +
@@ -371,12 +433,13 @@ func (s *Store) kpiFacts(db *gorm.DB, p audit.Period, sellerCond string, sellerA
 }
 
 // actionFacts lists the corrective actions due in [start, end) with whether each is overdue:
-// not closed by its due date, as seen at now (the same rule as audit.CorrectiveAction.Overdue).
+// not closed by its due date, as seen at now (audit.RuleCAPADue and audit.RuleCAPAOverdue).
 // The rows are few (a handful per seller and period), so one query gives counts and evidence.
 func (s *Store) actionFacts(db *gorm.DB, start, end, now time.Time, sellerCond string, sellerArgs []any, out factsMap) error {
+	conds := ruleSQL()
 	q := "SELECT t.id, t.seller_id," +
-		" CASE WHEN (t.closed_at IS NULL AND t.due_at < ?) OR t.closed_at > t.due_at THEN 1 ELSE 0 END" +
-		" FROM corrective_actions t WHERE t.due_at >= ? AND t.due_at < ?" + sellerCond + " ORDER BY t.id"
+		" CASE WHEN " + conds[audit.RuleCAPAOverdue] + " THEN 1 ELSE 0 END" +
+		" FROM corrective_actions t WHERE " + conds[audit.RuleCAPADue] + sellerCond + " ORDER BY t.id"
 	args := append([]any{now.UTC(), start, end}, sellerArgs...)
 	err := scanRows(db.Raw(q, args...), func(rows *sql.Rows) error {
 		var id, seller string

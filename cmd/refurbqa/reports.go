@@ -75,6 +75,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	builder := reports.NewBuilder(st)
 
 	var cards []audit.Scorecard
 	page := store.Page{Limit: store.MaxLimit}
@@ -101,7 +102,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 			defer wg.Done()
 			var buf bytes.Buffer
 			for sc := range jobs {
-				if err := writeReport(ctx, st, renderer, sc, *out, generated, &buf); err != nil {
+				if err := writeReport(ctx, builder, renderer, sc, *out, generated, &buf); err != nil {
 					errs <- fmt.Errorf("scorecard %s: %w", sc.ID, err)
 				}
 				progress.add()
@@ -143,10 +144,11 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// writeReport renders one report and writes it atomically: a temporary file in the same
-// directory, synced, then renamed to its final name.
-func writeReport(ctx context.Context, st *store.Store, r *reports.Renderer, sc audit.Scorecard, dir string, generated time.Time, buf *bytes.Buffer) error {
-	in, err := st.ReportInput(ctx, sc, false)
+// writeReport renders the report of one listed scorecard, as the operator sees it, and writes
+// it atomically: a temporary file in the same directory, synced, then renamed to its final
+// name.
+func writeReport(ctx context.Context, b *reports.Builder, r *reports.Renderer, sc audit.Scorecard, dir string, generated time.Time, buf *bytes.Buffer) error {
+	in, err := b.InputOf(ctx, cliPrincipal, sc)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/store"
 )
 
@@ -57,6 +58,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv, err := httpapi.New(httpapi.Config{
 		Service: deps.service(st),
+		Reports: reports.NewBuilder(st),
 		Store:   st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
 		Collectors: poolCollectors(st),
