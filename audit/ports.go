@@ -87,19 +87,33 @@ type CharterStore interface {
 
 // ScorecardStore gathers the facts of audits and keeps scorecards and their reviews.
 type ScorecardStore interface {
+	// Facts aggregates the records of each seller over p (every seller when sellerIDs is
+	// empty), from one snapshot.
 	Facts(ctx context.Context, p Period, sellerIDs []string) (map[string]Facts, error)
-	AuditSellersProgress(ctx context.Context, by Principal, p Period, compiled *checklist.Compiled, sellerIDs []string, progress func(phase AuditPhase, sellers int)) (AuditResult, error)
+	// UnknownSellers returns those of ids that name no seller, in the order given.
+	UnknownSellers(ctx context.Context, ids []string) ([]string, error)
+	// NewID makes the id of a record the domain builds before storing it.
+	NewID(prefix string) string
+	// SaveDrafts stores the drafts of one audit run over p against charter version, all or
+	// none, superseding the current draft of each seller's slot.
+	SaveDrafts(ctx context.Context, by Principal, p Period, version string, cards []Scorecard) error
 	Scorecard(ctx context.Context, id string) (Scorecard, error)
 	Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]Scorecard, string, error)
-	ApproveScorecard(ctx context.Context, by Principal, id, comment string) (Scorecard, []CorrectiveAction, error)
+	// ApproveScorecard has approve decide the review of scorecard id (and the corrective
+	// actions it opens) from the scorecard as stored, and stores the decision, in one
+	// transaction ordered with the audits.
+	ApproveScorecard(ctx context.Context, by Principal, id string,
+		approve func(sc Scorecard, now time.Time) (Scorecard, []CorrectiveAction, error)) (Scorecard, []CorrectiveAction, error)
 }
 
 // ActionStore keeps corrective actions.
 type ActionStore interface {
 	CorrectiveActions(ctx context.Context, f ActionFilter, p Page) ([]CorrectiveAction, string, error)
 	CorrectiveAction(ctx context.Context, id string) (CorrectiveAction, error)
-	SubmitPlan(ctx context.Context, by Principal, id, rootCause, actions string) (CorrectiveAction, error)
-	CloseAction(ctx context.Context, by Principal, id, note string) (CorrectiveAction, error)
+	// ChangeAction has change decide the new state of action id from the stored one, and
+	// stores it with an event named action, in one transaction that holds the row.
+	ChangeAction(ctx context.Context, by Principal, id, action string,
+		change func(a CorrectiveAction, now time.Time) (CorrectiveAction, error)) (CorrectiveAction, error)
 }
 
 // EventStore reads the append-only trail of writes (every port's writes append to it in the

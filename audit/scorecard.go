@@ -44,8 +44,8 @@ func Approve(sc Scorecard, by Principal, comment string, now time.Time, newID fu
 	switch by.Role {
 	case RoleAdmin, RoleManager:
 	case RoleSeller:
-		if by.SellerID != sc.SellerID || sc.Status != Approved {
-			return sc, nil, fmt.Errorf("scorecard %s: %w", sc.ID, ErrNotFound)
+		if err := by.ScorecardVisible(sc); err != nil {
+			return sc, nil, err
 		}
 		return sc, nil, fmt.Errorf("approve scorecard %s: %w", sc.ID, ErrForbidden)
 	default:
@@ -108,8 +108,8 @@ func SubmitPlan(a CorrectiveAction, by Principal, rootCause, actions string, now
 	switch by.Role {
 	case RoleAdmin, RoleManager:
 	case RoleSeller:
-		if by.SellerID != a.SellerID {
-			return a, fmt.Errorf("corrective action %s: %w", a.ID, ErrNotFound)
+		if err := by.OwnSeller(a.SellerID, "corrective action "+a.ID); err != nil {
+			return a, err
 		}
 	default:
 		return a, fmt.Errorf("submit plan for corrective action %s: %w", a.ID, ErrForbidden)
@@ -139,8 +139,8 @@ func Close(a CorrectiveAction, by Principal, note string, now time.Time) (Correc
 	switch by.Role {
 	case RoleAdmin, RoleManager:
 	case RoleSeller:
-		if by.SellerID != a.SellerID {
-			return a, fmt.Errorf("corrective action %s: %w", a.ID, ErrNotFound)
+		if err := by.OwnSeller(a.SellerID, "corrective action "+a.ID); err != nil {
+			return a, err
 		}
 		return a, fmt.Errorf("close corrective action %s: %w", a.ID, ErrForbidden)
 	default:

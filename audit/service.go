@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"sync"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
@@ -13,6 +14,7 @@ import (
 // with the caller's principal, and present the result; who may see and do what is decided
 // here, once. It is safe for concurrent use.
 type Service struct {
+	batchMu   sync.Mutex // one audit of every seller at a time (review.go)
 	store     Store
 	protocols grading.Protocols
 	programs  *checklist.Programs

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 type planJSON struct {
@@ -49,26 +48,19 @@ func toActionJSON(now time.Time) func(audit.CorrectiveAction) actionJSON {
 	}
 }
 
-// listActions lists corrective actions in creation order. A seller sees its own only: with no
-// seller_id it gets its own, and naming another seller answers 404, as for any resource of
-// another seller.
+// listActions lists corrective actions in creation order, as the caller may see them
+// (audit.Service.CorrectiveActions: a seller its own only). Overdue is judged at the request's
+// instant, for the filter and for every item alike.
 func (s *Server) listActions(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
 	sellerID := q.str("seller_id", 64)
-	status := q.oneOf("status", string(audit.ActionOpen), string(audit.ActionPlanSubmitted), string(audit.ActionClosed), store.ActionOverdue)
+	status := q.oneOf("status", string(audit.ActionOpen), string(audit.ActionPlanSubmitted), string(audit.ActionClosed), audit.ActionOverdue)
 	if err := q.err(); err != nil {
 		return err
 	}
-	p := mustPrincipal(c)
-	if p.Role == audit.RoleSeller {
-		if err := ownSeller(p, sellerID, "seller "+sellerID); sellerID != "" && err != nil {
-			return err
-		}
-		sellerID = p.SellerID
-	}
 	now := s.now()
-	items, next, err := s.store.CorrectiveActions(c.Request().Context(), store.ActionFilter{SellerID: sellerID, Status: status, Now: now}, page)
+	items, next, err := s.svc.CorrectiveActions(c.Request().Context(), mustPrincipal(c), audit.ActionFilter{SellerID: sellerID, Status: status, Now: now}, page)
 	if err != nil {
 		return err
 	}
@@ -76,12 +68,8 @@ func (s *Server) listActions(c echo.Context) error {
 }
 
 func (s *Server) getAction(c echo.Context) error {
-	id := c.Param("id")
-	a, err := s.store.CorrectiveAction(c.Request().Context(), id)
+	a, err := s.svc.CorrectiveAction(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
-		return err
-	}
-	if err := ownSeller(mustPrincipal(c), a.SellerID, "corrective action "+id); err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, toActionJSON(s.now())(a))
@@ -101,7 +89,7 @@ func (s *Server) submitPlan(c echo.Context) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	a, err := s.store.SubmitPlan(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.RootCause, req.Actions)
+	a, err := s.svc.SubmitPlan(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.RootCause, req.Actions)
 	if err != nil {
 		return err
 	}
@@ -118,7 +106,7 @@ func (s *Server) closeAction(c echo.Context) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	a, err := s.store.CloseAction(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Note)
+	a, err := s.svc.CloseAction(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Note)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,6 @@
 package httpapi
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -11,9 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/checklist"
-	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 type auditRequest struct {
@@ -98,95 +92,34 @@ func toScorecardJSON(sc audit.Scorecard) scorecardJSON {
 	return out
 }
 
-// auditCharter resolves the charter an audit runs against: the named version, or the active
-// one. An unknown version is a validation error of charter_version. The compiled programs come
-// from the server's cache, so a batch compiles each version once per process.
-func (s *Server) auditCharter(ctx context.Context, version string) (*checklist.Compiled, []grading.FieldError, error) {
-	var cv store.CharterVersion
-	var err error
-	if version == "" {
-		cv, err = s.store.ActiveCharter(ctx)
-	} else {
-		cv, err = s.store.Charter(ctx, version)
-		if errors.Is(err, audit.ErrNotFound) {
-			return nil, fieldErr("charter_version", "no published charter has this version"), nil
-		}
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	compiled, err := s.programs.Get(cv.Charter)
-	if err != nil {
-		// A stored charter compiled when it was published; failing now is a server fault.
-		return nil, nil, fmt.Errorf("charter %s no longer compiles: %v", cv.Charter.Version, err)
-	}
-	return compiled, nil, nil
+// auditInput is the period and charter of an audit request, for the service to check.
+func auditInput(start, end, version string) audit.AuditInput {
+	return audit.AuditInput{PeriodStart: start, PeriodEnd: end, CharterVersion: version}
 }
 
-// auditInput checks the period and resolves the charter, reporting every bad field at once.
-func (s *Server) auditInput(ctx context.Context, errs []grading.FieldError, start, end, version string) (audit.Period, *checklist.Compiled, error) {
-	p, perrs := audit.ParsePeriod(start, end)
-	errs = append(errs, perrs...)
-	if len(version) > 64 {
-		errs = append(errs, fieldErr("charter_version", "must have at most 64 characters")...)
-		version = ""
-	}
-	compiled, cerrs, err := s.auditCharter(ctx, version)
-	if err != nil {
-		return p, nil, err
-	}
-	if err := mergeInvalid(audit.Invalid(append(errs, cerrs...))); err != nil {
-		return p, nil, err
-	}
-	return p, compiled, nil
-}
-
+// createAudit audits one seller (audit.Service.AuditSeller checks every field at once).
 func (s *Server) createAudit(c echo.Context) error {
 	var req auditRequest
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	var errs []grading.FieldError
-	ctx := c.Request().Context()
-	switch {
-	case strings.TrimSpace(req.SellerID) == "":
-		errs = fieldErr("seller_id", "is required")
-	case len(req.SellerID) > 64:
-		errs = fieldErr("seller_id", "must have at most 64 characters")
-	default:
-		if _, err := s.store.Seller(ctx, req.SellerID); err != nil {
-			if !errors.Is(err, audit.ErrNotFound) {
-				return err
-			}
-			errs = fieldErr("seller_id", "no seller has this id")
-		}
-	}
-	p, compiled, err := s.auditInput(ctx, errs, req.PeriodStart, req.PeriodEnd, req.CharterVersion)
+	sc, err := s.svc.AuditSeller(c.Request().Context(), mustPrincipal(c), req.SellerID,
+		auditInput(req.PeriodStart, req.PeriodEnd, req.CharterVersion), nil)
 	if err != nil {
 		return err
 	}
-	res, err := s.store.AuditSellers(ctx, mustPrincipal(c), p, compiled, []string{req.SellerID})
-	if err != nil {
-		return sellerRefError(err, "seller_id")
-	}
-	return writeJSON(c, http.StatusCreated, toScorecardJSON(res.Scorecards[0]))
+	return writeJSON(c, http.StatusCreated, toScorecardJSON(sc))
 }
 
-// createAuditBatch scores every seller. One batch runs at a time in this process (the store
-// serializes processes on PostgreSQL); the request timeout still bounds it.
+// createAuditBatch scores every seller. The service runs one such audit at a time in this
+// process (the store serializes processes on PostgreSQL); the request timeout still bounds it.
 func (s *Server) createAuditBatch(c echo.Context) error {
 	var req batchAuditRequest
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	p, compiled, err := s.auditInput(ctx, nil, req.PeriodStart, req.PeriodEnd, req.CharterVersion)
-	if err != nil {
-		return err
-	}
-	s.auditMu.Lock()
-	defer s.auditMu.Unlock()
-	res, err := s.store.AuditSellers(ctx, mustPrincipal(c), p, compiled, nil)
+	res, err := s.svc.AuditSellers(c.Request().Context(), mustPrincipal(c), nil,
+		auditInput(req.PeriodStart, req.PeriodEnd, req.CharterVersion), nil)
 	if err != nil {
 		return err
 	}
@@ -197,9 +130,9 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, out)
 }
 
-// getScorecard serves the stored points JSON as is, and approved scorecards from a cache
-// (scorecard_cache.go): decoding and encoding the evidence was most of the cost of a read.
-// An approved scorecard never changes, so it has a strong ETag; a draft has none.
+// getScorecard serves one scorecard, and approved ones from a cache of their encoded answers
+// (scorecard_cache.go): an approved scorecard never changes, so it has a strong ETag; a draft
+// has none.
 func (s *Server) getScorecard(c echo.Context) error {
 	body, etag, err := s.scorecardBody(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
@@ -211,10 +144,8 @@ func (s *Server) getScorecard(c echo.Context) error {
 	return writeFinal(c, echo.MIMEApplicationJSON, body, etag)
 }
 
-// listSellerScorecards lists a seller's scorecards newest first; a seller sees its own
-// approved ones only (and 404 for another seller). Staff see the current ones, drafts and
-// approved, and may filter by status: draft, approved, or superseded, the only way to list
-// the drafts that re-audits replaced.
+// listSellerScorecards lists a seller's scorecards newest first, as the caller may see them
+// (audit.Service.SellerScorecards): ?status= is draft, approved or superseded.
 func (s *Server) listSellerScorecards(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
@@ -222,24 +153,7 @@ func (s *Server) listSellerScorecards(c echo.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	p := mustPrincipal(c)
-	id := c.Param("id")
-	if err := ownSeller(p, id, "seller "+id); err != nil {
-		return err
-	}
-	if _, err := s.store.Seller(ctx, id); err != nil {
-		return err
-	}
-	f := store.ScorecardFilter{SellerID: id, Status: audit.ScorecardStatus(status)}
-	if p.Role == audit.RoleSeller {
-		if f.Status != "" && f.Status != audit.Approved {
-			// Drafts and superseded drafts are never a seller's to see.
-			return writeJSON(c, http.StatusOK, listResponse[scorecardJSON]{Items: []scorecardJSON{}})
-		}
-		f.Status = audit.Approved
-	}
-	items, next, err := s.store.Scorecards(ctx, f, page)
+	items, next, err := s.svc.SellerScorecards(c.Request().Context(), mustPrincipal(c), c.Param("id"), audit.ScorecardStatus(status), page)
 	if err != nil {
 		return err
 	}
@@ -263,7 +177,7 @@ func (s *Server) approveScorecard(c echo.Context) error {
 			return err
 		}
 	}
-	sc, _, err := s.store.ApproveScorecard(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Comment)
+	sc, _, err := s.svc.ApproveScorecard(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Comment)
 	if err != nil {
 		return err
 	}

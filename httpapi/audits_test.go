@@ -12,6 +12,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/store"
 )
 
 // The audit scenarios go through the whole API: bench tests, mystery orders and KPI months
@@ -145,6 +146,10 @@ func (h *harness) auditQ4(seller string) scorecardBody {
 	res.JSON(h.t, &sc)
 	return sc
 }
+
+// service is the domain's services over st, for the tests that set up audits and approvals
+// without going through the API.
+func service(st *store.Store) *audit.Service { return audit.NewService(audit.ServiceConfig{Store: st}) }
 
 // newSeller registers a seller as a manager.
 func (h *harness) newSeller(name string) string {
@@ -644,8 +649,7 @@ func TestSupersededDrafts(t *testing.T) {
 	want["status"], want["superseded_by"] = "superseded", d2.ID
 	assert.Equal(t, want, got)
 	assert.Nil(t, h.do(http.MethodGet, "/api/v1/scorecards/"+d2.ID, manager, nil).Map(t)["superseded_by"])
-	// The fast read path (stored points spliced in) answers what the list builds from the
-	// domain scorecard.
+	// The read by id answers what the list does.
 	var listed struct {
 		Items []json.RawMessage `json:"items"`
 	}

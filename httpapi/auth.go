@@ -83,16 +83,6 @@ func ownSeller(p audit.Principal, sellerID, what string) error {
 	return nil
 }
 
-// ownApproved enforces the seller scoping of scorecards (api.md): a seller sees only its own
-// approved scorecards and their reports; another seller's, or its own draft, answers 404
-// exactly as if it did not exist. Staff see every scorecard.
-func ownApproved(p audit.Principal, sellerID string, status audit.ScorecardStatus, id string) error {
-	if p.Role == audit.RoleSeller && (sellerID != p.SellerID || status != audit.Approved) {
-		return fmt.Errorf("scorecard %s: %w", id, audit.ErrNotFound)
-	}
-	return nil
-}
-
 // rateLimited is the error of a refused request, with the seconds to wait.
 type rateLimited struct{ retryAfter string }
 

@@ -60,16 +60,13 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 		require.NoError(t, err)
 		f.benchTest = rec.ID
 	}
-	def, err := checklist.DefaultCharter()
-	require.NoError(t, err)
-	compiled, err := checklist.Compile(def)
-	require.NoError(t, err)
-	q3 := audit.Period{Start: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
-	res, err := h.st.AuditSellers(ctx, system, q3, compiled, []string{h.Own.ID, h.Other.ID})
+	svc := service(h.st)
+	q3 := audit.AuditInput{PeriodStart: "2026-07-01", PeriodEnd: "2026-10-01"}
+	res, err := svc.AuditSellers(ctx, system, []string{h.Own.ID, h.Other.ID}, q3, nil)
 	require.NoError(t, err)
 	require.Len(t, res.Scorecards, 2)
 	for _, sc := range res.Scorecards {
-		_, actions, err := h.st.ApproveScorecard(ctx, system, sc.ID, "")
+		_, actions, err := svc.ApproveScorecard(ctx, system, sc.ID, "")
 		require.NoError(t, err)
 		require.NotEmpty(t, actions, "QC02 fails, so approval opens an action")
 		if sc.SellerID == h.Own.ID {
@@ -78,11 +75,11 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 			f.otherApproved, f.otherAction = sc.ID, actions[0].ID
 		}
 	}
-	q4 := audit.Period{Start: q3.End, End: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
-	res, err = h.st.AuditSellers(ctx, system, q4, compiled, []string{h.Own.ID})
+	q4 := audit.AuditInput{PeriodStart: q3.PeriodEnd, PeriodEnd: "2027-01-01"}
+	res, err = svc.AuditSellers(ctx, system, []string{h.Own.ID}, q4, nil)
 	require.NoError(t, err)
 	f.ownSuperseded = res.Scorecards[0].ID
-	res, err = h.st.AuditSellers(ctx, system, q4, compiled, []string{h.Own.ID})
+	res, err = svc.AuditSellers(ctx, system, []string{h.Own.ID}, q4, nil)
 	require.NoError(t, err)
 	f.ownDraft = res.Scorecards[0].ID
 	key, _, err := h.st.CreateKey(ctx, system, audit.Key{Name: "to revoke", Role: audit.RoleTechnician})

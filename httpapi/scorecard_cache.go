@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // scorecardCacheBytes bounds the memory of the cache of approved scorecards (the encoded
@@ -66,75 +65,43 @@ func (c *scorecardCache) put(id string, e cachedScorecard) {
 
 func (s *Server) scorecards() *scorecardCache { return s.cards }
 
-// scorecardHead is the part of scorecardJSON before the points, in the same field order.
-type scorecardHead struct {
-	ID              string   `json:"id"`
-	SellerID        string   `json:"seller_id"`
-	PeriodStart     string   `json:"period_start"`
-	PeriodEnd       string   `json:"period_end"`
-	CharterVersion  string   `json:"charter_version"`
-	Status          string   `json:"status"`
-	Score           *float64 `json:"score"`
-	Tier            string   `json:"tier"`
-	EvaluatedPoints int      `json:"evaluated_points"`
-	FailedPoints    int      `json:"failed_points"`
-	FailedCritical  int      `json:"failed_critical"`
-}
-
-// encodeScorecardRaw writes the answer of GET /scorecards/{id} with the stored points JSON
-// spliced in as is: the same fields, in the same order, as writeJSON(toScorecardJSON(sc)).
-func encodeScorecardRaw(raw store.ScorecardRaw) ([]byte, error) {
-	full := toScorecardJSON(raw.Scorecard) // Points is empty: only the other fields are used
-	head := scorecardHead{ID: full.ID, SellerID: full.SellerID, PeriodStart: full.PeriodStart, PeriodEnd: full.PeriodEnd,
-		CharterVersion: full.CharterVersion, Status: full.Status, Score: full.Score, Tier: full.Tier,
-		EvaluatedPoints: full.EvaluatedPoints, FailedPoints: full.FailedPoints, FailedCritical: full.FailedCritical}
+// encodeScorecard writes the answer of GET /scorecards/{id}: the same bytes as
+// writeJSON(toScorecardJSON(sc)).
+func encodeScorecard(sc audit.Scorecard) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(len(raw.Points) + 512)
-	if err := jsonEncode(&b, head); err != nil {
+	b.Grow(512 + len(sc.Result.Points)*256)
+	if err := jsonEncode(&b, toScorecardJSON(sc)); err != nil {
 		return nil, err
 	}
-	b.Truncate(bytes.LastIndexByte(b.Bytes(), '}'))
-	b.WriteString(`,"points":`)
-	b.Write(raw.Points)
-	b.WriteString(`,"review":`)
-	var tail bytes.Buffer
-	if err := jsonEncode(&tail, struct {
-		Review       *reviewJSON `json:"review"`
-		SupersededBy *string     `json:"superseded_by"`
-		CreatedAt    any         `json:"created_at"`
-	}{full.Review, full.SupersededBy, full.CreatedAt}); err != nil {
-		return nil, err
-	}
-	// tail is {"review":…,"created_at":…}\n: keep what follows `{"review":`.
-	b.Write(tail.Bytes()[len(`{"review":`):])
 	return b.Bytes(), nil
 }
 
-// scorecardBody returns the encoded answer of one scorecard as p may see it (ownApproved):
-// from the cache when approved, else read and encoded. Only approved scorecards are cached,
-// and only they have an entity tag (etag is empty for a draft, which may still change).
+// scorecardBody returns the encoded answer of scorecard id as p may see it: from the cache
+// when approved, else read through the service (which decides what p may see) and encoded.
+// A cache hit skips the read, not the rule: the entry is an approved scorecard of its seller,
+// and p.ScorecardVisible decides on it as the service would. Only approved scorecards are
+// cached, and only they have an entity tag (etag is empty for a draft, which may still change).
 func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string) (body []byte, etag string, err error) {
 	cache := s.scorecards()
-	status := audit.Approved
-	e, ok := cache.get(id)
-	if !ok {
-		raw, err := s.store.ScorecardRaw(ctx, id)
-		if err != nil {
+	if e, ok := cache.get(id); ok {
+		if err := p.ScorecardVisible(audit.Scorecard{ID: id, SellerID: e.sellerID, Status: audit.Approved}); err != nil {
 			return nil, "", err
 		}
-		body, err := encodeScorecardRaw(raw)
-		if err != nil {
-			return nil, "", err
-		}
-		e = cachedScorecard{sellerID: raw.Scorecard.SellerID, body: body}
-		if status = raw.Scorecard.Status; status == audit.Approved {
-			e.etag = etagOf(body)
-			cache.put(id, e)
-		}
+		return e.body, e.etag, nil
 	}
-	if err := ownApproved(p, e.sellerID, status, id); err != nil {
+	sc, err := s.svc.Scorecard(ctx, p, id)
+	if err != nil {
 		return nil, "", err
 	}
+	body, err = encodeScorecard(sc)
+	if err != nil {
+		return nil, "", err
+	}
+	if sc.Status != audit.Approved {
+		return body, "", nil
+	}
+	e := cachedScorecard{sellerID: sc.SellerID, body: body, etag: etagOf(body)}
+	cache.put(id, e)
 	return e.body, e.etag, nil
 }
 

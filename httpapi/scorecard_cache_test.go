@@ -19,9 +19,9 @@ import (
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
 
-// TestScorecardReadPathMatchesDomain holds the fast read of GET /scorecards/{id} (stored points
-// spliced in, approved scorecards cached) to the answer built from the domain scorecard, which
-// the list endpoint and the approval still use: same JSON, draft, approved, cached or not.
+// TestScorecardReadPathMatchesDomain holds the read of GET /scorecards/{id} (approved
+// scorecards answered from the cache of encoded answers) to the answer of the list endpoint
+// and of the approval: same JSON, draft, approved, cached or not.
 func TestScorecardReadPathMatchesDomain(t *testing.T) {
 	h := newHarness(t)
 	h.healthySeller(h.Own.ID, 5, map[int]func(doc) doc{1: func(d doc) doc {
@@ -62,6 +62,69 @@ func TestScorecardReadPathMatchesDomain(t *testing.T) {
 	assert.JSONEq(t, string(approved.Body), string(own.Body))
 	assert.Equal(t, http.StatusNotFound, get(h.OtherToken).Code, "another seller's scorecard, cached, is still 404")
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/scorecards/sc_nope", h.token(audit.RoleManager), nil).Code)
+}
+
+// TestScorecardAnswerIsEncodedFromTheDomain: the stored points are the store's own document,
+// not bytes of the API's answer. A row whose document is written otherwise (keys in another
+// order, white space, a key the API does not have, a null evidence list, as an older release
+// might have written it) is answered exactly as the list encodes the domain scorecard, before
+// and after approval, from the cache too.
+func TestScorecardAnswerIsEncodedFromTheDomain(t *testing.T) {
+	h := newHarness(t)
+	h.healthySeller(h.Own.ID, 5, map[int]func(doc) doc{1: func(d doc) doc {
+		d["inspection"].(doc)["battery"].(doc)["health_pct"] = 70.0
+		return d
+	}})
+	sc := h.auditQ4(h.Own.ID)
+	pools := h.st.Pools()
+	write, read := pools["write"], pools["read"]
+	if write == nil {
+		write, read = pools["main"], pools["main"]
+	}
+	ph1, ph2 := "?", "?"
+	if h.st.Driver() == store.Postgres {
+		ph1, ph2 = "$1", "$2"
+	}
+	var stored string
+	require.NoError(t, read.QueryRow("SELECT points FROM scorecards WHERE id = "+ph1, sc.ID).Scan(&stored))
+	var docs []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stored), &docs))
+	require.NotEmpty(t, docs)
+	for i := range docs {
+		docs[i]["written_by"] = "an older release"
+		if len(docs[i]["evidence"].([]any)) == 0 {
+			docs[i]["evidence"] = nil
+		}
+	}
+	rewritten, err := json.MarshalIndent(docs, "", "  ") // keys in alphabetical order
+	require.NoError(t, err)
+	_, err = write.Exec("UPDATE scorecards SET points = "+ph1+" WHERE id = "+ph2, string(rewritten), sc.ID)
+	require.NoError(t, err)
+
+	listed := func() string {
+		res := h.do(http.MethodGet, "/api/v1/sellers/"+h.Own.ID+"/scorecards", h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+		var out struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		res.JSON(t, &out)
+		require.Len(t, out.Items, 1)
+		return string(out.Items[0])
+	}
+	check := func(what string) {
+		res := h.do(http.MethodGet, "/api/v1/scorecards/"+sc.ID, h.token(audit.RoleManager), nil)
+		require.Equal(t, http.StatusOK, res.Code, "%s: %s", what, res.Body)
+		body := strings.TrimSuffix(string(res.Body), "\n")
+		assert.Equal(t, listed(), body, "%s: the same bytes as the list's", what)
+		assert.NotContains(t, body, "written_by", what)
+		assert.NotContains(t, body, `"evidence":null`, what)
+		assert.Contains(t, body, `{"code":"QC01","title":`, "%s: the API's field order", what)
+	}
+	check("draft")
+	res := h.do(http.MethodPost, "/api/v1/scorecards/"+sc.ID+"/approve", h.token(audit.RoleManager), nil)
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	check("approved, read")
+	check("approved, cached")
 }
 
 // TestRequiredInspectionMatchesValidator checks that the written-out required-field check of
@@ -168,19 +231,14 @@ func BenchmarkGetScorecard(b *testing.B) {
 	ctx := context.Background()
 	seller, err := st.CreateSeller(ctx, system, audit.Seller{Name: "Bench", Country: "FR", ContactEmail: "b@example.com"})
 	require.NoError(b, err)
-	def, err := checklist.DefaultCharter()
-	require.NoError(b, err)
-	compiled, err := checklist.NewPrograms().Get(def)
-	require.NoError(b, err)
+	svc := service(st)
 	ids := map[string]string{}
 	for _, q := range []struct{ name, start, end string }{{"draft", "2026-01-01", "2026-04-01"}, {"approved", "2026-04-01", "2026-07-01"}} {
-		p, errs := audit.ParsePeriod(q.start, q.end)
-		require.Empty(b, errs)
-		res, err := st.AuditSellers(ctx, system, p, compiled, []string{seller.ID})
+		sc, err := svc.AuditSeller(ctx, system, seller.ID, audit.AuditInput{PeriodStart: q.start, PeriodEnd: q.end}, nil)
 		require.NoError(b, err)
-		ids[q.name] = res.Scorecards[0].ID
+		ids[q.name] = sc.ID
 	}
-	_, _, err = st.ApproveScorecard(ctx, system, ids["approved"], "")
+	_, _, err = svc.ApproveScorecard(ctx, system, ids["approved"], "")
 	require.NoError(b, err)
 	for _, name := range []string{"draft", "approved"} {
 		b.Run(name, func(b *testing.B) {

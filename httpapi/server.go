@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -69,7 +68,6 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	openapi []byte
-	auditMu sync.Mutex      // one audit batch at a time in this process
 	cards   *scorecardCache // encoded answers of approved scorecards, which never change
 
 	oaETag       string                 // strong entity tag of openapi

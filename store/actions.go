@@ -119,27 +119,13 @@ func (s *Store) CorrectiveAction(ctx context.Context, id string) (audit.Correcti
 	return row.domain(), nil
 }
 
-// SubmitPlan records a seller's plan for a corrective action (audit.SubmitPlan decides who may
-// and when).
-func (s *Store) SubmitPlan(ctx context.Context, by audit.Principal, id, rootCause, actions string) (audit.CorrectiveAction, error) {
-	return s.changeAction(ctx, by, id, "plan", func(a audit.CorrectiveAction, now time.Time) (audit.CorrectiveAction, error) {
-		return audit.SubmitPlan(a, by, rootCause, actions, now)
-	})
-}
-
-// CloseAction records a manager's verification of a corrective action (audit.Close decides
-// who may and when).
-func (s *Store) CloseAction(ctx context.Context, by audit.Principal, id, note string) (audit.CorrectiveAction, error) {
-	return s.changeAction(ctx, by, id, "close", func(a audit.CorrectiveAction, now time.Time) (audit.CorrectiveAction, error) {
-		return audit.Close(a, by, note, now)
-	})
-}
-
-// changeAction reads, changes and writes one corrective action in a write transaction (the row
+// ChangeAction reads, changes and writes one corrective action in a write transaction (the row
 // locked on PostgreSQL; SQLite's immediate transactions hold the write lock from the start),
-// recording the event in the same transaction.
-func (s *Store) changeAction(ctx context.Context, by audit.Principal, id, action string,
-	change func(audit.CorrectiveAction, time.Time) (audit.CorrectiveAction, error)) (audit.CorrectiveAction, error) {
+// recording the event named action in the same transaction. change decides (audit.Service
+// passes audit.SubmitPlan or audit.Close) from the action as stored and the store's clock; its
+// error leaves the action as it was.
+func (s *Store) ChangeAction(ctx context.Context, by audit.Principal, id, action string,
+	change func(a audit.CorrectiveAction, now time.Time) (audit.CorrectiveAction, error)) (audit.CorrectiveAction, error) {
 	var out audit.CorrectiveAction
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var row actionRow

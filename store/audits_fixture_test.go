@@ -69,6 +69,30 @@ func newAuditEnv(t *testing.T, b storetest.Backend) *auditEnv {
 	return &auditEnv{t: t, st: st, db: st.AuditsTestDB(), clock: clock}
 }
 
+// service returns the domain's services over the store of e: the audits, approvals and
+// corrective-action changes that these tests make go through them, as every adapter's do, so
+// that the store's transactions are tested under the use cases that drive them.
+func (e *auditEnv) service() *audit.Service {
+	return audit.NewService(audit.ServiceConfig{Store: e.st})
+}
+
+// auditInput is the input of an audit over p against the active charter.
+func auditInput(p audit.Period) audit.AuditInput {
+	return audit.AuditInput{PeriodStart: p.Start.Format(time.DateOnly), PeriodEnd: p.End.Format(time.DateOnly)}
+}
+
+// auditSellers audits ids (every seller when none) over p against the active charter, through
+// a service of its own: concurrent calls are then like runs of separate processes, which race
+// in the store rather than queue on one service's lock of runs over every seller.
+func auditSellers(ctx context.Context, st *store.Store, by audit.Principal, p audit.Period, ids []string) (audit.AuditResult, error) {
+	return audit.NewService(audit.ServiceConfig{Store: st}).AuditSellers(ctx, by, ids, auditInput(p), nil)
+}
+
+// approveScorecard approves scorecard id through the service, as the API and the demo do.
+func approveScorecard(ctx context.Context, st *store.Store, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
+	return audit.NewService(audit.ServiceConfig{Store: st}).ApproveScorecard(ctx, by, id, comment)
+}
+
 func (e *auditEnv) seller(name string) string {
 	e.t.Helper()
 	s, err := e.st.CreateSeller(context.Background(), auditor, audit.Seller{Name: name, Country: "FR", ContactEmail: "qa@example.com"})

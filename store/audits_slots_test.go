@@ -47,15 +47,15 @@ func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
 		for i, id := range []string{"bt_x01", "bt_x02", "bt_x03"} {
 			e.bench(a, id, fmt.Sprintf("2026-08-%02dT10:00:00Z", i+1), nil)
 		}
-		first, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		first, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
-		approved, _, err := e.st.ApproveScorecard(ctx, auditor, first.Scorecards[0].ID, "ok")
+		approved, _, err := approveScorecard(ctx, e.st, auditor, first.Scorecards[0].ID, "ok")
 		require.NoError(t, err)
 		assert.Empty(t, slotsOf(t, e, "2026-07-01", "2026-10-01"), "approval empties the slot")
 
 		// New data of the same period: a unit with liquid damage.
 		e.bench(a, "bt_x04", "2026-09-01T10:00:00Z", auRow{"liquid_damage": true})
-		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		again, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		require.Len(t, again.Scorecards, 1)
 		fresh := again.Scorecards[0]
@@ -77,7 +77,7 @@ func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
 		assert.Equal(t, map[string]string{a: fresh.ID}, slotsOf(t, e, "2026-07-01", "2026-10-01"))
 
 		// A batch after the approval: a draft for every seller, the approved one kept.
-		batch, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
+		batch, err := auditSellers(ctx, e.st, auditor, q3, nil)
 		require.NoError(t, err)
 		require.Len(t, batch.Scorecards, 2)
 		assert.Equal(t, a, batch.Scorecards[0].SellerID)
@@ -90,7 +90,7 @@ func TestReauditAfterApprovalAddsANewDraft(t *testing.T) {
 
 		// The approved scorecard cannot be replaced by approving the new draft either: both
 		// approved scorecards stay.
-		_, _, err = e.st.ApproveScorecard(ctx, auditor, batch.Scorecards[0].ID, "")
+		_, _, err = approveScorecard(ctx, e.st, auditor, batch.Scorecards[0].ID, "")
 		require.NoError(t, err)
 		approvedList, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a, Status: audit.Approved}, store.Page{})
 		require.NoError(t, err)
@@ -108,10 +108,9 @@ func TestOneDraftPerSlot(t *testing.T) {
 		e := newAuditEnv(t, b)
 		a := e.seller("A")
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
-		compiled := auCompiled(t)
-		first, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		first, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
-		second, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		second, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		drafts, _, err := e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a, Status: audit.Draft}, store.Page{})
 		require.NoError(t, err)
@@ -232,7 +231,7 @@ func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 
 		// Audits follow the new rules on the migrated database: the draft is superseded, the
 		// approved scorecard gets a new draft beside it.
-		res, err := st.AuditSellers(ctx, auditor, auPeriod(t, "2026-07-01", "2026-10-01"), auCompiled(t), nil)
+		res, err := auditSellers(ctx, st, auditor, auPeriod(t, "2026-07-01", "2026-10-01"), nil)
 		require.NoError(t, err)
 		require.Len(t, res.Scorecards, 2)
 		next := map[string]string{}
@@ -255,22 +254,21 @@ func TestApprovalRacingReaudit(t *testing.T) {
 		ctx := context.Background()
 		e := newAuditEnv(t, b)
 		a := e.seller("A")
-		compiled := auCompiled(t)
 		outcomes := map[string]int{}
 		for m := 1; m <= 6; m++ {
 			start := time.Date(2026, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
 			p := audit.Period{Start: start, End: start.AddDate(0, 1, 0)}
-			res, err := e.st.AuditSellers(ctx, auditor, p, compiled, []string{a})
+			res, err := auditSellers(ctx, e.st, auditor, p, []string{a})
 			require.NoError(t, err)
 			draft := res.Scorecards[0]
 			approveErr := make(chan error, 1)
-			auditRes := make(chan store.AuditResult, 1)
+			auditRes := make(chan audit.AuditResult, 1)
 			go func() {
-				_, _, err := e.st.ApproveScorecard(ctx, auditor, draft.ID, "")
+				_, _, err := approveScorecard(ctx, e.st, auditor, draft.ID, "")
 				approveErr <- err
 			}()
 			go func() {
-				r, err := e.st.AuditSellers(ctx, auditor, p, compiled, []string{a})
+				r, err := auditSellers(ctx, e.st, auditor, p, []string{a})
 				assert.NoError(t, err)
 				auditRes <- r
 			}()
@@ -307,16 +305,15 @@ func TestSupersessionMigrationDown(t *testing.T) {
 		e := newAuditEnv(t, b)
 		a := e.seller("A")
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
-		compiled := auCompiled(t)
 		var runs []string
 		for range 3 {
-			res, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+			res, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 			require.NoError(t, err)
 			runs = append(runs, res.Scorecards[0].ID)
 		}
-		approved, _, err := e.st.ApproveScorecard(ctx, auditor, runs[2], "")
+		approved, _, err := approveScorecard(ctx, e.st, auditor, runs[2], "")
 		require.NoError(t, err)
-		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		again, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 
 		sqlDB, err := e.db.DB()

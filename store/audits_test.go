@@ -244,7 +244,7 @@ func TestFactsMissingSellersAndEmptyDatabase(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, f)
 
-		// Facts does not judge ids; AuditSellers does.
+		// Facts does not judge ids; audit.Service.AuditSellers does.
 		f, err = e.st.Facts(ctx, auPeriod(t, "2026-07-01", "2026-10-01"), []string{"sl_unknown"})
 		require.NoError(t, err)
 		assert.Equal(t, map[string]audit.Facts{"sl_unknown": {}}, f)
@@ -329,10 +329,10 @@ func TestAuditSellersStoresDraftsAndSupersedesThem(t *testing.T) {
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
 		compiled := auCompiled(t)
 
-		var phases []store.AuditPhase
-		res, err := e.st.AuditSellersProgress(ctx, auditor, q3, compiled, nil, func(p store.AuditPhase, n int) { phases = append(phases, p) })
+		var phases []audit.AuditPhase
+		res, err := e.service().AuditSellers(ctx, auditor, nil, auditInput(q3), func(p audit.AuditProgress) { phases = append(phases, p.Phase) })
 		require.NoError(t, err)
-		assert.Equal(t, []store.AuditPhase{store.PhaseFacts, store.PhaseEvaluating, store.PhaseSaving}, phases)
+		assert.Equal(t, []audit.AuditPhase{audit.PhaseFacts, audit.PhaseEvaluating, audit.PhaseSaving}, phases)
 		require.Len(t, res.Scorecards, 3)
 		bySeller := map[string]audit.Scorecard{}
 		for _, sc := range res.Scorecards {
@@ -355,7 +355,7 @@ func TestAuditSellersStoresDraftsAndSupersedesThem(t *testing.T) {
 		assert.Nil(t, bySeller[c].Result.Score)
 
 		// Re-auditing supersedes the draft: a new id, the old draft kept as it was.
-		again, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		again, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		require.Len(t, again.Scorecards, 1)
 		assert.NotEqual(t, bySeller[a].ID, again.Scorecards[0].ID)
@@ -378,11 +378,11 @@ func TestAuditSellersStoresDraftsAndSupersedesThem(t *testing.T) {
 		assert.Equal(t, []string{"create", "supersede"}, actions)
 
 		// Unknown sellers are refused before anything is written.
-		_, err = e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a, "sl_nobody"})
+		_, err = auditSellers(ctx, e.st, auditor, q3, []string{a, "sl_nobody"})
 		assert.ErrorIs(t, err, audit.ErrNotFound)
 
 		// Another period or charter version is another scorecard.
-		other, err := e.st.AuditSellers(ctx, auditor, auPeriod(t, "2026-07-01", "2026-08-01"), compiled, []string{a})
+		other, err := auditSellers(ctx, e.st, auditor, auPeriod(t, "2026-07-01", "2026-08-01"), []string{a})
 		require.NoError(t, err)
 		list, _, err = e.st.Scorecards(ctx, store.ScorecardFilter{SellerID: a}, store.Page{})
 		require.NoError(t, err)
@@ -398,8 +398,7 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		a, bb := e.seller("A"), e.seller("B")
 		seedQuarter(e, a, bb)
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
-		compiled := auCompiled(t)
-		res, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
+		res, err := auditSellers(ctx, e.st, auditor, q3, nil)
 		require.NoError(t, err)
 		var draftA, draftB audit.Scorecard
 		for _, sc := range res.Scorecards {
@@ -411,7 +410,7 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 			}
 		}
 
-		approved, actions, err := e.st.ApproveScorecard(ctx, auditor, draftA.ID, "looked at every device")
+		approved, actions, err := approveScorecard(ctx, e.st, auditor, draftA.ID, "looked at every device")
 		require.NoError(t, err)
 		assert.Equal(t, audit.Approved, approved.Status)
 		require.NotNil(t, approved.Review)
@@ -452,14 +451,14 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		// Approving again is 409. Re-auditing the seller, alone or among others, adds a new
 		// draft beside the approved scorecard, which stays exactly as it was; the second run
 		// supersedes the drafts of the first.
-		_, _, err = e.st.ApproveScorecard(ctx, auditor, draftA.ID, "")
+		_, _, err = approveScorecard(ctx, e.st, auditor, draftA.ID, "")
 		assert.ErrorIs(t, err, audit.ErrConflict)
-		one, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		one, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		require.Len(t, one.Scorecards, 1)
 		assert.Equal(t, audit.Draft, one.Scorecards[0].Status)
 		assert.NotEqual(t, draftA.ID, one.Scorecards[0].ID)
-		two, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{bb, a})
+		two, err := auditSellers(ctx, e.st, auditor, q3, []string{bb, a})
 		require.NoError(t, err)
 		require.Len(t, two.Scorecards, 2)
 		next := map[string]string{}
@@ -474,7 +473,7 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 
 		// A run over every seller writes a draft for every seller, superseding the drafts and
 		// leaving the approved scorecard alone.
-		all, err := e.st.AuditSellers(ctx, auditor, q3, compiled, nil)
+		all, err := auditSellers(ctx, e.st, auditor, q3, nil)
 		require.NoError(t, err)
 		require.Len(t, all.Scorecards, 2)
 		assert.ElementsMatch(t, []string{a, bb}, []string{all.Scorecards[0].SellerID, all.Scorecards[1].SellerID})
@@ -523,7 +522,7 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 
 		// A superseded draft is never approved: the refusal names its successor, and nothing
 		// is written.
-		_, _, err = e.st.ApproveScorecard(ctx, auditor, draftB.ID, "")
+		_, _, err = approveScorecard(ctx, e.st, auditor, draftB.ID, "")
 		require.ErrorIs(t, err, audit.ErrConflict)
 		var se *audit.SupersededError
 		require.ErrorAs(t, err, &se)
@@ -534,9 +533,9 @@ func TestApprovalIsFinalAndOpensCorrectiveActions(t *testing.T) {
 		assert.Empty(t, none)
 
 		// Other roles are refused by the domain rule.
-		_, _, err = e.st.ApproveScorecard(ctx, audit.Principal{KeyID: "k", Role: audit.RoleTechnician}, all.Scorecards[0].ID, "")
+		_, _, err = approveScorecard(ctx, e.st, audit.Principal{KeyID: "k", Role: audit.RoleTechnician}, all.Scorecards[0].ID, "")
 		assert.ErrorIs(t, err, audit.ErrForbidden)
-		_, _, err = e.st.ApproveScorecard(ctx, auditor, "sc_missing", "")
+		_, _, err = approveScorecard(ctx, e.st, auditor, "sc_missing", "")
 		assert.ErrorIs(t, err, audit.ErrNotFound)
 
 		ev, _, err := e.st.Events(ctx, store.EventFilter{Entity: "scorecard", EntityID: draftA.ID}, store.Page{})
@@ -551,11 +550,10 @@ func TestScorecardsPaginateNewestFirst(t *testing.T) {
 		ctx := context.Background()
 		e := newAuditEnv(t, b)
 		a := e.seller("A")
-		compiled := auCompiled(t)
 		var want []string
 		for m := 1; m <= 7; m++ {
 			start := time.Date(2026, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
-			res, err := e.st.AuditSellers(ctx, auditor, audit.Period{Start: start, End: start.AddDate(0, 1, 0)}, compiled, []string{a})
+			res, err := auditSellers(ctx, e.st, auditor, audit.Period{Start: start, End: start.AddDate(0, 1, 0)}, []string{a})
 			require.NoError(t, err)
 			want = append([]string{res.Scorecards[0].ID}, want...)
 		}
@@ -589,7 +587,6 @@ func TestConcurrentAuditsNeverDuplicate(t *testing.T) {
 			sellers = append(sellers, e.seller("S"))
 		}
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
-		compiled := auCompiled(t)
 		errs := make(chan error, 8)
 		runs := map[string]int{} // seller → runs that audited it
 		for i := range 8 {
@@ -603,7 +600,7 @@ func TestConcurrentAuditsNeverDuplicate(t *testing.T) {
 				}
 			}
 			go func() {
-				_, err := e.st.AuditSellers(ctx, auditor, q3, compiled, ids)
+				_, err := auditSellers(ctx, e.st, auditor, q3, ids)
 				errs <- err
 			}()
 		}

@@ -336,7 +336,7 @@ func (g *factsGen) writeKPIMonths(seller string) {
 // microsecond before): one bench test of March 2025 fails seven critical points (due
 // CriticalActionDays after approval) and one major point (MajorActionDays). Then each action
 // is left open, given a plan, or closed before, at, just after or long after its due date.
-func (g *factsGen) writeActions(seller string, compiled *checklist.Compiled, dues []time.Time) {
+func (g *factsGen) writeActions(seller string, dues []time.Time) {
 	t, ctx := g.t, g.ctx
 	bad := audit.BenchTest{SellerID: seller, Lab: "lab-1", TestedAt: auAt(t, "2025-03-10T10:00:00Z"), Raw: []byte("{}"),
 		Inspection: grading.Inspection{
@@ -358,10 +358,10 @@ func (g *factsGen) writeActions(seller string, compiled *checklist.Compiled, due
 		}
 		approved := due.AddDate(0, 0, -days)
 		g.clock.set(approved)
-		res, err := g.st.AuditSellers(ctx, auditor, march, compiled, []string{seller})
+		res, err := auditSellers(ctx, g.st, auditor, march, []string{seller})
 		require.NoError(t, err)
 		require.Len(t, res.Scorecards, 1)
-		_, actions, err := g.st.ApproveScorecard(ctx, auditor, res.Scorecards[0].ID, "")
+		_, actions, err := approveScorecard(ctx, g.st, auditor, res.Scorecards[0].ID, "")
 		require.NoError(t, err)
 		require.Len(t, actions, 8, "seven critical points and one major failed")
 		for _, a := range actions {
@@ -379,13 +379,13 @@ func (g *factsGen) settle(a audit.CorrectiveAction, approved time.Time) audit.Co
 	plan := func(at time.Time) {
 		g.clock.set(at)
 		var err error
-		a, err = g.st.SubmitPlan(ctx, auditor, a.ID, "root cause", "actions")
+		a, err = audit.NewService(audit.ServiceConfig{Store: g.st}).SubmitPlan(ctx, auditor, a.ID, "root cause", "actions")
 		require.NoError(t, err)
 	}
 	closeAt := func(at time.Time) {
 		g.clock.set(at)
 		var err error
-		a, err = g.st.CloseAction(ctx, auditor, a.ID, "verified")
+		a, err = audit.NewService(audit.ServiceConfig{Store: g.st}).CloseAction(ctx, auditor, a.ID, "verified")
 		require.NoError(t, err)
 	}
 	before := approved.Add(time.Duration(g.r.Int64N(int64(a.DueAt.Sub(approved)/us))) * us)
@@ -430,8 +430,6 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 		def, err := checklist.DefaultCharter()
 		require.NoError(t, err)
 		require.NoError(t, st.EnsureDefaultCharter(ctx, auditor, def))
-		compiled, err := checklist.Compile(def)
-		require.NoError(t, err)
 
 		periods := factsPeriods(t)
 		var edges []time.Time
@@ -462,7 +460,7 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 			dues[k] = append(dues[k], e, e.Add(-time.Microsecond))
 		}
 		for k, s := range sellers[:factsActionSeller] {
-			g.writeActions(s, compiled, dues[k])
+			g.writeActions(s, dues[k])
 		}
 
 		// The audit instants: mid-quarter, at the due date of an open action (not yet overdue),

@@ -156,16 +156,15 @@ func TestReportBuilderOverTheStore(t *testing.T) {
 		e := newAuditEnv(t, b)
 		a, bb := e.seller("A"), e.seller("B")
 		seedQuarter(e, a, bb) // with an approved scorecard sc_0000a1 of Q1
-		compiled := auCompiled(t)
 		audit1 := func(start, end string) audit.Scorecard {
-			res, err := e.st.AuditSellers(ctx, auditor, auPeriod(t, start, end), compiled, []string{a})
+			res, err := auditSellers(ctx, e.st, auditor, auPeriod(t, start, end), []string{a})
 			require.NoError(t, err)
 			return res.Scorecards[0]
 		}
 		july := audit1("2026-07-01", "2026-08-01") // stays a draft
 		replaced := audit1("2026-07-01", "2026-10-01")
 		current := audit1("2026-07-01", "2026-10-01")
-		approved, _, err := e.st.ApproveScorecard(ctx, auditor, current.ID, "ok")
+		approved, _, err := approveScorecard(ctx, e.st, auditor, current.ID, "ok")
 		require.NoError(t, err)
 
 		builder := reports.NewBuilder(e.st)
@@ -234,9 +233,8 @@ func TestReportInputQueriesDoNotGrowWithEvidence(t *testing.T) {
 		a, bb := e.seller("A"), e.seller("B")
 		seedQuarter(e, a, bb)
 		q3 := auPeriod(t, "2026-07-01", "2026-10-01")
-		compiled := auCompiled(t)
 		builder := reports.NewBuilder(e.st)
-		res, err := e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		res, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		reads := e.st.CountReads()
 		in, err := builder.InputOf(ctx, auditor, res.Scorecards[0])
@@ -248,7 +246,7 @@ func TestReportInputQueriesDoNotGrowWithEvidence(t *testing.T) {
 		for i := range 400 {
 			e.bench(a, fmt.Sprintf("bt_x%03d", i), "2026-08-20T10:00:00Z", auRow{"liquid_damage": true})
 		}
-		res, err = e.st.AuditSellers(ctx, auditor, q3, compiled, []string{a})
+		res, err = auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 		reads.Store(0)
 		more, err := builder.InputOf(ctx, auditor, res.Scorecards[0])
@@ -271,11 +269,8 @@ func BenchmarkReportInput(b *testing.B) {
 			def, err := checklist.DefaultCharter()
 			require.NoError(b, err)
 			require.NoError(b, st.EnsureDefaultCharter(ctx, auditor, def))
-			compiled, err := checklist.Compile(def)
-			require.NoError(b, err)
-			p, errs := audit.ParsePeriod("2026-01-01", "2027-01-01")
-			require.Empty(b, errs)
-			res, err := st.AuditSellers(ctx, auditor, p, compiled, nil)
+			res, err := audit.NewService(audit.ServiceConfig{Store: st}).AuditSellers(ctx, auditor, nil,
+				audit.AuditInput{PeriodStart: "2026-01-01", PeriodEnd: "2027-01-01"}, nil)
 			require.NoError(b, err)
 			sc := res.Scorecards[0]
 			n := 0

@@ -10,7 +10,6 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // tierOrder is the order of the summary table: best standing first, then the sellers the
@@ -18,9 +17,9 @@ import (
 var tierOrder = []checklist.Tier{checklist.TierTrusted, checklist.TierWatch, checklist.TierProbation,
 	checklist.TierSuspend, checklist.TierInsufficientData}
 
-// cmdAudit scores sellers against the charter for a period, through the same store method as
-// POST /api/v1/audits and /api/v1/audits/batch: progress goes to stderr, the per-tier summary
-// and the elapsed time to stdout.
+// cmdAudit scores sellers against the charter for a period, through the same service methods
+// as POST /api/v1/audits and /api/v1/audits/batch: progress goes to stderr, the per-tier
+// summary and the elapsed time to stdout.
 func cmdAudit(ctx context.Context, e *env, args []string) error {
 	fs := flagSet(e, "audit --from DATE --to DATE [--seller ID] [--charter VERSION] [flags]",
 		"Scores every seller (or one, with --seller) against the charter for the period [--from, --to):\n"+
@@ -47,8 +46,9 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 			return usagef("%s %s", flag, msg)
 		}
 	}
-	p, errs := audit.ParsePeriod(*from, *to)
-	if len(errs) > 0 {
+	// The period is checked before the database is opened: a usage error. The service checks
+	// it again as it checks every input of an audit.
+	if _, errs := audit.ParsePeriod(*from, *to); len(errs) > 0 {
 		// The domain names the API's fields; say the flags instead.
 		flags := strings.NewReplacer("period_start", "--from", "period_end", "--to")
 		var msgs []string
@@ -73,50 +73,34 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cv, err := st.ActiveCharter(ctx)
-	if *version != "" {
-		cv, err = st.Charter(ctx, *version)
-		if errors.Is(err, audit.ErrNotFound) {
-			return fmt.Errorf("--charter %s: no published charter has this version", *version)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	compiled, err := d.programs.Get(cv.Charter)
-	if err != nil {
-		return fmt.Errorf("charter %s: %w", cv.Charter.Version, err)
-	}
-	var sellers []string
-	if *seller != "" {
-		if _, err := st.Seller(ctx, *seller); err != nil {
-			if errors.Is(err, audit.ErrNotFound) {
-				return fmt.Errorf("--seller %s: no seller has this id", *seller)
-			}
-			return err
-		}
-		sellers = []string{*seller}
-	}
-
-	fmt.Fprintf(e.stderr, "audit %s to %s against charter %s\n", *from, *to, cv.Charter.Version)
+	svc := d.service(st)
+	in := audit.AuditInput{PeriodStart: *from, PeriodEnd: *to, CharterVersion: *version}
 	start := time.Now()
-	progress := func(phase store.AuditPhase, n int) {
-		switch phase {
-		case store.PhaseFacts:
+	progress := func(p audit.AuditProgress) {
+		switch p.Phase {
+		case audit.PhaseFacts:
+			fmt.Fprintf(e.stderr, "audit %s to %s against charter %s\n", *from, *to, p.Charter)
 			who := "every seller"
-			if n > 0 {
-				who = fmt.Sprintf("%d seller(s)", n)
+			if p.Sellers > 0 {
+				who = fmt.Sprintf("%d seller(s)", p.Sellers)
 			}
 			fmt.Fprintf(e.stderr, "  loading facts of %s...\n", who)
-		case store.PhaseEvaluating:
-			fmt.Fprintf(e.stderr, "  evaluating %d sellers... (%s)\n", n, auditElapsed(start))
-		case store.PhaseSaving:
+		case audit.PhaseEvaluating:
+			fmt.Fprintf(e.stderr, "  evaluating %d sellers... (%s)\n", p.Sellers, auditElapsed(start))
+		case audit.PhaseSaving:
 			fmt.Fprintf(e.stderr, "  saving... (%s)\n", auditElapsed(start))
 		}
 	}
-	res, err := st.AuditSellersProgress(ctx, cliPrincipal, p, compiled, sellers, progress)
+	var res audit.AuditResult
+	if *seller != "" {
+		var sc audit.Scorecard
+		sc, err = svc.AuditSeller(ctx, cliPrincipal, *seller, in, progress)
+		res.Scorecards = []audit.Scorecard{sc}
+	} else {
+		res, err = svc.AuditSellers(ctx, cliPrincipal, nil, in, progress)
+	}
 	if err != nil {
-		return err
+		return auditFlagError(err, *seller, *version)
 	}
 
 	counts := map[checklist.Tier]int{}
@@ -134,6 +118,28 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	}
 	_, err = fmt.Fprintf(e.stdout, "%d scorecards in %s\n", len(res.Scorecards), auditElapsed(start))
 	return err
+}
+
+// auditFlagError says a refusal of the audit service in terms of the command's flags: what
+// only the database can tell (an unknown seller or charter version) is a run-time failure that
+// names the flag and its value. The period was checked before the database was opened.
+func auditFlagError(err error, seller, version string) error {
+	var ve *audit.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	var msgs []string
+	for _, fe := range ve.Errors {
+		switch fe.Field {
+		case "seller_id":
+			msgs = append(msgs, fmt.Sprintf("--seller %s: %s", seller, fe.Message))
+		case "charter_version":
+			msgs = append(msgs, fmt.Sprintf("--charter %s: %s", version, fe.Message))
+		default:
+			msgs = append(msgs, fe.Field+": "+fe.Message)
+		}
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // auditElapsed is the time elapsed since start, rounded for people.

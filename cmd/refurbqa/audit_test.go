@@ -110,7 +110,7 @@ $`, out)
 	// Once approved, the seller's scorecard never changes: a run over every seller writes a new
 	// draft for every seller, the good one's beside its approved scorecard, and auditing the
 	// seller alone replaces that draft.
-	approved, _, err := st.ApproveScorecard(ctx, cliPrincipal, cards[0].ID, "")
+	approved, _, err := audit.NewService(audit.ServiceConfig{Store: st}).ApproveScorecard(ctx, cliPrincipal, cards[0].ID, "")
 	require.NoError(t, err)
 	code, out, errOut = runCmd(t, getenv, "audit", "--from", "2026-07-01", "--to", "2026-10-01")
 	require.Equal(t, exitOK, code, "stderr: %s", errOut)

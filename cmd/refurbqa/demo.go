@@ -148,7 +148,7 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 	progress := &demoProgress{w: e.stderr, opts: opts}
 	sum, err := demosim.Run(ctx, demosim.Config{Generator: gen, Existing: uint64(n)}, demosim.Deps{
 		Loader:   st,
-		Reviewer: &demoReviewer{st: st},
+		Reviewer: &demoReviewer{st: st, svc: audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols})},
 		Clock:    clock,
 		Entropy:  random,
 		Progress: progress,
@@ -192,54 +192,45 @@ func openDemoStore(ctx context.Context, db dbFlags, clock *demosim.ManualClock, 
 	return st, nil
 }
 
-// demoReviewer is the review use cases the simulation plays (demosim.Reviewer), wired to what
-// implements them: every call of the demo into the charter, audit, approval and
+// demoReviewer is the review use cases the simulation plays (demosim.Reviewer), wired to the
+// domain's services: every call of the demo into the charter, audit, approval and
 // corrective-action use cases goes through here.
 type demoReviewer struct {
-	st *store.Store
-	// compiled is the active charter, compiled once by EnsureCharter, that the audits score
-	// against.
-	compiled *checklist.Compiled
+	st  *store.Store
+	svc *audit.Service
 }
 
-// EnsureCharter publishes the default charter into a database that has none and compiles the
-// active one for the audits.
+// EnsureCharter publishes the default charter into a database that has none.
 func (d *demoReviewer) EnsureCharter(ctx context.Context, by audit.Principal) error {
 	def, err := checklist.DefaultCharter()
 	if err != nil {
 		return err
 	}
-	if err := d.st.EnsureDefaultCharter(ctx, by, def); err != nil {
-		return err
-	}
-	active, err := d.st.ActiveCharter(ctx)
-	if err != nil {
-		return err
-	}
-	if d.compiled, err = checklist.Compile(active.Charter); err != nil {
-		return fmt.Errorf("active charter %s: %w", active.Charter.Version, err)
-	}
-	return nil
+	return d.st.EnsureDefaultCharter(ctx, by, def)
 }
 
-// AuditSellers audits against the charter that EnsureCharter compiled.
+// AuditSellers audits the named sellers (none: nothing) against the active charter.
 func (d *demoReviewer) AuditSellers(ctx context.Context, by audit.Principal, p audit.Period, sellerIDs []string) (audit.AuditResult, error) {
-	return d.st.AuditSellers(ctx, by, p, d.compiled, sellerIDs)
+	if len(sellerIDs) == 0 {
+		return audit.AuditResult{}, nil
+	}
+	in := audit.AuditInput{PeriodStart: p.Start.Format(time.DateOnly), PeriodEnd: p.End.Format(time.DateOnly)}
+	return d.svc.AuditSellers(ctx, by, sellerIDs, in, nil)
 }
 
 // ApproveScorecard approves a draft scorecard, opening its corrective actions.
 func (d *demoReviewer) ApproveScorecard(ctx context.Context, by audit.Principal, id, comment string) (audit.Scorecard, []audit.CorrectiveAction, error) {
-	return d.st.ApproveScorecard(ctx, by, id, comment)
+	return d.svc.ApproveScorecard(ctx, by, id, comment)
 }
 
 // SubmitPlan records a seller's plan for one of its corrective actions.
 func (d *demoReviewer) SubmitPlan(ctx context.Context, by audit.Principal, id, rootCause, actions string) (audit.CorrectiveAction, error) {
-	return d.st.SubmitPlan(ctx, by, id, rootCause, actions)
+	return d.svc.SubmitPlan(ctx, by, id, rootCause, actions)
 }
 
 // CloseAction closes a corrective action.
 func (d *demoReviewer) CloseAction(ctx context.Context, by audit.Principal, id, note string) (audit.CorrectiveAction, error) {
-	return d.st.CloseAction(ctx, by, id, note)
+	return d.svc.CloseAction(ctx, by, id, note)
 }
 
 // demoProgress shows the simulation's progress (demosim.Progress) on standard error, with the

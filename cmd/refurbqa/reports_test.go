@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,19 +32,16 @@ func seedScorecards(t *testing.T, dsn string, n, approve int) {
 	}
 	sellers, err := st.CreateSellers(ctx, cliPrincipal, in)
 	require.NoError(t, err)
-	active, err := st.ActiveCharter(ctx)
-	require.NoError(t, err)
-	compiled, err := d.programs.Get(active.Charter)
-	require.NoError(t, err)
-	q3 := audit.Period{Start: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
+	svc := d.service(st)
+	q3 := audit.AuditInput{PeriodStart: "2026-07-01", PeriodEnd: "2026-10-01"}
 	ids := make([]string, len(sellers))
 	for i, s := range sellers {
 		ids[i] = s.ID
 	}
-	res, err := st.AuditSellers(ctx, cliPrincipal, q3, compiled, ids)
+	res, err := svc.AuditSellers(ctx, cliPrincipal, ids, q3, nil)
 	require.NoError(t, err)
 	for _, sc := range res.Scorecards[:approve] {
-		_, _, err := st.ApproveScorecard(ctx, cliPrincipal, sc.ID, "")
+		_, _, err := svc.ApproveScorecard(ctx, cliPrincipal, sc.ID, "")
 		require.NoError(t, err)
 	}
 }
