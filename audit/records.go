@@ -1,9 +1,11 @@
 package audit
 
 import (
+	"encoding/base64"
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
 )
 
 // Page limits of every list.
@@ -13,10 +15,44 @@ const (
 )
 
 // Page asks for one page of a list: at most Limit items after the position in Cursor. Cursors
-// are opaque to clients and to the domain: the store makes them and reads them back.
+// are opaque to clients: EncodeCursor makes one from the position of the last item served (an
+// id, a month), DecodeCursor reads it back, so that an adapter can refuse a cursor that no list
+// made before it asks the store for anything.
 type Page struct {
 	Limit  int
 	Cursor string
+}
+
+// EncodeCursor makes an opaque cursor from the position of the last item of a page.
+func EncodeCursor(pos string) string {
+	if pos == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(pos))
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor. Anything else is a validation error of the
+// cursor field.
+func DecodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) == 0 || len(b) > 64 {
+		return "", BadCursor()
+	}
+	for _, ch := range b {
+		if !(ch == '_' || ch >= '0' && ch <= '9' || ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z') {
+			return "", BadCursor()
+		}
+	}
+	return string(b), nil
+}
+
+// BadCursor is the answer to a cursor that no list made, or that another list made: a
+// validation error that names the cursor parameter.
+func BadCursor() error {
+	return Invalid([]grading.FieldError{{Field: "cursor", Message: "is not a cursor this API made"}})
 }
 
 // BenchTestRecord is a stored bench test with what only the store knows about it: the id of the

@@ -11,7 +11,6 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // listResponse is the shape of every list: {"items": [...], "next_cursor": "..."}.
@@ -70,17 +69,17 @@ func (q *query) fail(field, msg string) {
 }
 
 // page reads limit and cursor. Limits above the cap are lowered to it.
-func (q *query) page() store.Page {
-	p := store.Page{Cursor: q.c.QueryParam("cursor")}
+func (q *query) page() audit.Page {
+	p := audit.Page{Cursor: q.c.QueryParam("cursor")}
 	if v := q.c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			q.fail("limit", "must be an integer from 1 to 500")
 		} else {
-			p.Limit = min(n, store.MaxLimit)
+			p.Limit = min(n, audit.MaxLimit)
 		}
 	}
-	if _, err := store.DecodeCursor(p.Cursor); err != nil {
+	if _, err := audit.DecodeCursor(p.Cursor); err != nil {
 		q.fail("cursor", "is not a cursor this API made")
 	}
 	return p

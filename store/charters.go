@@ -184,7 +184,7 @@ func (s *Store) Charters(ctx context.Context, p Page) ([]CharterVersion, string,
 			return nil, "", err
 		}
 		if from, err = strconv.Atoi(pos); err != nil || from < 0 {
-			return nil, "", badCursor()
+			return nil, "", audit.BadCursor()
 		}
 	}
 	db := s.read.WithContext(ctx)

@@ -154,7 +154,7 @@ func decodeMonthCursor(c string) (string, error) {
 			return month, nil
 		}
 	}
-	return "", badCursor()
+	return "", audit.BadCursor()
 }
 
 // kpiKey names one month of one seller.

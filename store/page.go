@@ -1,13 +1,11 @@
 package store
 
 import (
-	"encoding/base64"
 	"reflect"
 
 	"gorm.io/gorm"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // Page limits of every list (audit.DefaultLimit, audit.MaxLimit).
@@ -19,37 +17,11 @@ const (
 // Page is audit.Page. Cursors carry the id of the last item served, and ids sort by creation.
 type Page = audit.Page
 
-// EncodeCursor makes an opaque cursor from the last id of a page.
-func EncodeCursor(id string) string {
-	if id == "" {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(id))
-}
-
-// DecodeCursor reads a cursor made by EncodeCursor. Anything else is a validation error of the
-// cursor field.
-func DecodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) == 0 || len(b) > 64 {
-		return "", badCursor()
-	}
-	for _, ch := range b {
-		if !(ch == '_' || ch >= '0' && ch <= '9' || ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z') {
-			return "", badCursor()
-		}
-	}
-	return string(b), nil
-}
-
-// badCursor is the answer to a cursor that no list of this API made: a validation error that
-// names the cursor parameter.
-func badCursor() error {
-	return audit.Invalid([]grading.FieldError{{Field: "cursor", Message: "is not a cursor this API made"}})
-}
+// EncodeCursor and DecodeCursor are the domain's cursor codec (audit.EncodeCursor).
+var (
+	EncodeCursor = audit.EncodeCursor
+	DecodeCursor = audit.DecodeCursor
+)
 
 func pageLimit(p Page) int {
 	switch {
