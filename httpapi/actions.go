@@ -98,7 +98,11 @@ type planRequest struct {
 // behalf (audit.SubmitPlan checks who, the state and both texts).
 func (s *Server) submitPlan(c echo.Context) error {
 	var req planRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	a, err := s.store.SubmitPlan(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.RootCause, req.Actions)
@@ -115,7 +119,11 @@ type closeRequest struct {
 
 func (s *Server) closeAction(c echo.Context) error {
 	var req closeRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	a, err := s.store.CloseAction(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Note)

@@ -143,7 +143,11 @@ func (s *Server) auditInput(ctx context.Context, errs []grading.FieldError, star
 
 func (s *Server) createAudit(c echo.Context) error {
 	var req auditRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	var errs []grading.FieldError
@@ -176,7 +180,11 @@ func (s *Server) createAudit(c echo.Context) error {
 // serializes processes on PostgreSQL); the request timeout still bounds it.
 func (s *Server) createAuditBatch(c echo.Context) error {
 	var req batchAuditRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

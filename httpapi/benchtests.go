@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -224,7 +223,7 @@ func (s *Server) createBenchTests(c echo.Context) error {
 		}
 	} else {
 		var req batchRequest
-		if err := decodeJSONStrict(body, &req); err != nil {
+		if err := decodeJSON(body, &req); err != nil {
 			return err
 		}
 		if err := checkBatchSize(len(req.Items)); err != nil {
@@ -272,28 +271,6 @@ func checkBatchSize(n int) error {
 		return audit.Invalid(fieldErr("items", "must hold 1 to 1000 bench tests"))
 	}
 	return nil
-}
-
-// readBody reads a request body in one allocation when its length is announced: a batch is
-// up to 10 MiB, which io.ReadAll would copy over and over while growing its buffer.
-func readBody(c echo.Context) ([]byte, error) {
-	r := c.Request()
-	if n := r.ContentLength; n > 0 && n <= MaxBodyBytes {
-		buf := bytes.NewBuffer(make([]byte, 0, n+1))
-		_, err := buf.ReadFrom(r.Body)
-		return buf.Bytes(), err
-	}
-	return io.ReadAll(r.Body)
-}
-
-// decodeJSONStrict decodes one JSON document like decodeJSON, where any wrong type is fatal,
-// with json.Unmarshal, which decodes in place rather than through a Decoder's copies.
-func decodeJSONStrict(body []byte, v any) error {
-	typeErr, err := decodeLenient(body, v)
-	if err != nil {
-		return err
-	}
-	return typeErr
 }
 
 func problemFields(errs []grading.FieldError) []problemField {
