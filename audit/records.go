@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
 )
 
 // Page limits of every list.
@@ -53,14 +54,18 @@ const (
 	// BatchDuplicate: the seller already has a bench test with this external id, stored
 	// earlier or earlier in the same batch; nothing was stored and ID names that one.
 	BatchDuplicate BatchOutcome = "duplicate"
-	// BatchUnknownSeller: no seller has this seller id; nothing was stored.
+	// BatchUnknownSeller: no seller has this seller id; nothing was stored. The store answers
+	// it; the service reports such an item as BatchInvalid on seller_id.
 	BatchUnknownSeller BatchOutcome = "unknown_seller"
+	// BatchInvalid: the item broke a rule (Errors says which); nothing was stored.
+	BatchInvalid BatchOutcome = "invalid"
 )
 
 // BatchResult is the outcome of one item of a batch of bench tests, in the order of the input.
 type BatchResult struct {
 	Outcome BatchOutcome
-	ID      string // the stored bench test (created or duplicate)
+	ID      string               // the stored bench test (created or duplicate)
+	Errors  []grading.FieldError // every problem of an invalid item
 }
 
 // BenchTestFilter narrows a list of bench tests. Zero fields do not filter.
