@@ -22,23 +22,17 @@ type Page struct {
 
 // BenchTestRecord is a stored bench test with what only the store knows about it: the id of the
 // correction that superseded it (empty when none). Bench tests are never updated in place; a
-// correction is a new record and both stay visible.
-//
-// On read, BenchTest.Raw holds the inspection exactly as submitted, and BenchTest.Inspection
-// holds only what the columns keep (device identity, battery, compliance, whether non-genuine
-// parts were reported, disclosure); the functional results and cosmetic counts live in Raw.
+// correction is a new record and both stay visible. A record read back is whole: its
+// Inspection is the complete inspection it was graded from, and Submitted the document the
+// client sent, as it was sent.
 type BenchTestRecord struct {
 	BenchTest
 	SupersededBy string
 }
 
 // MysteryOrderRecord is a stored mystery order with the id of the correction that superseded
-// it (empty when none).
-//
-// On read, MysteryOrder.Raw holds the inspection exactly as submitted, and
-// MysteryOrder.Inspection holds only what the columns keep (device identity, battery,
-// compliance, whether non-genuine parts were reported, disclosure); the functional results and
-// cosmetic counts live in Raw.
+// it (empty when none). Like a bench test it is read back whole: the complete Inspection, and
+// the document the client sent in Submitted.
 type MysteryOrderRecord struct {
 	MysteryOrder
 	SupersededBy string

@@ -58,7 +58,7 @@ func toBenchTestJSON(r store.BenchTestRecord) benchTestJSON {
 		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt,
 		ListedGrade: optString(r.ListedGrade), ExternalID: optString(r.ExternalID),
 		TechnicianKeyID: r.TechnicianKeyID, Supersedes: optString(r.Supersedes), SupersededBy: optString(r.SupersededBy),
-		Inspection: json.RawMessage(r.Raw), Grade: toGradeJSON(r.Grade), GradeMatch: optString(r.GradeMatch),
+		Inspection: json.RawMessage(r.Submitted), Grade: toGradeJSON(r.Grade), GradeMatch: optString(r.GradeMatch),
 		CreatedAt: r.CreatedAt,
 	}
 }
@@ -90,7 +90,7 @@ func (s *Server) decodeBenchTest(raw []byte, whole string, validate func(any) er
 // checkBenchTest checks a decoded bench test (typeErr: the wrong JSON types decoding found)
 // and derives its grade.
 func (s *Server) checkBenchTest(req *benchTestRequest, typeErr error, validate func(any) error) (audit.BenchTest, error) {
-	bt := audit.BenchTest{SellerID: req.SellerID, Lab: req.Lab, ExternalID: deref(req.ExternalID), Raw: req.Inspection}
+	bt := audit.BenchTest{SellerID: req.SellerID, Lab: req.Lab, ExternalID: deref(req.ExternalID), Submitted: req.Inspection}
 	var errs []grading.FieldError
 	flagged := map[string]bool{}
 	flag := func(field, msg string) {

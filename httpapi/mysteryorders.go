@@ -90,7 +90,7 @@ type serviceProbeJSON struct {
 
 func toMysteryOrderJSON(r store.MysteryOrderRecord) mysteryOrderJSON {
 	l := r.Logistics
-	raw := json.RawMessage(r.Raw)
+	raw := json.RawMessage(r.Submitted)
 	if len(raw) == 0 {
 		raw = json.RawMessage("null")
 	}
@@ -177,7 +177,7 @@ func (s *Server) decodeMysteryOrder(c echo.Context) (audit.MysteryOrder, error) 
 		ShippedAt:   times.optional("shipped_at", req.ShippedAt),
 		DeliveredAt: times.optional("delivered_at", req.DeliveredAt),
 		ListedGrade: grading.Marketplace(req.ListedGrade),
-		Raw:         req.Inspection,
+		Submitted:   req.Inspection,
 	}
 	if l := req.Logistics; l != nil {
 		mo.Logistics = audit.Logistics{PackagingAdequate: deref(l.PackagingAdequate), TransitDamage: deref(l.TransitDamage),

@@ -12,9 +12,10 @@ import (
 	"github.com/refurbqa/refurbqa/grading"
 )
 
-// mysteryOrderRow is one row of mystery_orders: the order as submitted (the inspection exactly
-// as sent), what the team observed on delivery, and every figure derived at intake, in columns,
-// so that audits count with SQL what was observed then instead of re-deriving it later.
+// mysteryOrderRow is one row of mystery_orders: the order as submitted (the inspection in the
+// store's own document, and the document as the client sent it), what the team observed on
+// delivery, and every figure derived at intake, in columns, so that audits count with SQL what
+// was observed then instead of re-deriving it later.
 type mysteryOrderRow struct {
 	ID                     string        `gorm:"column:id;primaryKey"`
 	SellerID               string        `gorm:"column:seller_id"`
@@ -26,6 +27,7 @@ type mysteryOrderRow struct {
 	TechnicianKeyID        string        `gorm:"column:technician_key_id"`
 	Supersedes             *string       `gorm:"column:supersedes"`
 	Inspection             string        `gorm:"column:inspection"`
+	Submitted              string        `gorm:"column:submitted"`
 	PackagingAdequate      bool          `gorm:"column:packaging_adequate"`
 	TransitDamage          bool          `gorm:"column:transit_damage"`
 	ChargeOnArrivalPct     float64       `gorm:"column:charge_on_arrival_pct"`
@@ -70,8 +72,12 @@ func microUTCPtr(t *time.Time) *time.Time {
 
 // newMysteryOrderRow builds the row of a validated, derived mystery order. The store assigns
 // its id, its creation time and its technician (the key that submitted it).
-func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) mysteryOrderRow {
+func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) (mysteryOrderRow, error) {
 	in, g, l := mo.Inspection, mo.Grade, mo.Logistics
+	doc, err := encodeInspection(in)
+	if err != nil {
+		return mysteryOrderRow{}, fmt.Errorf("mystery order: %w: %w", err, audit.ErrInvalid)
+	}
 	row := mysteryOrderRow{
 		ID:                     s.newID(audit.PrefixMysteryOrder),
 		SellerID:               mo.SellerID,
@@ -82,7 +88,8 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		ListedGrade:            string(mo.ListedGrade),
 		TechnicianKeyID:        by.KeyID,
 		Supersedes:             optional(mo.Supersedes),
-		Inspection:             string(mo.Raw),
+		Inspection:             doc,
+		Submitted:              string(mo.Submitted),
 		PackagingAdequate:      l.PackagingAdequate,
 		TransitDamage:          l.TransitDamage,
 		ChargeOnArrivalPct:     l.ChargeOnArrivalPct,
@@ -103,18 +110,23 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		row.ProbeSentAt = &sent
 		row.ProbeAnsweredAt = microUTCPtr(sp.AnsweredAt)
 	}
-	return row
+	return row, nil
 }
 
 func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
-	g, in, err := r.Graded.decode("mystery order " + r.ID)
+	what := "mystery order " + r.ID
+	g, err := r.Graded.grade(what)
 	if err != nil {
 		return MysteryOrderRecord{}, err
+	}
+	in, err := decodeInspection(r.Inspection)
+	if err != nil {
+		return MysteryOrderRecord{}, fmt.Errorf("%s: stored inspection: %w", what, err)
 	}
 	mo := audit.MysteryOrder{
 		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef, OrderedAt: r.OrderedAt.UTC(),
 		ShippedAt: utcPtr(r.ShippedAt), DeliveredAt: utcPtr(r.DeliveredAt),
-		ListedGrade: grading.Marketplace(r.ListedGrade), Inspection: in, Raw: []byte(r.Inspection),
+		ListedGrade: grading.Marketplace(r.ListedGrade), Inspection: in, Submitted: submitted(r.Submitted),
 		Logistics: audit.Logistics{PackagingAdequate: r.PackagingAdequate, TransitDamage: r.TransitDamage,
 			ChargeOnArrivalPct: r.ChargeOnArrivalPct, CableIncluded: r.CableIncluded, ChargerAsListed: r.ChargerAsListed},
 		IdentityMatchesListing: r.IdentityMatchesListing,
@@ -136,8 +148,11 @@ func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
 // index mystery_orders_ref decides, so that two racing submissions cannot both win).
 func (s *Store) CreateMysteryOrder(ctx context.Context, by audit.Principal, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
 	mo.Supersedes = ""
-	row := s.newMysteryOrderRow(by, mo)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	row, err := s.newMysteryOrderRow(by, mo)
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.sellerExists(ctx, tx, mo.SellerID); err != nil {
 			return err
 		}
@@ -162,8 +177,11 @@ func (s *Store) CorrectMysteryOrder(ctx context.Context, by audit.Principal, old
 		return MysteryOrderRecord{}, fmt.Errorf("mystery order %q: %w", oldID, audit.ErrNotFound)
 	}
 	mo.Supersedes = oldID
-	row := s.newMysteryOrderRow(by, mo)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	row, err := s.newMysteryOrderRow(by, mo)
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var old mysteryOrderRow
 		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
 		// single immediate writer already does.

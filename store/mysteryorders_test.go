@@ -57,7 +57,7 @@ func moOrder(t testing.TB, sellerID, ref string, orderedAt time.Time) audit.Myst
 				MarkingsIntact: true, DisplayLikeForLike: true},
 			Parts: grading.Parts{NonGenuine: []string{}, Disclosed: true},
 		},
-		Raw: []byte(moRaw),
+		Submitted: []byte(moRaw),
 		Logistics: audit.Logistics{PackagingAdequate: true, ChargeOnArrivalPct: 29.9, CableIncluded: true,
 			ChargerAsListed: false},
 		IdentityMatchesListing: true,
@@ -88,7 +88,7 @@ func TestMysteryOrderCreateAndRead(t *testing.T) {
 		assert.Regexp(t, `^mo_[0-9a-z]{30}$`, rec.ID)
 		assert.Equal(t, moTechnician.KeyID, rec.TechnicianKeyID)
 		assert.Equal(t, moAt(t, "2026-10-02T09:00:00.123456Z"), rec.OrderedAt)
-		assert.Equal(t, moRaw, string(rec.Raw), "the inspection is kept byte for byte")
+		assert.Equal(t, moRaw, string(rec.Submitted), "the inspection is kept byte for byte")
 		assert.Equal(t, in.Grade, rec.Grade)
 		assert.Equal(t, in.GradeMatch, rec.GradeMatch)
 		assert.NotEmpty(t, rec.GradeMatch)
