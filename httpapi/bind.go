@@ -189,15 +189,6 @@ func dedupFields(in []grading.FieldError) []grading.FieldError {
 	return out
 }
 
-// prefixFields prefixes the field paths of domain validation errors (e.g. "inspection.").
-func prefixFields(prefix string, errs []grading.FieldError) []grading.FieldError {
-	out := make([]grading.FieldError, len(errs))
-	for i, e := range errs {
-		out[i] = grading.FieldError{Field: prefix + e.Field, Message: e.Message}
-	}
-	return out
-}
-
 // readJSONBody is the one way a JSON endpoint reads its body. A body whose Content-Type is
 // not application/json (parameters allowed; a charset, if any, utf-8) is 415; so is a body
 // sent without a Content-Type. An empty body without one is read as empty, for endpoints

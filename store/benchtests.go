@@ -187,36 +187,33 @@ func (s *Store) CreateBenchTest(ctx context.Context, by audit.Principal, bt audi
 }
 
 // CorrectBenchTest stores bt as a correction of the bench test oldID: a new record whose
-// Supersedes names the old one, which stays as it was. The correction must be for the same
-// seller (a validation error on seller_id otherwise). Corrections form a chain: a bench test
-// that was already corrected is audit.ErrConflict, naming the correction to correct instead.
+// Supersedes names the old one, which stays as it was. Corrections form a chain: a bench test
+// that was already corrected, even by a correction stored a moment before by a concurrent
+// writer, is audit.AlreadyCorrected (ErrConflict), naming the correction to correct instead.
+// The rules that need no lock (a correction is of the same seller) are the service's.
 func (s *Store) CorrectBenchTest(ctx context.Context, by audit.Principal, oldID string, bt audit.BenchTest) (BenchTestRecord, error) {
+	if !storable(oldID) {
+		return BenchTestRecord{}, fmt.Errorf("bench test %q: %w", oldID, audit.ErrNotFound)
+	}
 	bt.Supersedes = oldID
 	row, err := s.newBenchTestRow(by, bt)
 	if err != nil {
 		return BenchTestRecord{}, err
 	}
-	if !storable(oldID) {
-		return BenchTestRecord{}, fmt.Errorf("bench test %q: %w", oldID, audit.ErrNotFound)
-	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var old benchTestRow
 		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
 		// single immediate writer already does.
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id").Take(&old, "id = ?", oldID).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Take(&old, "id = ?", oldID).Error
 		if err != nil {
 			return translate(err, "bench test "+oldID)
-		}
-		if old.SellerID != bt.SellerID {
-			return audit.Invalid([]grading.FieldError{{Field: "seller_id",
-				Message: "must be the seller of the corrected bench test (" + old.SellerID + ")"}})
 		}
 		var later []string
 		if err := tx.Model(&benchTestRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
 			return translate(err, "bench test "+oldID)
 		}
 		if len(later) > 0 {
-			return fmt.Errorf("bench test %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+			return audit.AlreadyCorrected("bench test", oldID, later[0])
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "bench test")

@@ -168,10 +168,11 @@ func (s *Store) CreateMysteryOrder(ctx context.Context, by audit.Principal, mo a
 }
 
 // CorrectMysteryOrder stores mo as a correction of the mystery order oldID: a new record whose
-// Supersedes names the old one, which stays as it was. A correction is of the same order: the
-// same seller and the same order_ref (validation errors on those fields otherwise). Corrections
-// form a chain: a mystery order that was already corrected is audit.ErrConflict, naming the
-// correction to correct instead.
+// Supersedes names the old one, which stays as it was. Corrections form a chain: a mystery
+// order that was already corrected, even by a correction stored a moment before by a
+// concurrent writer, is audit.AlreadyCorrected (ErrConflict), naming the correction to correct
+// instead. The rules that need no lock (a correction is of the same seller and order_ref) are
+// the service's.
 func (s *Store) CorrectMysteryOrder(ctx context.Context, by audit.Principal, oldID string, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
 	if !storable(oldID) {
 		return MysteryOrderRecord{}, fmt.Errorf("mystery order %q: %w", oldID, audit.ErrNotFound)
@@ -185,29 +186,16 @@ func (s *Store) CorrectMysteryOrder(ctx context.Context, by audit.Principal, old
 		var old mysteryOrderRow
 		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
 		// single immediate writer already does.
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id", "order_ref").
-			Take(&old, "id = ?", oldID).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Take(&old, "id = ?", oldID).Error
 		if err != nil {
 			return translate(err, "mystery order "+oldID)
-		}
-		var errs []grading.FieldError
-		if old.SellerID != mo.SellerID {
-			errs = append(errs, grading.FieldError{Field: "seller_id",
-				Message: "must be the seller of the corrected mystery order (" + old.SellerID + ")"})
-		}
-		if old.OrderRef != mo.OrderRef {
-			errs = append(errs, grading.FieldError{Field: "order_ref",
-				Message: fmt.Sprintf("must be the order_ref of the corrected mystery order (%q)", old.OrderRef)})
-		}
-		if err := audit.Invalid(errs); err != nil {
-			return err
 		}
 		var later []string
 		if err := tx.Model(&mysteryOrderRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
 			return translate(err, "mystery order "+oldID)
 		}
 		if len(later) > 0 {
-			return fmt.Errorf("mystery order %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+			return audit.AlreadyCorrected("mystery order", oldID, later[0])
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "mystery order")
