@@ -32,18 +32,6 @@ type batchRequest struct {
 	Items []benchTestRequest `json:"items"`
 }
 
-// submittedDoc picks the inspection of a bench test or mystery order document out of its body
-// as the client wrote it, to be kept beside the decoded one: a grade can be defended years
-// later only against the very document it was computed from.
-type submittedDoc struct {
-	Inspection json.RawMessage `json:"inspection"`
-}
-
-// submittedBatch picks the inspection of every item of a batch out of its body.
-type submittedBatch struct {
-	Items []submittedDoc `json:"items"`
-}
-
 // input makes the domain's bench test of a decoded request, with the problems only decoding
 // can see: typeErrs (values of the wrong type, control characters), a malformed tested_at, a
 // listed grade or external id that is neither a value nor null, an inspection missing, not
@@ -72,15 +60,15 @@ func (r *benchTestRequest) input(typeErrs []grading.FieldError, raw json.RawMess
 	if r.ExternalID != nil && *r.ExternalID == "" {
 		flag("external_id", "must not be empty: omit it or send null when there is none")
 	}
-	typeErrs, bt.Inspection, bt.Submitted, errs = submittedInspection(r.Inspection, raw, typeErrs, errs)
+	typeErrs, bt.Inspection, bt.Submitted, errs = inspectionInput(r.Inspection, raw, typeErrs, errs)
 	return audit.Input[audit.BenchTest]{Value: bt, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}
 }
 
-// submittedInspection reads the inspection of a bench test or mystery order: the domain value
+// inspectionInput reads the inspection of a bench test or mystery order: the domain value
 // of doc and the document as sent (raw), with its problems added to errs. A document that is
 // not valid UTF-8 as sent cannot be kept as evidence: it is refused as a whole, and what
 // decoding found inside it goes.
-func submittedInspection(doc *inspectionDoc, raw json.RawMessage, typeErrs, errs []grading.FieldError) (
+func inspectionInput(doc *inspectionDoc, raw json.RawMessage, typeErrs, errs []grading.FieldError) (
 	[]grading.FieldError, grading.Inspection, []byte, []grading.FieldError) {
 	switch {
 	case len(raw) > 0 && !utf8.Valid(raw):
@@ -120,10 +108,7 @@ func decodeBenchTest(body []byte) (audit.Input[audit.BenchTest], error) {
 	if err != nil {
 		return audit.Input[audit.BenchTest]{}, err
 	}
-	var sub submittedDoc
-	// The body decoded above: its inspection, whatever its type, is a JSON value this reads.
-	_ = json.Unmarshal(body, &sub)
-	return req.input(problemsOf(typeErr), sub.Inspection), nil
+	return req.input(problemsOf(typeErr), submittedInspection(body)), nil
 }
 
 // benchTestJSON is the wire form of a stored bench test.
@@ -221,14 +206,12 @@ func (s *Server) createBenchTests(c echo.Context) error {
 	if err := audit.Invalid(rest); err != nil {
 		return err // "items" itself is not an array
 	}
-	var sub submittedBatch
-	// The body decoded above; an item that is not an object holds no inspection here.
-	_ = json.Unmarshal(body, &sub)
+	raws := submittedInspections(body)
 	items := make([]audit.Input[audit.BenchTest], len(req.Items))
 	for i := range req.Items {
 		var raw json.RawMessage
-		if i < len(sub.Items) {
-			raw = sub.Items[i].Inspection
+		if i < len(raws) {
+			raw = raws[i]
 		}
 		items[i] = req.Items[i].input(perItem[i], raw)
 	}

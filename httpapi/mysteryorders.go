@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -179,9 +178,6 @@ func decodeMysteryOrder(body []byte) (audit.Input[audit.MysteryOrder], error) {
 	if err != nil {
 		return audit.Input[audit.MysteryOrder]{}, err
 	}
-	var sub submittedDoc
-	// The body decoded above: its inspection, whatever its type, is a JSON value this reads.
-	_ = json.Unmarshal(body, &sub)
 	times := &moTimes{}
 	mo := audit.MysteryOrder{
 		SellerID: req.SellerID, OrderRef: req.OrderRef,
@@ -202,7 +198,7 @@ func decodeMysteryOrder(body []byte) (audit.Input[audit.MysteryOrder], error) {
 		}
 	}
 	typeErrs, errs := problemsOf(typeErr), append(times.errs, req.missing()...)
-	typeErrs, mo.Inspection, mo.Submitted, errs = submittedInspection(req.Inspection, sub.Inspection, typeErrs, errs)
+	typeErrs, mo.Inspection, mo.Submitted, errs = inspectionInput(req.Inspection, submittedInspection(body), typeErrs, errs)
 	return audit.Input[audit.MysteryOrder]{Value: mo, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}, nil
 }
 
