@@ -57,23 +57,17 @@ func BadCursor() error {
 
 // BenchTestRecord is a stored bench test with what only the store knows about it: the id of the
 // correction that superseded it (empty when none). Bench tests are never updated in place; a
-// correction is a new record and both stay visible.
-//
-// On read, BenchTest.Raw holds the inspection exactly as submitted, and BenchTest.Inspection
-// holds only what the columns keep (device identity, battery, compliance, whether non-genuine
-// parts were reported, disclosure); the functional results and cosmetic counts live in Raw.
+// correction is a new record and both stay visible. A record read back is whole: its
+// Inspection is the complete inspection it was graded from, and Submitted the document the
+// client sent, as it was sent.
 type BenchTestRecord struct {
 	BenchTest
 	SupersededBy string
 }
 
 // MysteryOrderRecord is a stored mystery order with the id of the correction that superseded
-// it (empty when none).
-//
-// On read, MysteryOrder.Raw holds the inspection exactly as submitted, and
-// MysteryOrder.Inspection holds only what the columns keep (device identity, battery,
-// compliance, whether non-genuine parts were reported, disclosure); the functional results and
-// cosmetic counts live in Raw.
+// it (empty when none). Like a bench test it is read back whole: the complete Inspection, and
+// the document the client sent in Submitted.
 type MysteryOrderRecord struct {
 	MysteryOrder
 	SupersededBy string
@@ -89,14 +83,18 @@ const (
 	// BatchDuplicate: the seller already has a bench test with this external id, stored
 	// earlier or earlier in the same batch; nothing was stored and ID names that one.
 	BatchDuplicate BatchOutcome = "duplicate"
-	// BatchUnknownSeller: no seller has this seller id; nothing was stored.
+	// BatchUnknownSeller: no seller has this seller id; nothing was stored. The store answers
+	// it; the service reports such an item as BatchInvalid on seller_id.
 	BatchUnknownSeller BatchOutcome = "unknown_seller"
+	// BatchInvalid: the item broke a rule (Errors says which); nothing was stored.
+	BatchInvalid BatchOutcome = "invalid"
 )
 
 // BatchResult is the outcome of one item of a batch of bench tests, in the order of the input.
 type BatchResult struct {
 	Outcome BatchOutcome
-	ID      string // the stored bench test (created or duplicate)
+	ID      string               // the stored bench test (created or duplicate)
+	Errors  []grading.FieldError // every problem of an invalid item
 }
 
 // BenchTestFilter narrows a list of bench tests. Zero fields do not filter.

@@ -128,10 +128,14 @@ type BenchTest struct {
 	TechnicianKeyID string
 	Supersedes      string // id of the bench test this one corrects; empty when none
 	Inspection      grading.Inspection
-	Raw             []byte // the inspection document exactly as submitted (JSON)
-	Grade           grading.Grade
-	GradeMatch      grading.Match // empty without a listed grade
-	CreatedAt       time.Time
+	// Submitted is the inspection document exactly as the client sent it, kept beside
+	// Inspection as evidence: a grade can be defended years later only against the very
+	// document it was computed from. Nothing reads it back into Inspection. It is empty for
+	// records that were not submitted as a document (generated data).
+	Submitted  []byte
+	Grade      grading.Grade
+	GradeMatch grading.Match // empty without a listed grade
+	CreatedAt  time.Time
 }
 
 // Logistics is what the quality team observed about delivery of a mystery order.
@@ -160,7 +164,7 @@ type MysteryOrder struct {
 	DeliveredAt            *time.Time
 	ListedGrade            grading.Marketplace
 	Inspection             grading.Inspection
-	Raw                    []byte // the inspection document exactly as submitted (JSON)
+	Submitted              []byte // the inspection document exactly as sent, as for BenchTest
 	Logistics              Logistics
 	IdentityMatchesListing bool
 	ServiceProbe           *ServiceProbe

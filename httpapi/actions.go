@@ -86,7 +86,11 @@ type planRequest struct {
 // behalf (audit.SubmitPlan checks who, the state and both texts).
 func (s *Server) submitPlan(c echo.Context) error {
 	var req planRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	a, err := s.svc.SubmitPlan(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.RootCause, req.Actions)
@@ -103,7 +107,11 @@ type closeRequest struct {
 
 func (s *Server) closeAction(c echo.Context) error {
 	var req closeRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	a, err := s.svc.CloseAction(c.Request().Context(), mustPrincipal(c), c.Param("id"), req.Note)

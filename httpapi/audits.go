@@ -100,7 +100,11 @@ func auditInput(start, end, version string) audit.AuditInput {
 // createAudit audits one seller (audit.Service.AuditSeller checks every field at once).
 func (s *Server) createAudit(c echo.Context) error {
 	var req auditRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	sc, err := s.svc.AuditSeller(c.Request().Context(), mustPrincipal(c), req.SellerID,
@@ -115,7 +119,11 @@ func (s *Server) createAudit(c echo.Context) error {
 // process (the store serializes processes on PostgreSQL); the request timeout still bounds it.
 func (s *Server) createAuditBatch(c echo.Context) error {
 	var req batchAuditRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	res, err := s.svc.AuditSellers(c.Request().Context(), mustPrincipal(c), nil,

@@ -54,7 +54,7 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 		raw, err := httpapi.EncodeInspection(weakPhone(t))
 		require.NoError(t, err)
 		bt := audit.BenchTest{SellerID: seller, Lab: "lab", TestedAt: time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC),
-			Inspection: weakPhone(t), Raw: raw}
+			Inspection: weakPhone(t), Submitted: raw}
 		audit.DeriveBenchTest(&bt, protocols[grading.Smartphone])
 		rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
 		require.NoError(t, err)

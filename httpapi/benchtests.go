@@ -1,65 +1,141 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/store"
 )
 
-// maxBatchItems bounds a batch of bench tests (api.md: 1 to 1000 items).
-const maxBatchItems = 1000
-
-// benchTestRequest is the wire form of a bench test as submitted. The inspection is kept as the
-// raw bytes the client sent, which are stored as they are: a grade can be defended years later
-// only against the very document it was computed from. tested_at is read as text so that a
-// malformed timestamp is reported on its field. The fields are checked by
-// audit.ValidateBenchTest, so they carry no validator tags.
+// benchTestRequest is the wire form of a bench test as submitted, decoded in one pass with its
+// inspection. tested_at is read as text so that a malformed timestamp is reported on its
+// field. The rules are the service's (audit.ValidateBenchTest); only what decoding alone can
+// see is checked here (input).
 type benchTestRequest struct {
-	SellerID    string          `json:"seller_id"`
-	Lab         string          `json:"lab"`
-	TestedAt    string          `json:"tested_at"`
-	ListedGrade *string         `json:"listed_grade"`
-	ExternalID  *string         `json:"external_id"`
-	Inspection  json.RawMessage `json:"inspection"`
+	SellerID    string         `json:"seller_id"`
+	Lab         string         `json:"lab"`
+	TestedAt    string         `json:"tested_at"`
+	ListedGrade *string        `json:"listed_grade"`
+	ExternalID  *string        `json:"external_id"`
+	Inspection  *inspectionDoc `json:"inspection"`
 }
 
 type batchRequest struct {
-	Items []json.RawMessage `json:"items"`
+	Items []benchTestRequest `json:"items"`
+}
+
+// input makes the domain's bench test of a decoded request, with the problems only decoding
+// can see: typeErrs (values of the wrong type, control characters), a malformed tested_at, a
+// listed grade or external id that is neither a value nor null, an inspection missing, not
+// valid UTF-8 as sent (raw), or left without one of its members.
+func (r *benchTestRequest) input(typeErrs []grading.FieldError, raw json.RawMessage) audit.Input[audit.BenchTest] {
+	if whole(typeErrs) {
+		return audit.Input[audit.BenchTest]{Problems: typeErrs}
+	}
+	bt := audit.BenchTest{SellerID: r.SellerID, Lab: r.Lab, ExternalID: deref(r.ExternalID)}
+	var errs []grading.FieldError
+	flag := func(field, msg string) { errs = append(errs, grading.FieldError{Field: field, Message: msg}) }
+	if r.TestedAt != "" {
+		t, err := time.Parse(time.RFC3339, r.TestedAt)
+		if err != nil {
+			flag("tested_at", "must be an RFC 3339 timestamp")
+		} else {
+			bt.TestedAt = t.UTC()
+		}
+	}
+	if r.ListedGrade != nil {
+		bt.ListedGrade = grading.Marketplace(*r.ListedGrade)
+		if !bt.ListedGrade.Valid() {
+			flag("listed_grade", "must be one of premium, excellent, good, fair (or null)")
+		}
+	}
+	if r.ExternalID != nil && *r.ExternalID == "" {
+		flag("external_id", "must not be empty: omit it or send null when there is none")
+	}
+	typeErrs, bt.Inspection, bt.Submitted, errs = inspectionInput(r.Inspection, raw, typeErrs, errs)
+	return audit.Input[audit.BenchTest]{Value: bt, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}
+}
+
+// inspectionInput reads the inspection of a bench test or mystery order: the domain value
+// of doc and the document as sent (raw), with its problems added to errs. A document that is
+// not valid UTF-8 as sent cannot be kept as evidence: it is refused as a whole, and what
+// decoding found inside it goes.
+func inspectionInput(doc *inspectionDoc, raw json.RawMessage, typeErrs, errs []grading.FieldError) (
+	[]grading.FieldError, grading.Inspection, []byte, []grading.FieldError) {
+	switch {
+	case len(raw) > 0 && !utf8.Valid(raw):
+		kept := typeErrs[:0:0]
+		for _, f := range typeErrs {
+			if f.Field != "inspection" && !strings.HasPrefix(f.Field, "inspection.") {
+				kept = append(kept, f)
+			}
+		}
+		return kept, grading.Inspection{}, nil, append(errs, grading.FieldError{Field: "inspection", Message: "must be valid UTF-8"})
+	case doc == nil:
+		return typeErrs, grading.Inspection{}, nil, append(errs, grading.FieldError{Field: "inspection", Message: "is required"})
+	}
+	return typeErrs, doc.domain(), raw, append(errs, doc.missing("inspection.")...)
+}
+
+// whole reports whether decoding refused the document as a whole (a batch item that is not an
+// object): nothing else about it can be said.
+func whole(errs []grading.FieldError) bool {
+	return len(errs) == 1 && errs[0].Field == ""
+}
+
+// problemsOf returns the field errors of a validation error (nil for nil).
+func problemsOf(err error) []grading.FieldError {
+	var ve *audit.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Errors
+	}
+	return nil
+}
+
+// decodeBenchTest decodes one bench test document in one pass; a body that is malformed JSON
+// or not an object is refused as a whole.
+func decodeBenchTest(body []byte) (audit.Input[audit.BenchTest], error) {
+	var req benchTestRequest
+	typeErr, err := decodeLenient(body, &req)
+	if err != nil {
+		return audit.Input[audit.BenchTest]{}, err
+	}
+	return req.input(problemsOf(typeErr), submittedInspection(body)), nil
 }
 
 // benchTestJSON is the wire form of a stored bench test.
 type benchTestJSON struct {
-	ID              string          `json:"id"`
-	SellerID        string          `json:"seller_id"`
-	Lab             string          `json:"lab"`
-	TestedAt        time.Time       `json:"tested_at"`
-	ListedGrade     *string         `json:"listed_grade"`
-	ExternalID      *string         `json:"external_id"`
-	TechnicianKeyID string          `json:"technician_key_id"`
-	Supersedes      *string         `json:"supersedes"`
-	SupersededBy    *string         `json:"superseded_by"`
-	Inspection      json.RawMessage `json:"inspection"`
-	Grade           gradeJSON       `json:"grade"`
-	GradeMatch      *string         `json:"grade_match"`
-	CreatedAt       time.Time       `json:"created_at"`
+	ID              string         `json:"id"`
+	SellerID        string         `json:"seller_id"`
+	Lab             string         `json:"lab"`
+	TestedAt        time.Time      `json:"tested_at"`
+	ListedGrade     *string        `json:"listed_grade"`
+	ExternalID      *string        `json:"external_id"`
+	TechnicianKeyID string         `json:"technician_key_id"`
+	Supersedes      *string        `json:"supersedes"`
+	SupersededBy    *string        `json:"superseded_by"`
+	Inspection      *inspectionDoc `json:"inspection"`
+	Grade           gradeJSON      `json:"grade"`
+	GradeMatch      *string        `json:"grade_match"`
+	CreatedAt       time.Time      `json:"created_at"`
 }
 
-func toBenchTestJSON(r store.BenchTestRecord) benchTestJSON {
+// toBenchTestJSON presents a stored bench test; its inspection is encoded from the domain value
+// in the API's form, whatever form the store keeps it in.
+func toBenchTestJSON(r audit.BenchTestRecord) benchTestJSON {
 	return benchTestJSON{
 		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt,
 		ListedGrade: optString(r.ListedGrade), ExternalID: optString(r.ExternalID),
 		TechnicianKeyID: r.TechnicianKeyID, Supersedes: optString(r.Supersedes), SupersededBy: optString(r.SupersededBy),
-		Inspection: json.RawMessage(r.Raw), Grade: toGradeJSON(r.Grade), GradeMatch: optString(r.GradeMatch),
+		Inspection: inspectionWire(r.Inspection), Grade: toGradeJSON(r.Grade), GradeMatch: optString(r.GradeMatch),
 		CreatedAt: r.CreatedAt,
 	}
 }
@@ -75,80 +151,18 @@ type batchResponse struct {
 	Results []batchResultJSON `json:"results"`
 }
 
-// decodeBenchTest decodes and checks one bench test document and derives its grade. Every
-// invalid field is reported at once: JSON types, the envelope (audit.ValidateBenchTest) and the
-// inspection (decodeInspection, under "inspection."). whole names the document in errors about
-// it as a whole ("body", or "item" inside a batch).
-func (s *Server) decodeBenchTest(raw []byte, whole string, validate func(any) error) (audit.BenchTest, error) {
-	var req benchTestRequest
-	typeErr, err := decodeLenient(raw, &req)
-	if err != nil {
-		return audit.BenchTest{}, renameWhole(err, whole)
-	}
-	return s.checkBenchTest(&req, typeErr, validate)
-}
-
-// checkBenchTest checks a decoded bench test (typeErr: the wrong JSON types decoding found)
-// and derives its grade.
-func (s *Server) checkBenchTest(req *benchTestRequest, typeErr error, validate func(any) error) (audit.BenchTest, error) {
-	bt := audit.BenchTest{SellerID: req.SellerID, Lab: req.Lab, ExternalID: deref(req.ExternalID), Raw: req.Inspection}
-	var errs []grading.FieldError
-	flagged := map[string]bool{}
-	flag := func(field, msg string) {
-		errs = append(errs, grading.FieldError{Field: field, Message: msg})
-		flagged[field] = true
-	}
-	if req.TestedAt != "" {
-		t, perr := time.Parse(time.RFC3339, req.TestedAt)
-		if perr != nil {
-			flag("tested_at", "must be an RFC 3339 timestamp")
-		} else {
-			bt.TestedAt = t.UTC()
-		}
-	}
-	if req.ListedGrade != nil {
-		bt.ListedGrade = grading.Marketplace(*req.ListedGrade)
-		if !bt.ListedGrade.Valid() {
-			flag("listed_grade", "must be one of premium, excellent, good, fair (or null)")
-		}
-	}
-	if req.ExternalID != nil && *req.ExternalID == "" {
-		flag("external_id", "must not be empty: omit it or send null when there is none")
-	}
-	var inspErr error
-	if len(req.Inspection) == 0 || bytes.Equal(req.Inspection, []byte("null")) {
-		flag("inspection", "is required")
-	} else {
-		bt.Inspection, inspErr = s.decodeInspection(req.Inspection, "inspection.", validate)
-	}
-	for _, f := range audit.ValidateBenchTest(bt, s.protocols) {
-		// The inspection was checked above, with the JSON types and required fields that the
-		// domain cannot see; its findings under a missing field would only repeat it.
-		if strings.HasPrefix(f.Field, "inspection.") || flagged[f.Field] {
-			continue
-		}
-		errs = append(errs, f)
-	}
-	if err := withTypeErrors(typeErr, mergeInvalid(audit.Invalid(errs), inspErr)); err != nil {
-		return audit.BenchTest{}, err
-	}
-	p, _ := s.protocols.Get(bt.Inspection.Device.Category) // a valid inspection has a protocol
-	audit.DeriveBenchTest(&bt, p)
-	return bt, nil
-}
-
 func (s *Server) createBenchTest(c echo.Context) error {
 	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
-	bt, err := s.decodeBenchTest(body, "body", c.Validate)
+	in, err := decodeBenchTest(body)
 	if err != nil {
 		return err
 	}
-	rec, created, err := s.store.CreateBenchTest(c.Request().Context(), mustPrincipal(c), bt)
+	rec, created, err := s.svc.RecordBenchTest(c.Request().Context(), mustPrincipal(c), in)
 	if err != nil {
-		return sellerRefError(err, "seller_id")
+		return err
 	}
 	status := http.StatusCreated
 	if !created {
@@ -164,148 +178,103 @@ func (s *Server) correctBenchTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	bt, err := s.decodeBenchTest(body, "body", c.Validate)
+	in, err := decodeBenchTest(body)
 	if err != nil {
 		return err
 	}
-	rec, err := s.store.CorrectBenchTest(c.Request().Context(), mustPrincipal(c), c.Param("id"), bt)
+	rec, err := s.svc.CorrectBenchTest(c.Request().Context(), mustPrincipal(c), c.Param("id"), in)
 	if err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusCreated, toBenchTestJSON(rec))
 }
 
-// createBenchTests is the intake of mass testing: every item is decoded and checked on its own
-// (one item's wrong JSON type makes only that item invalid), and every valid one is stored in
-// one transaction with batch inserts.
+// createBenchTests is the intake of mass testing. The whole batch is decoded in one pass, and a
+// value of the wrong type makes only its own item invalid; the service checks every item and
+// stores every valid one in one transaction.
 func (s *Server) createBenchTests(c echo.Context) error {
 	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
-	var (
-		results []batchResultJSON
-		valid   []audit.BenchTest
-		at      []int // index in the request of each valid item
-	)
-	invalid := func(i int, err error) error {
-		var ve *audit.ValidationError
-		if !errors.As(err, &ve) {
-			return err
-		}
-		results[i].Status, results[i].Errors = "invalid", problemFields(ve.Errors)
-		return nil
-	}
-	// The usual batch has no value of a wrong JSON type anywhere: one decode of the whole body
-	// then serves every item. Otherwise each item is decoded on its own, so that a wrong type
-	// makes only its own item invalid (encoding/json reports one type error per document).
-	var fast struct {
-		Items []benchTestRequest `json:"items"`
-	}
-	typeErr, err := decodeLenient(body, &fast)
+	var req batchRequest
+	typeErr, err := decodeLenient(body, &req)
 	if err != nil {
 		return err
 	}
-	if typeErr == nil {
-		if err := checkBatchSize(len(fast.Items)); err != nil {
-			return err
-		}
-		results = make([]batchResultJSON, len(fast.Items))
-		for i := range fast.Items {
-			results[i] = batchResultJSON{Index: i}
-			bt, err := s.checkBenchTest(&fast.Items[i], nil, c.Validate)
-			if err != nil {
-				if err := invalid(i, err); err != nil {
-					return err
-				}
-				continue
-			}
-			valid, at = append(valid, bt), append(at, i)
-		}
-	} else {
-		var req batchRequest
-		if err := decodeJSONStrict(body, &req); err != nil {
-			return err
-		}
-		if err := checkBatchSize(len(req.Items)); err != nil {
-			return err
-		}
-		results = make([]batchResultJSON, len(req.Items))
-		for i, raw := range req.Items {
-			results[i] = batchResultJSON{Index: i}
-			bt, err := s.decodeBenchTest(raw, "item", c.Validate)
-			if err != nil {
-				if err := invalid(i, err); err != nil {
-					return err
-				}
-				continue
-			}
-			valid, at = append(valid, bt), append(at, i)
-		}
+	perItem, rest := itemProblems(problemsOf(typeErr), len(req.Items))
+	if err := audit.Invalid(rest); err != nil {
+		return err // "items" itself is not an array
 	}
-	if len(valid) > 0 {
-		stored, err := s.store.CreateBenchTests(c.Request().Context(), mustPrincipal(c), valid)
-		if err != nil {
-			return err
+	raws := submittedInspections(body)
+	items := make([]audit.Input[audit.BenchTest], len(req.Items))
+	for i := range req.Items {
+		var raw json.RawMessage
+		if i < len(raws) {
+			raw = raws[i]
 		}
-		for j, r := range stored {
-			res := &results[at[j]]
-			switch r.Outcome {
-			case store.BatchUnknownSeller:
-				res.Status, res.Errors = "invalid", []problemField{{Field: "seller_id", Message: "no seller has this id"}}
-			default:
-				id := r.ID
-				res.Status, res.ID = string(r.Outcome), &id
-			}
-		}
+		items[i] = req.Items[i].input(perItem[i], raw)
 	}
-	for i := range results {
-		if results[i].Errors == nil {
-			results[i].Errors = []problemField{}
-		}
-	}
-	return writeJSON(c, http.StatusOK, batchResponse{Results: results})
-}
-
-func checkBatchSize(n int) error {
-	if n < 1 || n > maxBatchItems {
-		return audit.Invalid(fieldErr("items", "must hold 1 to 1000 bench tests"))
-	}
-	return nil
-}
-
-// readBody reads a request body in one allocation when its length is announced: a batch is
-// up to 10 MiB, which io.ReadAll would copy over and over while growing its buffer.
-func readBody(c echo.Context) ([]byte, error) {
-	r := c.Request()
-	if n := r.ContentLength; n > 0 && n <= MaxBodyBytes {
-		buf := bytes.NewBuffer(make([]byte, 0, n+1))
-		_, err := buf.ReadFrom(r.Body)
-		return buf.Bytes(), err
-	}
-	return io.ReadAll(r.Body)
-}
-
-// decodeJSONStrict decodes one JSON document like decodeJSON, where any wrong type is fatal,
-// with json.Unmarshal, which decodes in place rather than through a Decoder's copies.
-func decodeJSONStrict(body []byte, v any) error {
-	typeErr, err := decodeLenient(body, v)
+	results, err := s.svc.RecordBenchTests(c.Request().Context(), mustPrincipal(c), items)
 	if err != nil {
 		return err
 	}
-	return typeErr
+	out := batchResponse{Results: make([]batchResultJSON, len(results))}
+	for i, r := range results {
+		res := batchResultJSON{Index: i, Status: string(r.Outcome), Errors: make([]problemField, len(r.Errors))}
+		if r.ID != "" {
+			id := r.ID
+			res.ID = &id
+		}
+		for j, f := range r.Errors {
+			if f.Field == "" {
+				f.Field = "item" // the item as a whole
+			}
+			res.Errors[j] = problemField{Field: f.Field, Message: f.Message}
+		}
+		out.Results[i] = res
+	}
+	return writeJSON(c, http.StatusOK, out)
 }
 
-func problemFields(errs []grading.FieldError) []problemField {
-	out := make([]problemField, len(errs))
-	for i, f := range errs {
-		out[i] = problemField{Field: f.Field, Message: f.Message}
+// itemProblems sorts the problems of decoding a batch into those of each of its n items, at
+// their paths in the item ("" for the item itself), and the rest.
+func itemProblems(errs []grading.FieldError, n int) (perItem [][]grading.FieldError, rest []grading.FieldError) {
+	perItem = make([][]grading.FieldError, n)
+	for _, f := range errs {
+		i, path, ok := itemPath(f.Field)
+		if !ok || i >= n {
+			rest = append(rest, f)
+			continue
+		}
+		perItem[i] = append(perItem[i], grading.FieldError{Field: path, Message: f.Message})
 	}
-	return out
+	return perItem, rest
+}
+
+// itemPath splits "items[12].lab" into 12 and "lab", and "items[12]" into 12 and "".
+func itemPath(field string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(field, "items[")
+	if !ok {
+		return 0, "", false
+	}
+	num, path, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(num)
+	if err != nil || i < 0 {
+		return 0, "", false
+	}
+	if path == "" {
+		return i, "", true
+	}
+	path, ok = strings.CutPrefix(path, ".")
+	return i, path, ok
 }
 
 func (s *Server) getBenchTest(c echo.Context) error {
-	rec, err := s.store.BenchTest(c.Request().Context(), c.Param("id"))
+	rec, err := s.svc.BenchTest(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -316,12 +285,12 @@ func (s *Server) getBenchTest(c echo.Context) error {
 func (s *Server) listBenchTests(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	f := store.BenchTestFilter{SellerID: q.str("seller_id", 128)}
+	f := audit.BenchTestFilter{SellerID: q.str("seller_id", 128)}
 	f.From, f.To = q.period()
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.store.BenchTests(c.Request().Context(), f, page)
+	items, next, err := s.svc.BenchTests(c.Request().Context(), mustPrincipal(c), f, page)
 	if err != nil {
 		return err
 	}

@@ -119,9 +119,65 @@ func TestBenchTestKeepsTheInspectionAsSubmitted(t *testing.T) {
 	bt := h.createBenchTest(raw, http.StatusCreated)
 	stored, err := h.st.BenchTest(context.Background(), bt.ID)
 	require.NoError(t, err)
-	assert.Equal(t, string(inspection), string(stored.Raw), "stored byte for byte")
+	assert.Equal(t, string(inspection), string(stored.Submitted), "stored byte for byte")
 	assert.JSONEq(t, string(inspection), string(bt.Inspection))
 	assert.Equal(t, "Galaxy “S23” <5G> & ünïcode", stored.Inspection.Device.Model)
+}
+
+// The inspection answered is the record's, encoded from the domain value: the client's own
+// members and formatting are kept in the submitted document only, which the store holds byte
+// for byte, also for the valid items of a batch in which another item has a value of the
+// wrong type.
+func TestBenchTestAnswersTheRecordedInspection(t *testing.T) {
+	h := newHarness(t)
+	clean, err := json.Marshal(inspectionDoc(t, grading.Smartphone))
+	require.NoError(t, err)
+	odd := strings.Replace(string(clean), `{"battery"`, `{ "x-lab-note": "<b>é</b>",  "battery"`, 1)
+	raw := `{"seller_id": "` + h.Own.ID + `", "lab": "L", "tested_at": "2026-10-02T09:00:00Z", "inspection": ` + odd + `}`
+	bt := h.createBenchTest(raw, http.StatusCreated)
+	assert.JSONEq(t, string(clean), string(bt.Inspection))
+	got := h.do(http.MethodGet, "/api/v1/bench-tests/"+bt.ID, h.token(audit.RoleTechnician), nil)
+	require.Equal(t, http.StatusOK, got.Code)
+	var read benchTestBody
+	got.JSON(t, &read)
+	assert.JSONEq(t, string(clean), string(read.Inspection))
+	stored, err := h.st.BenchTest(context.Background(), bt.ID)
+	require.NoError(t, err)
+	assert.Equal(t, odd, string(stored.Submitted))
+
+	batch := `{"items": [` + strings.Replace(raw, `"lab": "L"`, `"lab": "L", "external_id": "ODD-1"`, 1) + `,` +
+		strings.Replace(raw, `"lab": "L"`, `"lab": 5`, 1) + `]}`
+	res := h.do(http.MethodPost, "/api/v1/bench-tests/batch", h.token(audit.RoleTechnician), batch)
+	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+	var out batchResults
+	res.JSON(t, &out)
+	require.Len(t, out.Results, 2)
+	assert.Equal(t, "invalid", out.Results[1].Status)
+	require.Equal(t, "created", out.Results[0].Status)
+	stored, err = h.st.BenchTest(context.Background(), *out.Results[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, odd, string(stored.Submitted), "kept as sent, whatever the other items hold")
+}
+
+// An inspection that is not valid UTF-8 as sent cannot be kept as evidence: it is reported,
+// together with every other problem of the document.
+func TestBenchTestInspectionNotUTF8(t *testing.T) {
+	h := newHarness(t)
+	b, err := json.Marshal(benchTestDoc(t, h.Own.ID, "U8"))
+	require.NoError(t, err)
+	bad := strings.Replace(string(b), `"iPhone 13"`, "\"iPhone \xff\"", 1)
+	for _, tc := range []struct {
+		body   string
+		fields []string
+	}{
+		{bad, []string{"inspection"}},
+		{strings.Replace(bad, `"lab":"Lyon lab 2"`, `"lab":7`, 1), []string{"inspection", "lab"}},
+		{strings.Replace(bad, `"health_pct":95.5`, `"health_pct":"x"`, 1), []string{"inspection"}},
+	} {
+		res := h.do(http.MethodPost, "/api/v1/bench-tests", h.token(audit.RoleTechnician), tc.body)
+		require.Equal(t, http.StatusUnprocessableEntity, res.Code, "%s", res.Body)
+		assert.Equal(t, tc.fields, problemFields(t, res))
+	}
 }
 
 func TestBenchTestIdempotent(t *testing.T) {

@@ -73,7 +73,11 @@ func (s *Server) listCharters(c echo.Context) error {
 // *checklist.CompileError (422, each at its JSON path); a repeated version is 409.
 func (s *Server) publishCharter(c echo.Context) error {
 	var req charterRequest
-	if err := decodeBody(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
 	cv, err := s.svc.PublishCharter(c.Request().Context(), mustPrincipal(c), req.Charter(), req.Activate)

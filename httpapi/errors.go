@@ -20,8 +20,6 @@ func sellerRefError(err error, field string) error {
 	return err
 }
 
-func asValidation(err error, target **audit.ValidationError) bool { return errors.As(err, target) }
-
 // coveredBy reports whether field lies under a field already reported missing
 // (e.g. "inspection.device.imei" under a missing "inspection.device").
 func coveredBy(missing map[string]bool, field string) bool {

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"errors"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
@@ -10,8 +12,8 @@ import (
 )
 
 // FuzzDecodeInspection feeds arbitrary bytes through the path of a grading preview: the JSON
-// decoder, the validator's required fields and grading.Validate, then, for an inspection that
-// passed, grading.Evaluate. Nothing may panic; every refusal must be a validation error (a 422)
+// decoder, the required members and the service's grading.Validate, then, for an inspection
+// that passed, grading.Evaluate. Nothing may panic; every refusal must be a validation error (a 422)
 // naming at least one field; an accepted inspection must satisfy the domain validator on its
 // own; and its grade must keep the invariants of grading.md: a marketplace grade exactly when
 // sellable, and a crack anywhere means cosmetic E and never sellable. The seed corpus is in
@@ -23,10 +25,14 @@ func FuzzDecodeInspection(f *testing.F) {
 	}
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`null`))
-	s := &Server{protocols: ps}
-	v := newValidator()
+	svc := audit.NewService(audit.ServiceConfig{Protocols: ps, Now: time.Now})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		in, err := s.decodeInspection(data, "", v.Validate)
+		decoded, err := decodeInspection(data)
+		var g grading.Grade
+		if err == nil {
+			g, err = svc.PreviewGrade(decoded)
+		}
+		in := decoded.Value
 		if err != nil {
 			var ve *audit.ValidationError
 			if !errors.As(err, &ve) {
@@ -49,7 +55,9 @@ func FuzzDecodeInspection(f *testing.F) {
 		if !ok {
 			t.Fatalf("accepted category %q has no protocol", in.Device.Category)
 		}
-		g := grading.Evaluate(in, p)
+		if want := grading.Evaluate(in, p); !reflect.DeepEqual(want, g) {
+			t.Fatalf("the preview graded %+v, grading.Evaluate %+v", g, want)
+		}
 		if (g.Marketplace != "") != (g.Status == grading.Sellable) {
 			t.Fatalf("marketplace %q with status %s", g.Marketplace, g.Status)
 		}

@@ -52,7 +52,7 @@ func FuzzQueryParams(f *testing.F) {
 	}
 	mo := audit.MysteryOrder{
 		SellerID: seller.ID, OrderRef: "MO-FUZZ", OrderedAt: time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC),
-		ListedGrade: grading.Good, Raw: []byte(`{}`),
+		ListedGrade: grading.Good, Submitted: []byte(`{}`),
 		Inspection: grading.Inspection{Device: grading.Device{Category: grading.Smartphone, Brand: "A", Model: "B"}},
 	}
 	audit.DeriveMysteryOrder(&mo, protocols[grading.Smartphone])

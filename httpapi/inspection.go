@@ -2,68 +2,66 @@ package httpapi
 
 import (
 	"encoding/json"
-	"sort"
 
-	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
 )
 
 // inspectionDoc is the wire form of an inspection (api.md, Inspections). Pointers mark the
-// fields a client must send: a missing one is a validation error, never a silent zero. The
-// domain validator (grading.Validate) then checks every rule of grading.md; both sets of
-// errors are reported together.
+// members a client must send: a missing one is a problem (missing), never a silent zero. The
+// service then checks every rule of grading.md (grading.Validate) on the domain value, and
+// both are answered together.
 type inspectionDoc struct {
-	Device     *deviceDoc        `json:"device" validate:"required"`
-	Functional map[string]string `json:"functional" validate:"required"`
-	Battery    *batteryDoc       `json:"battery" validate:"required"`
-	Cosmetic   *cosmeticDoc      `json:"cosmetic" validate:"required"`
-	Compliance *complianceDoc    `json:"compliance" validate:"required"`
-	Parts      *partsDoc         `json:"parts" validate:"required"`
+	Device     *deviceDoc        `json:"device"`
+	Functional map[string]string `json:"functional"`
+	Battery    *batteryDoc       `json:"battery"`
+	Cosmetic   *cosmeticDoc      `json:"cosmetic"`
+	Compliance *complianceDoc    `json:"compliance"`
+	Parts      *partsDoc         `json:"parts"`
 }
 
 type deviceDoc struct {
-	Category  *string `json:"category" validate:"required"`
-	Brand     *string `json:"brand" validate:"required"`
-	Model     *string `json:"model" validate:"required"`
+	Category  *string `json:"category"`
+	Brand     *string `json:"brand"`
+	Model     *string `json:"model"`
 	IMEI      string  `json:"imei,omitempty"`
 	Serial    string  `json:"serial,omitempty"`
 	StorageGB int     `json:"storage_gb,omitempty"`
 }
 
 type batteryDoc struct {
-	HealthPct  *float64 `json:"health_pct" validate:"required"`
+	HealthPct  *float64 `json:"health_pct"`
 	CycleCount *int     `json:"cycle_count,omitempty"`
-	Genuine    *bool    `json:"genuine" validate:"required"`
+	Genuine    *bool    `json:"genuine"`
 }
 
 type zoneDoc struct {
-	LightScratches *int `json:"light_scratches" validate:"required"`
-	DeepScratches  *int `json:"deep_scratches" validate:"required"`
-	Dents          *int `json:"dents" validate:"required"`
-	Chips          *int `json:"chips" validate:"required"`
-	Cracks         *int `json:"cracks" validate:"required"`
-	VisibleFromCM  *int `json:"visible_from_cm" validate:"required"`
+	LightScratches *int `json:"light_scratches"`
+	DeepScratches  *int `json:"deep_scratches"`
+	Dents          *int `json:"dents"`
+	Chips          *int `json:"chips"`
+	Cracks         *int `json:"cracks"`
+	VisibleFromCM  *int `json:"visible_from_cm"`
 }
 
 type cosmeticDoc struct {
-	Screen *zoneDoc `json:"screen" validate:"required"`
-	Body   *zoneDoc `json:"body" validate:"required"`
+	Screen *zoneDoc `json:"screen"`
+	Body   *zoneDoc `json:"body"`
 }
 
 type complianceDoc struct {
-	ActivationLock     *bool   `json:"activation_lock" validate:"required"`
-	IMEIStatus         *string `json:"imei_status" validate:"required"`
-	LiquidDamage       *bool   `json:"liquid_damage" validate:"required"`
-	DataErased         *bool   `json:"data_erased" validate:"required"`
-	FactoryReset       *bool   `json:"factory_reset" validate:"required"`
-	OSUpToDate         *bool   `json:"os_up_to_date" validate:"required"`
-	MarkingsIntact     *bool   `json:"markings_intact" validate:"required"`
-	DisplayLikeForLike *bool   `json:"display_like_for_like" validate:"required"`
+	ActivationLock     *bool   `json:"activation_lock"`
+	IMEIStatus         *string `json:"imei_status"`
+	LiquidDamage       *bool   `json:"liquid_damage"`
+	DataErased         *bool   `json:"data_erased"`
+	FactoryReset       *bool   `json:"factory_reset"`
+	OSUpToDate         *bool   `json:"os_up_to_date"`
+	MarkingsIntact     *bool   `json:"markings_intact"`
+	DisplayLikeForLike *bool   `json:"display_like_for_like"`
 }
 
 type partsDoc struct {
-	NonGenuine []string `json:"non_genuine" validate:"required"`
-	Disclosed  *bool    `json:"disclosed" validate:"required"`
+	NonGenuine []string `json:"non_genuine"`
+	Disclosed  *bool    `json:"disclosed"`
 }
 
 func deref[T any](p *T) T {
@@ -184,32 +182,85 @@ func toGradeJSON(g grading.Grade) gradeJSON {
 	return out
 }
 
-// checkInspection validates a decoded inspection document: required fields (validator tags)
-// and every rule of grading.md (the domain validator), merged into one error under prefix.
-func (s *Server) checkInspection(doc *inspectionDoc, prefix string, tagErr error) (grading.Inspection, error) {
-	in := doc.domain()
-	domainErrs := grading.Validate(in, s.protocols)
-	// A field already reported missing need not be reported again as out of range.
-	missing := map[string]bool{}
-	var ve *audit.ValidationError
-	if tagErr != nil {
-		if asValidation(tagErr, &ve) {
-			for _, f := range ve.Errors {
-				missing[f.Field] = true
-			}
-		} else {
-			return in, tagErr
-		}
-	}
+// missing lists every member of the document that a client must send and left out or sent as
+// null, at its path under prefix ("inspection." inside a bench test), sorted by path. A member
+// under a missing one is not listed: the missing one says it all.
+func (d *inspectionDoc) missing(prefix string) []grading.FieldError {
 	var errs []grading.FieldError
-	if ve != nil {
-		errs = append(errs, ve.Errors...)
+	miss := func(field string) {
+		errs = append(errs, grading.FieldError{Field: prefix + field, Message: "is required"})
 	}
-	for _, f := range prefixFields(prefix, domainErrs) {
-		if !missing[f.Field] && !coveredBy(missing, f.Field) {
-			errs = append(errs, f)
+	if d.Battery == nil {
+		miss("battery")
+	} else {
+		if d.Battery.Genuine == nil {
+			miss("battery.genuine")
+		}
+		if d.Battery.HealthPct == nil {
+			miss("battery.health_pct")
 		}
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
-	return in, audit.Invalid(dedupFields(errs))
+	if c := d.Compliance; c == nil {
+		miss("compliance")
+	} else {
+		for _, f := range []struct {
+			set  bool
+			name string
+		}{{c.ActivationLock != nil, "activation_lock"}, {c.DataErased != nil, "data_erased"},
+			{c.DisplayLikeForLike != nil, "display_like_for_like"}, {c.FactoryReset != nil, "factory_reset"},
+			{c.IMEIStatus != nil, "imei_status"}, {c.LiquidDamage != nil, "liquid_damage"},
+			{c.MarkingsIntact != nil, "markings_intact"}, {c.OSUpToDate != nil, "os_up_to_date"}} {
+			if !f.set {
+				miss("compliance." + f.name)
+			}
+		}
+	}
+	if d.Cosmetic == nil {
+		miss("cosmetic")
+	} else {
+		zone := func(name string, z *zoneDoc) {
+			if z == nil {
+				miss("cosmetic." + name)
+				return
+			}
+			for _, f := range []struct {
+				v    *int
+				name string
+			}{{z.Chips, "chips"}, {z.Cracks, "cracks"}, {z.DeepScratches, "deep_scratches"}, {z.Dents, "dents"},
+				{z.LightScratches, "light_scratches"}, {z.VisibleFromCM, "visible_from_cm"}} {
+				if f.v == nil {
+					miss("cosmetic." + name + "." + f.name)
+				}
+			}
+		}
+		zone("body", d.Cosmetic.Body)
+		zone("screen", d.Cosmetic.Screen)
+	}
+	if d.Device == nil {
+		miss("device")
+	} else {
+		if d.Device.Brand == nil {
+			miss("device.brand")
+		}
+		if d.Device.Category == nil {
+			miss("device.category")
+		}
+		if d.Device.Model == nil {
+			miss("device.model")
+		}
+	}
+	if d.Functional == nil {
+		miss("functional")
+	}
+	if d.Parts == nil {
+		miss("parts")
+	} else {
+		if d.Parts.Disclosed == nil {
+			miss("parts.disclosed")
+		}
+		if d.Parts.NonGenuine == nil {
+			miss("parts.non_genuine")
+		}
+	}
+	return errs
 }

@@ -43,7 +43,15 @@ func toKeyJSON(k audit.Key) keyJSON {
 
 func (s *Server) createKey(c echo.Context) error {
 	var req keyRequest
-	if err := bind(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	typeErr, err := decodeLenient(body, &req)
+	if err != nil {
+		return err
+	}
+	if err := withTypeErrors(typeErr, c.Validate(&req)); err != nil {
 		return err
 	}
 	in := audit.Key{Name: req.Name, Role: audit.Role(req.Role), SellerID: req.SellerID, ExpiresAt: req.ExpiresAt}

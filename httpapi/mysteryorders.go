@@ -1,27 +1,20 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"net/http"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // mysteryOrderRequest is the wire form of a mystery order as submitted (api.md, Mystery
-// orders). The inspection is kept as the raw bytes the client sent, which are stored as they
-// are. Times are read as text so that a malformed timestamp is reported on its own field. Text
-// fields and times are checked by audit.ValidateMysteryOrder; the observations, which have no
-// safe default, are pointers that the validator requires.
+// orders), decoded in one pass with its inspection. Times are read as text so that a malformed
+// timestamp is reported on its own field. The rules are the service's
+// (audit.ValidateMysteryOrder); the observations, which have no safe default, are pointers
+// that must be sent (missing).
 type mysteryOrderRequest struct {
 	SellerID               string               `json:"seller_id"`
 	OrderRef               string               `json:"order_ref"`
@@ -29,18 +22,42 @@ type mysteryOrderRequest struct {
 	ShippedAt              *string              `json:"shipped_at"`
 	DeliveredAt            *string              `json:"delivered_at"`
 	ListedGrade            string               `json:"listed_grade"`
-	Inspection             json.RawMessage      `json:"inspection"`
-	Logistics              *logisticsRequest    `json:"logistics" validate:"required"`
-	IdentityMatchesListing *bool                `json:"identity_matches_listing" validate:"required"`
+	Inspection             *inspectionDoc       `json:"inspection"`
+	Logistics              *logisticsRequest    `json:"logistics"`
+	IdentityMatchesListing *bool                `json:"identity_matches_listing"`
 	ServiceProbe           *serviceProbeRequest `json:"service_probe"`
 }
 
 type logisticsRequest struct {
-	PackagingAdequate  *bool    `json:"packaging_adequate" validate:"required"`
-	TransitDamage      *bool    `json:"transit_damage" validate:"required"`
-	ChargeOnArrivalPct *float64 `json:"charge_on_arrival_pct" validate:"required"`
-	CableIncluded      *bool    `json:"cable_included" validate:"required"`
-	ChargerAsListed    *bool    `json:"charger_as_listed" validate:"required"`
+	PackagingAdequate  *bool    `json:"packaging_adequate"`
+	TransitDamage      *bool    `json:"transit_damage"`
+	ChargeOnArrivalPct *float64 `json:"charge_on_arrival_pct"`
+	CableIncluded      *bool    `json:"cable_included"`
+	ChargerAsListed    *bool    `json:"charger_as_listed"`
+}
+
+// missing lists the observations left out or sent as null, sorted by path.
+func (r *mysteryOrderRequest) missing() []grading.FieldError {
+	var errs []grading.FieldError
+	miss := func(field string) { errs = append(errs, grading.FieldError{Field: field, Message: "is required"}) }
+	if r.IdentityMatchesListing == nil {
+		miss("identity_matches_listing")
+	}
+	if l := r.Logistics; l == nil {
+		miss("logistics")
+	} else {
+		for _, f := range []struct {
+			set  bool
+			name string
+		}{{l.CableIncluded != nil, "cable_included"}, {l.ChargeOnArrivalPct != nil, "charge_on_arrival_pct"},
+			{l.ChargerAsListed != nil, "charger_as_listed"}, {l.PackagingAdequate != nil, "packaging_adequate"},
+			{l.TransitDamage != nil, "transit_damage"}} {
+			if !f.set {
+				miss("logistics." + f.name)
+			}
+		}
+	}
+	return errs
 }
 
 type serviceProbeRequest struct {
@@ -58,7 +75,7 @@ type mysteryOrderJSON struct {
 	ShippedAt                   *time.Time        `json:"shipped_at"`
 	DeliveredAt                 *time.Time        `json:"delivered_at"`
 	ListedGrade                 string            `json:"listed_grade"`
-	Inspection                  json.RawMessage   `json:"inspection"`
+	Inspection                  *inspectionDoc    `json:"inspection"`
 	Logistics                   logisticsJSON     `json:"logistics"`
 	IdentityMatchesListing      bool              `json:"identity_matches_listing"`
 	ServiceProbe                *serviceProbeJSON `json:"service_probe"`
@@ -88,16 +105,14 @@ type serviceProbeJSON struct {
 	AnsweredAt     *time.Time `json:"answered_at"`
 }
 
-func toMysteryOrderJSON(r store.MysteryOrderRecord) mysteryOrderJSON {
+// toMysteryOrderJSON presents a stored mystery order; its inspection is encoded from the
+// domain value in the API's form, whatever form the store keeps it in.
+func toMysteryOrderJSON(r audit.MysteryOrderRecord) mysteryOrderJSON {
 	l := r.Logistics
-	raw := json.RawMessage(r.Raw)
-	if len(raw) == 0 {
-		raw = json.RawMessage("null")
-	}
 	out := mysteryOrderJSON{
 		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef,
 		OrderedAt: r.OrderedAt, ShippedAt: r.ShippedAt, DeliveredAt: r.DeliveredAt,
-		ListedGrade: string(r.ListedGrade), Inspection: raw,
+		ListedGrade: string(r.ListedGrade), Inspection: inspectionWire(r.Inspection),
 		Logistics: logisticsJSON{PackagingAdequate: l.PackagingAdequate, TransitDamage: l.TransitDamage,
 			ChargeOnArrivalPct: l.ChargeOnArrivalPct, CableIncluded: l.CableIncluded, ChargerAsListed: l.ChargerAsListed},
 		IdentityMatchesListing: r.IdentityMatchesListing,
@@ -119,13 +134,11 @@ func toMysteryOrderJSON(r store.MysteryOrderRecord) mysteryOrderJSON {
 // Instants are kept in UTC to the microsecond, what both databases store, so that the figures
 // derived at intake are those of the stored times.
 type moTimes struct {
-	errs    []grading.FieldError
-	flagged map[string]bool
+	errs []grading.FieldError
 }
 
 func (t *moTimes) flag(field, msg string) {
 	t.errs = append(t.errs, grading.FieldError{Field: field, Message: msg})
-	t.flagged[field] = true
 }
 
 func (t *moTimes) parse(field, v string) time.Time {
@@ -155,29 +168,23 @@ func (t *moTimes) optional(field string, v *string) *time.Time {
 	return &at
 }
 
-// decodeMysteryOrder decodes and checks a mystery order document and derives its figures.
-// Every invalid field is reported at once: JSON types, required observations (validator
-// tags), malformed times, the envelope (audit.ValidateMysteryOrder), the inspection
-// (decodeInspection, under "inspection.") and, when anything else is wrong, an unknown
-// seller_id too, so that one answer names every bad field.
-func (s *Server) decodeMysteryOrder(c echo.Context) (audit.MysteryOrder, error) {
-	body, err := readJSONBody(c)
-	if err != nil {
-		return audit.MysteryOrder{}, err
-	}
+// decodeMysteryOrder decodes a mystery order document in one pass into the domain's value,
+// with the problems only decoding can see: values of the wrong type, malformed times, missing
+// observations and an inspection missing, not valid UTF-8 as sent, or left without one of its
+// members. A body that is malformed JSON or not an object is refused as a whole.
+func decodeMysteryOrder(body []byte) (audit.Input[audit.MysteryOrder], error) {
 	var req mysteryOrderRequest
 	typeErr, err := decodeLenient(body, &req)
 	if err != nil {
-		return audit.MysteryOrder{}, err
+		return audit.Input[audit.MysteryOrder]{}, err
 	}
-	times := &moTimes{flagged: map[string]bool{}}
+	times := &moTimes{}
 	mo := audit.MysteryOrder{
 		SellerID: req.SellerID, OrderRef: req.OrderRef,
 		OrderedAt:   times.parse("ordered_at", req.OrderedAt),
 		ShippedAt:   times.optional("shipped_at", req.ShippedAt),
 		DeliveredAt: times.optional("delivered_at", req.DeliveredAt),
 		ListedGrade: grading.Marketplace(req.ListedGrade),
-		Raw:         req.Inspection,
 	}
 	if l := req.Logistics; l != nil {
 		mo.Logistics = audit.Logistics{PackagingAdequate: deref(l.PackagingAdequate), TransitDamage: deref(l.TransitDamage),
@@ -190,75 +197,23 @@ func (s *Server) decodeMysteryOrder(c echo.Context) (audit.MysteryOrder, error) 
 			AnsweredAt:     times.optional("service_probe.answered_at", sp.AnsweredAt),
 		}
 	}
-
-	tagErr := c.Validate(&req)
-	var tv *audit.ValidationError
-	if tagErr != nil && !errors.As(tagErr, &tv) {
-		return audit.MysteryOrder{}, tagErr
-	}
-	missing := map[string]bool{}
-	if tv != nil {
-		for _, f := range tv.Errors {
-			missing[f.Field] = true
-		}
-	}
-	var inspErr error
-	if len(req.Inspection) == 0 || bytes.Equal(req.Inspection, []byte("null")) {
-		times.flag("inspection", "is required")
-	} else {
-		mo.Inspection, inspErr = s.decodeInspection(req.Inspection, "inspection.", c.Validate)
-	}
-	errs := times.errs
-	for _, f := range audit.ValidateMysteryOrder(mo, s.protocols) {
-		// The inspection was checked above, with the JSON types and required fields that the
-		// domain cannot see; a malformed time was reported on its field already.
-		if strings.HasPrefix(f.Field, "inspection.") || times.flagged[f.Field] || missing[f.Field] || coveredBy(missing, f.Field) {
-			continue
-		}
-		errs = append(errs, f)
-	}
-	err = withTypeErrors(typeErr, mergeInvalid(audit.Invalid(errs), tagErr, inspErr))
-	if err != nil {
-		return audit.MysteryOrder{}, s.withUnknownSeller(c, err, mo.SellerID)
-	}
-	p, _ := s.protocols.Get(mo.Inspection.Device.Category) // a valid inspection has a protocol
-	audit.DeriveMysteryOrder(&mo, p)
-	return mo, nil
-}
-
-// withUnknownSeller adds "seller_id: no seller has this id" to the validation error of a
-// request whose seller_id is well formed but names no seller, so that a client learns it
-// together with the other problems rather than after fixing them.
-func (s *Server) withUnknownSeller(c echo.Context, err error, sellerID string) error {
-	var ve *audit.ValidationError
-	if !errors.As(err, &ve) || !plausibleID(sellerID) {
-		return err
-	}
-	for _, f := range ve.Errors {
-		if f.Field == "seller_id" {
-			return err
-		}
-	}
-	if _, serr := s.store.Seller(c.Request().Context(), sellerID); !errors.Is(serr, audit.ErrNotFound) {
-		return err
-	}
-	return mergeInvalid(err, audit.Invalid(fieldErr("seller_id", "no seller has this id")))
-}
-
-// plausibleID reports whether v could be an id at all: short, valid UTF-8, without control
-// characters. Anything else names no record, so the database need not be asked.
-func plausibleID(v string) bool {
-	return v != "" && len(v) <= 128 && utf8.ValidString(v) && strings.IndexFunc(v, unicode.IsControl) < 0
+	typeErrs, errs := problemsOf(typeErr), append(times.errs, req.missing()...)
+	typeErrs, mo.Inspection, mo.Submitted, errs = inspectionInput(req.Inspection, submittedInspection(body), typeErrs, errs)
+	return audit.Input[audit.MysteryOrder]{Value: mo, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}, nil
 }
 
 func (s *Server) createMysteryOrder(c echo.Context) error {
-	mo, err := s.decodeMysteryOrder(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
-	rec, err := s.store.CreateMysteryOrder(c.Request().Context(), mustPrincipal(c), mo)
+	in, err := decodeMysteryOrder(body)
 	if err != nil {
-		return sellerRefError(err, "seller_id")
+		return err
+	}
+	rec, err := s.svc.RecordMysteryOrder(c.Request().Context(), mustPrincipal(c), in)
+	if err != nil {
+		return err
 	}
 	return writeJSON(c, http.StatusCreated, toMysteryOrderJSON(rec))
 }
@@ -266,11 +221,15 @@ func (s *Server) createMysteryOrder(c echo.Context) error {
 // correctMysteryOrder stores a correction of a mystery order: a new record of the same order
 // that supersedes the old one, which is never changed; both stay visible.
 func (s *Server) correctMysteryOrder(c echo.Context) error {
-	mo, err := s.decodeMysteryOrder(c)
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
-	rec, err := s.store.CorrectMysteryOrder(c.Request().Context(), mustPrincipal(c), c.Param("id"), mo)
+	in, err := decodeMysteryOrder(body)
+	if err != nil {
+		return err
+	}
+	rec, err := s.svc.CorrectMysteryOrder(c.Request().Context(), mustPrincipal(c), c.Param("id"), in)
 	if err != nil {
 		return err
 	}
@@ -278,7 +237,7 @@ func (s *Server) correctMysteryOrder(c echo.Context) error {
 }
 
 func (s *Server) getMysteryOrder(c echo.Context) error {
-	rec, err := s.store.MysteryOrder(c.Request().Context(), c.Param("id"))
+	rec, err := s.svc.MysteryOrder(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -290,12 +249,12 @@ func (s *Server) getMysteryOrder(c echo.Context) error {
 func (s *Server) listMysteryOrders(c echo.Context) error {
 	q := newQuery(c)
 	page := q.page()
-	f := store.MysteryOrderFilter{SellerID: q.str("seller_id", 128)}
+	f := audit.MysteryOrderFilter{SellerID: q.str("seller_id", 128)}
 	f.From, f.To = q.period()
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.store.MysteryOrders(c.Request().Context(), f, page)
+	items, next, err := s.svc.MysteryOrders(c.Request().Context(), mustPrincipal(c), f, page)
 	if err != nil {
 		return err
 	}

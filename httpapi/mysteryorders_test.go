@@ -122,7 +122,7 @@ func TestMysteryOrderKeepsTheInspectionAsSubmitted(t *testing.T) {
 	id, _ := res.Map(t)["id"].(string)
 	rec, err := h.st.MysteryOrder(context.Background(), id)
 	require.NoError(t, err)
-	assert.Equal(t, odd, string(rec.Raw))
+	assert.Equal(t, odd, string(rec.Submitted))
 }
 
 func TestMysteryOrderOptionalFieldsAreNull(t *testing.T) {

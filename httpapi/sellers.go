@@ -29,7 +29,15 @@ func toSellerJSON(s audit.Seller) sellerJSON {
 
 func (s *Server) createSeller(c echo.Context) error {
 	var req sellerRequest
-	if err := bind(c, &req); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	typeErr, err := decodeLenient(body, &req)
+	if err != nil {
+		return err
+	}
+	if err := withTypeErrors(typeErr, c.Validate(&req)); err != nil {
 		return err
 	}
 	seller, err := s.svc.CreateSeller(c.Request().Context(), mustPrincipal(c),

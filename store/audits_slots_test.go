@@ -201,7 +201,8 @@ func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 
 		applied, err := st.Migrate(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, []int64{3, 4}, applied)
+		require.GreaterOrEqual(t, len(applied), 2)
+		assert.Equal(t, []int64{3, 4}, applied[:2], "3 and 4 first, then any later ones")
 
 		assert.Equal(t, scorecardsBefore, rowsOf("scorecards"))
 		assert.Equal(t, reviewsBefore, rowsOf("scorecard_reviews"))

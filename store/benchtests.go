@@ -16,8 +16,9 @@ import (
 	"github.com/refurbqa/refurbqa/grading"
 )
 
-// benchTestRow is one row of bench_tests: the envelope, the inspection exactly as submitted, and
-// every derived figure the charter metrics read, in columns, so that audits aggregate with SQL
+// benchTestRow is one row of bench_tests: the envelope, the inspection in the store's own
+// document (inspectionDoc), the document the client submitted, kept as it was sent, and every
+// derived figure the charter metrics read, in columns, so that audits aggregate with SQL
 // instead of decoding documents.
 type benchTestRow struct {
 	ID              string        `gorm:"column:id;primaryKey"`
@@ -29,6 +30,7 @@ type benchTestRow struct {
 	TechnicianKeyID string        `gorm:"column:technician_key_id"`
 	Supersedes      *string       `gorm:"column:supersedes"`
 	Inspection      string        `gorm:"column:inspection"`
+	Submitted       string        `gorm:"column:submitted"`
 	Graded          gradedColumns `gorm:"embedded"`
 	GradeMatch      *string       `gorm:"column:grade_match"`
 	CreatedAt       time.Time     `gorm:"column:created_at"`
@@ -43,7 +45,7 @@ func (benchTestRow) TableName() string { return "bench_tests" }
 // most one.
 const benchTestColumns = "bench_tests.*, (SELECT c.id FROM bench_tests c WHERE c.supersedes = bench_tests.id) AS superseded_by"
 
-// benchTestInsertRows is the number of rows per INSERT of a batch: 34 columns × 100 rows stays
+// benchTestInsertRows is the number of rows per INSERT of a batch: 35 columns × 100 rows stays
 // far below the bound parameters SQLite (32766) and PostgreSQL (65535) accept, while one
 // statement per 100 devices keeps the per-row overhead low.
 const benchTestInsertRows = 100
@@ -85,6 +87,14 @@ func optional[T ~string](v T) *string {
 	return &s
 }
 
+// submitted is the document a client submitted, as stored: nil when there was none.
+func submitted(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	return []byte(s)
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -96,8 +106,12 @@ func deref(p *string) string {
 // its creation time and its technician (the key that submitted it); times are kept in UTC to
 // the microsecond, which both databases hold exactly, so that what is answered at creation is
 // what is read back later.
-func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) benchTestRow {
+func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) (benchTestRow, error) {
 	in, g := bt.Inspection, bt.Grade
+	doc, err := encodeInspection(in)
+	if err != nil {
+		return benchTestRow{}, fmt.Errorf("bench test: %w: %w", err, audit.ErrInvalid)
+	}
 	return benchTestRow{
 		ID:              s.newID(audit.PrefixBenchTest),
 		SellerID:        bt.SellerID,
@@ -107,23 +121,29 @@ func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) benchTes
 		ExternalID:      optional(bt.ExternalID),
 		TechnicianKeyID: by.KeyID,
 		Supersedes:      optional(bt.Supersedes),
-		Inspection:      string(bt.Raw),
+		Inspection:      doc,
+		Submitted:       string(bt.Submitted),
 		Graded:          newGradedColumns(in, g),
 		GradeMatch:      optional(bt.GradeMatch),
 		CreatedAt:       s.now().UTC().Truncate(time.Microsecond),
-	}
+	}, nil
 }
 
 func (r benchTestRow) record() (BenchTestRecord, error) {
-	g, in, err := r.Graded.decode("bench test " + r.ID)
+	what := "bench test " + r.ID
+	g, err := r.Graded.grade(what)
 	if err != nil {
 		return BenchTestRecord{}, err
+	}
+	in, err := decodeInspection(r.Inspection)
+	if err != nil {
+		return BenchTestRecord{}, fmt.Errorf("%s: stored inspection: %w", what, err)
 	}
 	bt := audit.BenchTest{
 		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt.UTC(),
 		ListedGrade: grading.Marketplace(deref(r.ListedGrade)), ExternalID: deref(r.ExternalID),
 		TechnicianKeyID: r.TechnicianKeyID, Supersedes: deref(r.Supersedes),
-		Inspection: in, Raw: []byte(r.Inspection), Grade: g, GradeMatch: grading.Match(deref(r.GradeMatch)),
+		Inspection: in, Submitted: submitted(r.Submitted), Grade: g, GradeMatch: grading.Match(deref(r.GradeMatch)),
 		CreatedAt: r.CreatedAt.UTC(),
 	}
 	return BenchTestRecord{BenchTest: bt, SupersededBy: deref(r.SupersededBy)}, nil
@@ -135,9 +155,12 @@ func (r benchTestRow) record() (BenchTestRecord, error) {
 // created false, even when two submissions race. An unknown seller is audit.ErrNotFound.
 func (s *Store) CreateBenchTest(ctx context.Context, by audit.Principal, bt audit.BenchTest) (BenchTestRecord, bool, error) {
 	bt.Supersedes = ""
-	row := s.newBenchTestRow(by, bt)
+	row, err := s.newBenchTestRow(by, bt)
+	if err != nil {
+		return BenchTestRecord{}, false, err
+	}
 	created := true
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.sellerExists(ctx, tx, bt.SellerID); err != nil {
 			return err
 		}
@@ -164,33 +187,33 @@ func (s *Store) CreateBenchTest(ctx context.Context, by audit.Principal, bt audi
 }
 
 // CorrectBenchTest stores bt as a correction of the bench test oldID: a new record whose
-// Supersedes names the old one, which stays as it was. The correction must be for the same
-// seller (a validation error on seller_id otherwise). Corrections form a chain: a bench test
-// that was already corrected is audit.ErrConflict, naming the correction to correct instead.
+// Supersedes names the old one, which stays as it was. Corrections form a chain: a bench test
+// that was already corrected, even by a correction stored a moment before by a concurrent
+// writer, is audit.AlreadyCorrected (ErrConflict), naming the correction to correct instead.
+// The rules that need no lock (a correction is of the same seller) are the service's.
 func (s *Store) CorrectBenchTest(ctx context.Context, by audit.Principal, oldID string, bt audit.BenchTest) (BenchTestRecord, error) {
-	bt.Supersedes = oldID
-	row := s.newBenchTestRow(by, bt)
 	if !storable(oldID) {
 		return BenchTestRecord{}, fmt.Errorf("bench test %q: %w", oldID, audit.ErrNotFound)
 	}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	bt.Supersedes = oldID
+	row, err := s.newBenchTestRow(by, bt)
+	if err != nil {
+		return BenchTestRecord{}, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var old benchTestRow
 		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
 		// single immediate writer already does.
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id").Take(&old, "id = ?", oldID).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Take(&old, "id = ?", oldID).Error
 		if err != nil {
 			return translate(err, "bench test "+oldID)
-		}
-		if old.SellerID != bt.SellerID {
-			return audit.Invalid([]grading.FieldError{{Field: "seller_id",
-				Message: "must be the seller of the corrected bench test (" + old.SellerID + ")"}})
 		}
 		var later []string
 		if err := tx.Model(&benchTestRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
 			return translate(err, "bench test "+oldID)
 		}
 		if len(later) > 0 {
-			return fmt.Errorf("bench test %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+			return audit.AlreadyCorrected("bench test", oldID, later[0])
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "bench test")
@@ -232,7 +255,10 @@ func (s *Store) CreateBenchTests(ctx context.Context, by audit.Principal, items 
 	sellerSet := map[string]struct{}{}
 	for i, bt := range items {
 		bt.Supersedes = ""
-		rows[i] = s.newBenchTestRow(by, bt)
+		var err error
+		if rows[i], err = s.newBenchTestRow(by, bt); err != nil {
+			return nil, err
+		}
 		sellerSet[bt.SellerID] = struct{}{}
 	}
 	// Unknown sellers are found before the write transaction, through the read pool (sellers

@@ -8,7 +8,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 )
 
-// Rows per INSERT of the bulk loads: 34 columns × 400 rows stays under the 32,766 bound
+// Rows per INSERT of the bulk loads: 35 columns × 400 rows stays under the 32,766 bound
 // parameters SQLite accepts, and larger statements amortise GORM's per-statement work.
 const (
 	loadBenchRows = 400
@@ -39,7 +39,10 @@ func (s *Store) LoadBenchTests(ctx context.Context, by audit.Principal, items []
 	rows := make([]benchTestRow, len(items))
 	ids := make([]string, len(items))
 	for i, bt := range items {
-		rows[i] = s.newBenchTestRow(by, bt)
+		var err error
+		if rows[i], err = s.newBenchTestRow(by, bt); err != nil {
+			return nil, err
+		}
 		ids[i] = rows[i].ID
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -65,7 +68,10 @@ func (s *Store) LoadMysteryOrders(ctx context.Context, by audit.Principal, items
 	rows := make([]mysteryOrderRow, len(items))
 	ids := make([]string, len(items))
 	for i, mo := range items {
-		rows[i] = s.newMysteryOrderRow(by, mo)
+		var err error
+		if rows[i], err = s.newMysteryOrderRow(by, mo); err != nil {
+			return nil, err
+		}
 		ids[i] = rows[i].ID
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {

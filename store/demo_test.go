@@ -69,7 +69,7 @@ func TestLoad(t *testing.T) {
 		for i, h := range []float64{91, 78, 88} {
 			in.Battery.HealthPct = h
 			bt := audit.BenchTest{SellerID: sellers[i%2].ID, Lab: "Lyon lab", TestedAt: time.Date(2025, 6, 2+i, 10, 0, 0, 0, time.UTC),
-				ExternalID: "BT-" + string(rune('a'+i)), Inspection: in, Raw: []byte(`{"doc":` + string(rune('0'+i)) + `}`)}
+				ExternalID: "BT-" + string(rune('a'+i)), Inspection: in, Submitted: []byte(`{"doc":` + string(rune('0'+i)) + `}`)}
 			audit.DeriveBenchTest(&bt, p)
 			bts = append(bts, bt)
 		}
@@ -80,7 +80,7 @@ func TestLoad(t *testing.T) {
 		rec, err := st.BenchTest(ctx, ids[1])
 		require.NoError(t, err)
 		assert.Equal(t, grading.F2, rec.Grade.Functional)
-		assert.Equal(t, `{"doc":1}`, string(rec.Raw))
+		assert.Equal(t, `{"doc":1}`, string(rec.Submitted))
 		assert.Equal(t, "BT-b", rec.ExternalID)
 		assert.Equal(t, clock, rec.CreatedAt)
 		events, _, err := st.Events(ctx, store.EventFilter{Entity: "bench_test"}, store.Page{})
@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 
 		shipped, delivered := time.Date(2025, 6, 3, 15, 0, 0, 0, time.UTC), time.Date(2025, 6, 5, 11, 0, 0, 0, time.UTC)
 		mo := audit.MysteryOrder{SellerID: sellers[0].ID, OrderRef: "MO-1", OrderedAt: time.Date(2025, 6, 3, 9, 0, 0, 0, time.UTC),
-			ShippedAt: &shipped, DeliveredAt: &delivered, ListedGrade: grading.Excellent, Inspection: in, Raw: []byte(`{}`),
+			ShippedAt: &shipped, DeliveredAt: &delivered, ListedGrade: grading.Excellent, Inspection: in, Submitted: []byte(`{}`),
 			Logistics:              audit.Logistics{PackagingAdequate: true, ChargeOnArrivalPct: 60, CableIncluded: true, ChargerAsListed: true},
 			IdentityMatchesListing: true}
 		audit.DeriveMysteryOrder(&mo, p)

@@ -146,14 +146,14 @@ func (g *factsGen) graded() (grading.Inspection, grading.Grade) {
 
 func (g *factsGen) benchTest(seller string, at time.Time) audit.BenchTest {
 	in, gr := g.graded()
-	return audit.BenchTest{SellerID: seller, Lab: "lab-1", TestedAt: at, Inspection: in, Raw: []byte("{}"), Grade: gr,
+	return audit.BenchTest{SellerID: seller, Lab: "lab-1", TestedAt: at, Inspection: in, Submitted: []byte("{}"), Grade: gr,
 		ListedGrade: pick(g.r, grading.Excellent, ""), GradeMatch: pick(g.r, grading.MatchEqual, grading.Overgraded, "")}
 }
 
 func (g *factsGen) mysteryOrder(seller, ref string, at time.Time) audit.MysteryOrder {
 	in, gr := g.graded()
 	mo := audit.MysteryOrder{
-		SellerID: seller, OrderRef: ref, OrderedAt: at, ListedGrade: grading.Excellent, Inspection: in, Raw: []byte("{}"),
+		SellerID: seller, OrderRef: ref, OrderedAt: at, ListedGrade: grading.Excellent, Inspection: in, Submitted: []byte("{}"),
 		Logistics: audit.Logistics{PackagingAdequate: !g.bad(), TransitDamage: g.bad(), ChargeOnArrivalPct: float64(g.r.IntN(101)),
 			CableIncluded: !g.bad(), ChargerAsListed: !g.bad()},
 		IdentityMatchesListing: !g.bad(), Grade: gr,
@@ -338,7 +338,7 @@ func (g *factsGen) writeKPIMonths(seller string) {
 // is left open, given a plan, or closed before, at, just after or long after its due date.
 func (g *factsGen) writeActions(seller string, dues []time.Time) {
 	t, ctx := g.t, g.ctx
-	bad := audit.BenchTest{SellerID: seller, Lab: "lab-1", TestedAt: auAt(t, "2025-03-10T10:00:00Z"), Raw: []byte("{}"),
+	bad := audit.BenchTest{SellerID: seller, Lab: "lab-1", TestedAt: auAt(t, "2025-03-10T10:00:00Z"), Submitted: []byte("{}"),
 		Inspection: grading.Inspection{
 			Device:     grading.Device{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", IMEI: "356938035643809"},
 			Battery:    grading.Battery{HealthPct: 50},

@@ -66,12 +66,12 @@ func newGradedColumns(in grading.Inspection, g grading.Grade) gradedColumns {
 	}
 }
 
-// decode reads the grade and the inspection's derived figures back; what names the record in
-// errors. The full inspection document is kept apart, as submitted.
-func (r gradedColumns) decode(what string) (grading.Grade, grading.Inspection, error) {
+// grade reads the grade back; what names the record in errors. The inspection itself is read
+// from its document (decodeInspection): these columns are what SQL aggregates.
+func (r gradedColumns) grade(what string) (grading.Grade, error) {
 	var reasons []reasonDoc
 	if err := json.Unmarshal([]byte(r.Reasons), &reasons); err != nil {
-		return grading.Grade{}, grading.Inspection{}, fmt.Errorf("%s: stored reasons: %w", what, err)
+		return grading.Grade{}, fmt.Errorf("%s: stored reasons: %w", what, err)
 	}
 	g := grading.Grade{Ruleset: r.Ruleset, Status: grading.Status(r.Status), Functional: grading.Functional(deref(r.Functional)),
 		Cosmetic: grading.CosmeticGrade(r.Cosmetic), Marketplace: grading.Marketplace(deref(r.Marketplace)),
@@ -79,17 +79,5 @@ func (r gradedColumns) decode(what string) (grading.Grade, grading.Inspection, e
 	for i, rs := range reasons {
 		g.Reasons[i] = grading.Reason{Code: rs.Code, Message: rs.Message}
 	}
-	in := grading.Inspection{
-		Device:  grading.Device{Category: grading.Category(r.Category), Brand: r.Brand, Model: r.Model, IMEI: r.IMEI, Serial: r.Serial},
-		Battery: grading.Battery{HealthPct: r.BatteryHealth, Genuine: r.BatteryGenuine},
-		Compliance: grading.Compliance{ActivationLock: r.ActivationLock, IMEIStatus: grading.IMEIStatus(r.IMEIStatus),
-			LiquidDamage: r.LiquidDamage, DataErased: r.DataErased, FactoryReset: r.FactoryReset, OSUpToDate: r.OSUpToDate,
-			MarkingsIntact: r.MarkingsIntact, DisplayLikeForLike: r.DisplayLikeForLike},
-		Parts: grading.Parts{Disclosed: r.PartsDisclosed},
-	}
-	if r.NonGenuineParts {
-		// The list itself is in the raw document; the column only says that there is one.
-		in.Parts.NonGenuine = []string{}
-	}
-	return g, in, nil
+	return g, nil
 }

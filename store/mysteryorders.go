@@ -12,9 +12,10 @@ import (
 	"github.com/refurbqa/refurbqa/grading"
 )
 
-// mysteryOrderRow is one row of mystery_orders: the order as submitted (the inspection exactly
-// as sent), what the team observed on delivery, and every figure derived at intake, in columns,
-// so that audits count with SQL what was observed then instead of re-deriving it later.
+// mysteryOrderRow is one row of mystery_orders: the order as submitted (the inspection in the
+// store's own document, and the document as the client sent it), what the team observed on
+// delivery, and every figure derived at intake, in columns, so that audits count with SQL what
+// was observed then instead of re-deriving it later.
 type mysteryOrderRow struct {
 	ID                     string        `gorm:"column:id;primaryKey"`
 	SellerID               string        `gorm:"column:seller_id"`
@@ -26,6 +27,7 @@ type mysteryOrderRow struct {
 	TechnicianKeyID        string        `gorm:"column:technician_key_id"`
 	Supersedes             *string       `gorm:"column:supersedes"`
 	Inspection             string        `gorm:"column:inspection"`
+	Submitted              string        `gorm:"column:submitted"`
 	PackagingAdequate      bool          `gorm:"column:packaging_adequate"`
 	TransitDamage          bool          `gorm:"column:transit_damage"`
 	ChargeOnArrivalPct     float64       `gorm:"column:charge_on_arrival_pct"`
@@ -70,8 +72,12 @@ func microUTCPtr(t *time.Time) *time.Time {
 
 // newMysteryOrderRow builds the row of a validated, derived mystery order. The store assigns
 // its id, its creation time and its technician (the key that submitted it).
-func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) mysteryOrderRow {
+func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) (mysteryOrderRow, error) {
 	in, g, l := mo.Inspection, mo.Grade, mo.Logistics
+	doc, err := encodeInspection(in)
+	if err != nil {
+		return mysteryOrderRow{}, fmt.Errorf("mystery order: %w: %w", err, audit.ErrInvalid)
+	}
 	row := mysteryOrderRow{
 		ID:                     s.newID(audit.PrefixMysteryOrder),
 		SellerID:               mo.SellerID,
@@ -82,7 +88,8 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		ListedGrade:            string(mo.ListedGrade),
 		TechnicianKeyID:        by.KeyID,
 		Supersedes:             optional(mo.Supersedes),
-		Inspection:             string(mo.Raw),
+		Inspection:             doc,
+		Submitted:              string(mo.Submitted),
 		PackagingAdequate:      l.PackagingAdequate,
 		TransitDamage:          l.TransitDamage,
 		ChargeOnArrivalPct:     l.ChargeOnArrivalPct,
@@ -103,18 +110,23 @@ func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) my
 		row.ProbeSentAt = &sent
 		row.ProbeAnsweredAt = microUTCPtr(sp.AnsweredAt)
 	}
-	return row
+	return row, nil
 }
 
 func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
-	g, in, err := r.Graded.decode("mystery order " + r.ID)
+	what := "mystery order " + r.ID
+	g, err := r.Graded.grade(what)
 	if err != nil {
 		return MysteryOrderRecord{}, err
+	}
+	in, err := decodeInspection(r.Inspection)
+	if err != nil {
+		return MysteryOrderRecord{}, fmt.Errorf("%s: stored inspection: %w", what, err)
 	}
 	mo := audit.MysteryOrder{
 		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef, OrderedAt: r.OrderedAt.UTC(),
 		ShippedAt: utcPtr(r.ShippedAt), DeliveredAt: utcPtr(r.DeliveredAt),
-		ListedGrade: grading.Marketplace(r.ListedGrade), Inspection: in, Raw: []byte(r.Inspection),
+		ListedGrade: grading.Marketplace(r.ListedGrade), Inspection: in, Submitted: submitted(r.Submitted),
 		Logistics: audit.Logistics{PackagingAdequate: r.PackagingAdequate, TransitDamage: r.TransitDamage,
 			ChargeOnArrivalPct: r.ChargeOnArrivalPct, CableIncluded: r.CableIncluded, ChargerAsListed: r.ChargerAsListed},
 		IdentityMatchesListing: r.IdentityMatchesListing,
@@ -136,8 +148,11 @@ func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
 // index mystery_orders_ref decides, so that two racing submissions cannot both win).
 func (s *Store) CreateMysteryOrder(ctx context.Context, by audit.Principal, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
 	mo.Supersedes = ""
-	row := s.newMysteryOrderRow(by, mo)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	row, err := s.newMysteryOrderRow(by, mo)
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.sellerExists(ctx, tx, mo.SellerID); err != nil {
 			return err
 		}
@@ -153,43 +168,34 @@ func (s *Store) CreateMysteryOrder(ctx context.Context, by audit.Principal, mo a
 }
 
 // CorrectMysteryOrder stores mo as a correction of the mystery order oldID: a new record whose
-// Supersedes names the old one, which stays as it was. A correction is of the same order: the
-// same seller and the same order_ref (validation errors on those fields otherwise). Corrections
-// form a chain: a mystery order that was already corrected is audit.ErrConflict, naming the
-// correction to correct instead.
+// Supersedes names the old one, which stays as it was. Corrections form a chain: a mystery
+// order that was already corrected, even by a correction stored a moment before by a
+// concurrent writer, is audit.AlreadyCorrected (ErrConflict), naming the correction to correct
+// instead. The rules that need no lock (a correction is of the same seller and order_ref) are
+// the service's.
 func (s *Store) CorrectMysteryOrder(ctx context.Context, by audit.Principal, oldID string, mo audit.MysteryOrder) (MysteryOrderRecord, error) {
 	if !storable(oldID) {
 		return MysteryOrderRecord{}, fmt.Errorf("mystery order %q: %w", oldID, audit.ErrNotFound)
 	}
 	mo.Supersedes = oldID
-	row := s.newMysteryOrderRow(by, mo)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	row, err := s.newMysteryOrderRow(by, mo)
+	if err != nil {
+		return MysteryOrderRecord{}, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var old mysteryOrderRow
 		// The lock serialises concurrent corrections of one record on PostgreSQL; SQLite's
 		// single immediate writer already does.
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "seller_id", "order_ref").
-			Take(&old, "id = ?", oldID).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Take(&old, "id = ?", oldID).Error
 		if err != nil {
 			return translate(err, "mystery order "+oldID)
-		}
-		var errs []grading.FieldError
-		if old.SellerID != mo.SellerID {
-			errs = append(errs, grading.FieldError{Field: "seller_id",
-				Message: "must be the seller of the corrected mystery order (" + old.SellerID + ")"})
-		}
-		if old.OrderRef != mo.OrderRef {
-			errs = append(errs, grading.FieldError{Field: "order_ref",
-				Message: fmt.Sprintf("must be the order_ref of the corrected mystery order (%q)", old.OrderRef)})
-		}
-		if err := audit.Invalid(errs); err != nil {
-			return err
 		}
 		var later []string
 		if err := tx.Model(&mysteryOrderRow{}).Where("supersedes = ?", oldID).Limit(1).Pluck("id", &later).Error; err != nil {
 			return translate(err, "mystery order "+oldID)
 		}
 		if len(later) > 0 {
-			return fmt.Errorf("mystery order %s was already corrected by %s; correct that one instead: %w", oldID, later[0], audit.ErrConflict)
+			return audit.AlreadyCorrected("mystery order", oldID, later[0])
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "mystery order")

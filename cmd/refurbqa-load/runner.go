@@ -287,7 +287,7 @@ func (r *runner) buildItems(sellerIDs []string) error {
 			return err
 		}
 		for _, bt := range bts {
-			it := item{SellerID: sellerIDs[len(r.items)%len(sellerIDs)], Lab: bt.Lab, TestedAt: bt.TestedAt, Inspection: bt.Raw}
+			it := item{SellerID: sellerIDs[len(r.items)%len(sellerIDs)], Lab: bt.Lab, TestedAt: bt.TestedAt, Inspection: bt.Submitted}
 			if bt.ListedGrade != "" {
 				g := string(bt.ListedGrade)
 				it.ListedGrade = &g
@@ -319,7 +319,7 @@ func (r *runner) buildInspections() error {
 			return err
 		}
 		for _, bt := range bts {
-			r.inspections = append(r.inspections, bt.Raw)
+			r.inspections = append(r.inspections, bt.Submitted)
 		}
 		if k > 100*inspectionPool {
 			return errors.New("the generator made no inspections")

@@ -39,7 +39,7 @@ func TestRecordsAreValid(t *testing.T) {
 			for _, bt := range bts {
 				require.Empty(t, audit.ValidateBenchTest(bt, ps), "%s %+v", s.Archetype, bt.Inspection)
 				assert.False(t, bt.TestedAt.Before(m.Start) || !bt.TestedAt.Before(m.End))
-				assert.NotEmpty(t, bt.Raw)
+				assert.NotEmpty(t, bt.Submitted)
 				bench++
 			}
 			mos, err := g.MysteryOrders(s, "sl_x", m)

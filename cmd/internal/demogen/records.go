@@ -57,7 +57,7 @@ func (g *Generator) BenchTests(s Seller, sellerID string, m Month) ([]audit.Benc
 		if err != nil {
 			return nil, err
 		}
-		bt.Raw = raw
+		bt.Submitted = raw
 		audit.DeriveBenchTest(&bt, proto)
 		out = append(out, bt)
 	}
@@ -178,7 +178,7 @@ func (g *Generator) MysteryOrders(s Seller, sellerID string, m Month) ([]audit.M
 		if err != nil {
 			return nil, err
 		}
-		mo.Raw = raw
+		mo.Submitted = raw
 		audit.DeriveMysteryOrder(&mo, proto)
 		out = append(out, mo)
 	}
