@@ -13,6 +13,8 @@ PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 FUZZTIME  ?= 15s
 PKGS      := ./...
 DOMAIN    := ./grading/... ./checklist/... ./audit/... ./reports/...
+ADAPTERS  := $(wildcard httpapi console)
+ADAPTERS  := $(addsuffix /...,$(addprefix ./,$(ADAPTERS)))
 
 # npm tools of lint-openapi, pinned; npx keeps them in the npm cache (~/.npm/_npx), so only the
 # first run downloads them.
@@ -46,6 +48,7 @@ lint:
 	$(GO) tool staticcheck $(PKGS)
 	@! $(GO) list -deps $(DOMAIN) | grep -E 'labstack/echo|gorm\.io' || (echo "a domain package depends on echo or gorm"; exit 1)
 	@! $(GO) list -deps ./store/... | grep refurbqa/reports || (echo "store depends on reports (it implements reports.Source without importing it)"; exit 1)
+	@! $(GO) list -deps $(ADAPTERS) | grep -E 'refurbqa/store$$' || (echo "an adapter (httpapi, console) depends on store: adapters call the domain's services, and only cmd wires store in"; exit 1)
 
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that

@@ -74,15 +74,6 @@ func allow(roles []audit.Role) echo.MiddlewareFunc {
 	}
 }
 
-// ownSeller enforces the seller scoping of api.md: a seller key sees only its own seller's
-// resources, and anything else answers 404 exactly as if it did not exist.
-func ownSeller(p audit.Principal, sellerID, what string) error {
-	if p.Role == audit.RoleSeller && p.SellerID != sellerID {
-		return fmt.Errorf("%s: %w", what, audit.ErrNotFound)
-	}
-	return nil
-}
-
 // rateLimited is the error of a refused request, with the seconds to wait.
 type rateLimited struct{ retryAfter string }
 

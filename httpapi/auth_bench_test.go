@@ -20,7 +20,9 @@ import (
 func BenchmarkAuthenticatedRequest(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b, store.Config{})
-	srv, err := httpapi.New(httpapi.Config{Store: st})
+	cfg, err := httpapi.StoreConfig(httpapi.Config{}, st)
+	require.NoError(b, err)
+	srv, err := httpapi.New(cfg)
 	require.NoError(b, err)
 	_, token, err := st.CreateKey(ctx, system, audit.Key{Name: "bench", Role: audit.RoleManager})
 	require.NoError(b, err)

@@ -545,7 +545,9 @@ func BenchmarkBatchIngest(b *testing.B) {
 	st := storetest.OpenSQLite(b, store.Config{})
 	protocols, err := checklist.LoadProtocols()
 	require.NoError(b, err)
-	srv, err := httpapi.New(httpapi.Config{Store: st, Protocols: protocols, Programs: checklist.NewPrograms()})
+	cfg, err := httpapi.StoreConfig(httpapi.Config{Service: audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols})}, st)
+	require.NoError(b, err)
+	srv, err := httpapi.New(cfg)
 	require.NoError(b, err)
 	sellers := make([]string, 20)
 	for i := range sellers {

@@ -23,7 +23,9 @@ func TestGzipThreshold(t *testing.T) {
 	st, err := store.Open(context.Background(), store.Config{Driver: store.SQLite, DSN: filepath.Join(t.TempDir(), "x.db")})
 	require.NoError(t, err)
 	defer st.Close()
-	s, err := New(Config{Store: st})
+	cfg, err := StoreConfig(Config{}, st)
+	require.NoError(t, err)
+	s, err := New(cfg)
 	require.NoError(t, err)
 	for _, n := range []int{1024, 1025} {
 		body := bytes.Repeat([]byte("a"), n)

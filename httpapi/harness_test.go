@@ -59,14 +59,14 @@ func newHarnessWith(t *testing.T, cfg httpapi.Config) *harness {
 	def, err := checklist.DefaultCharter()
 	require.NoError(t, err)
 	require.NoError(t, st.EnsureDefaultCharter(ctx, system, def))
-	cfg.Store = st
-	cfg.Protocols = protocols
 	for name, db := range st.Pools() {
 		cfg.Collectors = append(cfg.Collectors, collectors.NewDBStatsCollector(db, name))
 	}
-	if cfg.Programs == nil {
-		cfg.Programs = checklist.NewPrograms()
+	if cfg.Service == nil {
+		cfg.Service = audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols, Now: cfg.Now})
 	}
+	cfg, err = httpapi.StoreConfig(cfg, st)
+	require.NoError(t, err)
 	srv, err := httpapi.New(cfg)
 	require.NoError(t, err)
 

@@ -94,7 +94,7 @@ func (s *Server) handleHealthz(c echo.Context) error {
 }
 
 func (s *Server) handleReadyz(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
+	if err := s.ready(c.Request().Context()); err != nil {
 		s.log.Warn("not ready", "err", err.Error())
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the database does not answer")
 	}

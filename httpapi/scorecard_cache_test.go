@@ -221,7 +221,9 @@ func benchServer(b *testing.B) (*httpapi.Server, *store.Store, map[audit.Role]st
 	def, err := checklist.DefaultCharter()
 	require.NoError(b, err)
 	require.NoError(b, st.EnsureDefaultCharter(ctx, system, def))
-	srv, err := httpapi.New(httpapi.Config{Store: st, Protocols: protocols})
+	cfg, err := httpapi.StoreConfig(httpapi.Config{Service: audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols})}, st)
+	require.NoError(b, err)
+	srv, err := httpapi.New(cfg)
 	require.NoError(b, err)
 	tokens := map[audit.Role]string{}
 	for _, r := range []audit.Role{audit.RoleManager, audit.RoleTechnician} {

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,25 +17,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/checklist"
-	"github.com/refurbqa/refurbqa/grading"
 	"github.com/refurbqa/refurbqa/reports"
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // MaxBodyBytes is the largest request body accepted (10 MiB); larger ones are refused with
 // 413 by the body-limit middleware, configured as "10MiB" (echo reads "10M" as 10^7 bytes).
 const MaxBodyBytes = 10 << 20
 
-// Config holds every dependency and setting of the HTTP API.
+// Config holds every dependency and setting of the HTTP API. The API reaches the data only
+// through the domain's services; cmd builds them over the store.
 type Config struct {
-	// Service is the domain's use cases; New builds it over Store when nil.
-	Service   *audit.Service
-	Store     *store.Store
-	Protocols grading.Protocols
-	Programs  *checklist.Programs
-	// Reports builds the input of PDF reports; New builds it over Store when nil.
+	// Service is the domain's use cases (required).
+	Service *audit.Service
+	// Reports builds the input of PDF reports (required).
 	Reports *reports.Builder
+	// Ready reports whether the database answers, for GET /readyz (required).
+	Ready func(context.Context) error
 	// Renderer draws PDF reports; New makes one when nil.
 	Renderer *reports.Renderer
 	Logger   *slog.Logger
@@ -53,15 +51,13 @@ type Config struct {
 
 // Server is the HTTP API. It implements http.Handler.
 type Server struct {
-	svc       *audit.Service
-	store     *store.Store
-	protocols grading.Protocols
-	programs  *checklist.Programs
-	renderer  *reports.Renderer
-	reports   *reports.Builder
-	log       *slog.Logger
-	now       func() time.Time
-	timeout   time.Duration
+	svc      *audit.Service
+	ready    func(context.Context) error
+	renderer *reports.Renderer
+	reports  *reports.Builder
+	log      *slog.Logger
+	now      func() time.Time
+	timeout  time.Duration
 
 	echo    *echo.Echo
 	rules   map[string][]audit.Role // "METHOD path" → roles allowed; every route has one
@@ -77,7 +73,7 @@ type Server struct {
 // New builds the API with every route registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		store: cfg.Store, protocols: cfg.Protocols, programs: cfg.Programs, renderer: cfg.Renderer,
+		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
 	}
@@ -97,16 +93,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.renderer = r
 	}
-	if s.programs == nil {
-		s.programs = checklist.NewPrograms()
-	}
-	s.reports = cfg.Reports
-	if s.reports == nil {
-		s.reports = reports.NewBuilder(cfg.Store)
-	}
-	s.svc = cfg.Service
-	if s.svc == nil {
-		s.svc = audit.NewService(audit.ServiceConfig{Store: cfg.Store, Protocols: cfg.Protocols, Programs: s.programs, Now: cfg.Now})
+	if s.svc == nil || s.reports == nil || s.ready == nil {
+		return nil, errors.New("httpapi: Config needs Service, Reports and Ready")
 	}
 	doc, err := openAPIDocument()
 	if err != nil {

@@ -59,7 +59,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	srv, err := httpapi.New(httpapi.Config{
 		Service: deps.service(st),
 		Reports: reports.NewBuilder(st),
-		Store:   st, Protocols: deps.protocols, Programs: deps.programs, Logger: log,
+		Ready:   st.Ping, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
 		Collectors: poolCollectors(st),
 	})
