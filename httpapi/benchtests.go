@@ -60,16 +60,18 @@ func (r *benchTestRequest) input(typeErrs []grading.FieldError, raw json.RawMess
 	if r.ExternalID != nil && *r.ExternalID == "" {
 		flag("external_id", "must not be empty: omit it or send null when there is none")
 	}
-	typeErrs, bt.Inspection, bt.Submitted, errs = inspectionInput(r.Inspection, raw, typeErrs, errs)
-	return audit.Input[audit.BenchTest]{Value: bt, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}
+	var problems []grading.FieldError
+	bt.Inspection, bt.Submitted, problems = inspectionInput(r.Inspection, raw, typeErrs, errs)
+	return audit.Input[audit.BenchTest]{Value: bt, Problems: problems}
 }
 
-// inspectionInput reads the inspection of a bench test or mystery order: the domain value
-// of doc and the document as sent (raw), with its problems added to errs. A document that is
+// inspectionInput reads the inspection of a bench test or mystery order: the domain value of
+// doc, the document as sent (raw), and every problem of the document: typeErrs and errs (what
+// decoding and the envelope's own checks found) with the inspection's. An inspection that is
 // not valid UTF-8 as sent cannot be kept as evidence: it is refused as a whole, and what
 // decoding found inside it goes.
 func inspectionInput(doc *inspectionDoc, raw json.RawMessage, typeErrs, errs []grading.FieldError) (
-	[]grading.FieldError, grading.Inspection, []byte, []grading.FieldError) {
+	in grading.Inspection, sent []byte, problems []grading.FieldError) {
 	switch {
 	case len(raw) > 0 && !utf8.Valid(raw):
 		kept := typeErrs[:0:0]
@@ -78,11 +80,13 @@ func inspectionInput(doc *inspectionDoc, raw json.RawMessage, typeErrs, errs []g
 				kept = append(kept, f)
 			}
 		}
-		return kept, grading.Inspection{}, nil, append(errs, grading.FieldError{Field: "inspection", Message: "must be valid UTF-8"})
+		typeErrs, errs = kept, append(errs, grading.FieldError{Field: "inspection", Message: "must be valid UTF-8"})
 	case doc == nil:
-		return typeErrs, grading.Inspection{}, nil, append(errs, grading.FieldError{Field: "inspection", Message: "is required"})
+		errs = append(errs, grading.FieldError{Field: "inspection", Message: "is required"})
+	default:
+		in, sent, errs = doc.domain(), raw, append(errs, doc.missing("inspection.")...)
 	}
-	return typeErrs, doc.domain(), raw, append(errs, doc.missing("inspection.")...)
+	return in, sent, decodingProblems(audit.Invalid(typeErrs), errs)
 }
 
 // whole reports whether decoding refused the document as a whole (a batch item that is not an

@@ -197,9 +197,10 @@ func decodeMysteryOrder(body []byte) (audit.Input[audit.MysteryOrder], error) {
 			AnsweredAt:     times.optional("service_probe.answered_at", sp.AnsweredAt),
 		}
 	}
-	typeErrs, errs := problemsOf(typeErr), append(times.errs, req.missing()...)
-	typeErrs, mo.Inspection, mo.Submitted, errs = inspectionInput(req.Inspection, submittedInspection(body), typeErrs, errs)
-	return audit.Input[audit.MysteryOrder]{Value: mo, Problems: decodingProblems(audit.Invalid(typeErrs), errs)}, nil
+	var problems []grading.FieldError
+	mo.Inspection, mo.Submitted, problems = inspectionInput(req.Inspection, submittedInspection(body),
+		problemsOf(typeErr), append(times.errs, req.missing()...))
+	return audit.Input[audit.MysteryOrder]{Value: mo, Problems: problems}, nil
 }
 
 func (s *Server) createMysteryOrder(c echo.Context) error {
