@@ -16,7 +16,7 @@ import (
 // mystery_orders): a document of its own, written from a grading.Inspection and read back into
 // one, never a copy of an API's JSON, so that the API can rename a field without a data
 // migration. Its member names are those the API's inspection had when rows stored the document
-// as submitted (migration 00006 kept those rows, whose documents read as this one); from now on
+// as submitted (migration 00005 kept those rows, whose documents read as this one); from now on
 // they change only with a migration of their own. Every part is written; a part missing on
 // read is a damaged row, not a zero value.
 type inspectionDoc struct {

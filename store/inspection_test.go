@@ -100,7 +100,7 @@ func TestDamagedInspectionIsAnError(t *testing.T) {
 	})
 }
 
-// Migration 6 keeps the rows stored before it, whose inspection column held the document as
+// Migration 5 keeps the rows stored before it, whose inspection column held the document as
 // submitted: that document becomes the submitted one, byte for byte, and still reads as the
 // store's document, so every old record reads back whole. Going down restores the old column.
 func TestSubmittedInspectionsMigration(t *testing.T) {
@@ -125,7 +125,7 @@ func TestSubmittedInspectionsMigration(t *testing.T) {
 		}
 		p, err := goose.NewProvider(dialect, sqlDB, fsys)
 		require.NoError(t, err)
-		_, err = p.UpTo(ctx, 5)
+		_, err = p.UpTo(ctx, 4)
 		require.NoError(t, err)
 
 		e := &auditEnv{t: t, st: st, db: st.AuditsTestDB(), clock: newAuditClock("2026-11-02T08:00:00Z")}
@@ -135,7 +135,7 @@ func TestSubmittedInspectionsMigration(t *testing.T) {
 
 		applied, err := st.Migrate(ctx)
 		require.NoError(t, err)
-		assert.Contains(t, applied, int64(6))
+		assert.Contains(t, applied, int64(5))
 
 		bt, err := st.BenchTest(ctx, "bt_old")
 		require.NoError(t, err)
@@ -153,12 +153,12 @@ func TestSubmittedInspectionsMigration(t *testing.T) {
 		nbt.Inspection = rawInspectionValue()
 		fresh, _, err := st.CreateBenchTest(ctx, audit.Principal{KeyID: "k", Role: audit.RoleTechnician}, nbt)
 		require.NoError(t, err)
-		_, err = p.DownTo(ctx, 5)
+		_, err = p.DownTo(ctx, 4)
 		require.NoError(t, err)
 		var docs []string
 		require.NoError(t, e.db.Table("bench_tests").Order("id").Pluck("inspection", &docs).Error)
 		assert.Equal(t, []string{rawInspection, rawInspection}, docs)
-		_, err = p.UpTo(ctx, 6)
+		_, err = p.UpTo(ctx, 5)
 		require.NoError(t, err)
 		got, err := st.BenchTest(ctx, fresh.ID)
 		require.NoError(t, err)
