@@ -107,7 +107,16 @@ func (s *Store) Authenticate(ctx context.Context, token string) (audit.Key, erro
 		seller                     sql.NullString
 		expires, lastUsed, revoked sql.NullTime
 	)
-	err = stmt.QueryRowContext(ctx, h).Scan(&row.ID, &row.Name, &row.Role, &seller, &row.TokenHash,
+	qctx := ctx
+	if s.driver == SQLite {
+		// A point read of the unique token index on a WAL reader never waits for a lock and
+		// ends in microseconds: without the request's cancellation the driver binds and steps
+		// the statement in one call and arms no interrupt, which is a tenth of an
+		// authenticated read's cost. PostgreSQL keeps the request's deadline: its network
+		// can stall.
+		qctx = context.WithoutCancel(ctx)
+	}
+	err = stmt.QueryRowContext(qctx, h).Scan(&row.ID, &row.Name, &row.Role, &seller, &row.TokenHash,
 		&row.CreatedAt, &expires, &lastUsed, &revoked)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
