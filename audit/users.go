@@ -95,9 +95,9 @@ func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
 
-// emailProblem says what is wrong with a normalised email address, or "" when nothing is: a
+// EmailProblem says what is wrong with a normalised email address, or "" when nothing is: a
 // bare address (no display name, no angle brackets) that net/mail parses to itself.
-func emailProblem(email string) string {
+func EmailProblem(email string) string {
 	if email == "" {
 		return "is required"
 	}
@@ -110,6 +110,18 @@ func emailProblem(email string) string {
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || a.Name != "" {
 		return "must be an email address such as name@example.com"
+	}
+	return ""
+}
+
+// UserNameProblem says what is wrong with a user's name (trimmed), or "" when nothing is: 1
+// to 200 characters on one line.
+func UserNameProblem(name string) string {
+	if p := TextProblem(name, false); p != "" {
+		return p
+	}
+	if n := utf8.RuneCountInString(name); n < 1 || n > maxUserNameLen {
+		return fmt.Sprintf("must be 1 to %d characters", maxUserNameLen)
 	}
 	return ""
 }
@@ -149,14 +161,11 @@ func (s *Service) CreateUser(ctx context.Context, by Principal, in NewUser) (Use
 	}
 	u := User{Email: NormalizeEmail(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, SellerID: in.SellerID}
 	var errs fieldErrors
-	if p := emailProblem(u.Email); p != "" {
+	if p := EmailProblem(u.Email); p != "" {
 		errs.add("email", "%s", p)
 	}
-	switch n := utf8.RuneCountInString(u.Name); {
-	case TextProblem(u.Name, false) != "":
-		errs.add("name", "%s", TextProblem(u.Name, false))
-	case n < 1 || n > maxUserNameLen:
-		errs.add("name", "must be 1 to %d characters", maxUserNameLen)
+	if p := UserNameProblem(u.Name); p != "" {
+		errs.add("name", "%s", p)
 	}
 	switch {
 	case !u.Role.Valid():
