@@ -15,6 +15,7 @@ import (
 type Store interface {
 	SellerStore
 	KeyStore
+	UserStore
 	BenchTestStore
 	MysteryOrderStore
 	KPIStore
@@ -47,6 +48,25 @@ type KeyStore interface {
 	TouchKey(ctx context.Context, id string, at time.Time) error
 	RevokeKey(ctx context.Context, by Principal, id string) error
 	Keys(ctx context.Context, p Page) ([]Key, string, error)
+}
+
+// UserStore keeps the accounts of people, with the bcrypt hashes of their passwords. Each
+// write appends to the event trail (entity "user") in its transaction.
+type UserStore interface {
+	// CreateUser stores a user, whose rules the service checked, with the hash of its
+	// password: ErrConflict when the email is taken.
+	CreateUser(ctx context.Context, by Principal, in User, passwordHash []byte) (User, error)
+	// User returns the user of an id, or ErrNotFound.
+	User(ctx context.Context, id string) (User, error)
+	// UserByEmail returns the user of a normalised email and its password hash, or
+	// ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (User, []byte, error)
+	// Users lists every user in creation order.
+	Users(ctx context.Context, p Page) ([]User, string, error)
+	// DisableUser disables user id and returns it; disabling a disabled user is a no-op.
+	DisableUser(ctx context.Context, by Principal, id string) (User, error)
+	// SetPasswordHash replaces the password hash of user id.
+	SetPasswordHash(ctx context.Context, by Principal, id string, hash []byte) error
 }
 
 // BenchTestStore keeps bench tests; none is ever updated in place.

@@ -19,7 +19,8 @@ type Service struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
-	touched   touchLog // when this process last wrote each key's last use (keys.go)
+	touched   touchLog  // when this process last wrote each key's last use (keys.go)
+	passwords passwords // the bcrypt cost and dummy hash of user passwords (users.go)
 }
 
 // ServiceConfig holds the dependencies of a Service.
@@ -32,6 +33,9 @@ type ServiceConfig struct {
 	Programs *checklist.Programs
 	// Now is the clock of decisions such as "overdue" (default: the store's clock).
 	Now func() time.Time
+	// PasswordCost is the bcrypt cost of new password hashes (default: DefaultPasswordCost;
+	// tests use bcrypt.MinCost to stay fast).
+	PasswordCost int
 }
 
 // NewService returns the services over cfg.Store.
@@ -42,6 +46,10 @@ func NewService(cfg ServiceConfig) *Service {
 	}
 	if s.now == nil {
 		s.now = cfg.Store.Now
+	}
+	s.passwords.cost = cfg.PasswordCost
+	if s.passwords.cost == 0 {
+		s.passwords.cost = DefaultPasswordCost
 	}
 	return s
 }

@@ -155,7 +155,8 @@ func helpInvocations() [][]string {
 	for _, c := range commands() {
 		all = append(all, []string{c.name})
 	}
-	return append(all, []string{"keys", "create"}, []string{"keys", "list"}, []string{"keys", "revoke"}, []string{"kpis", "import"})
+	return append(all, []string{"keys", "create"}, []string{"keys", "list"}, []string{"keys", "revoke"}, []string{"kpis", "import"},
+		[]string{"users", "create"}, []string{"users", "list"}, []string{"users", "disable"}, []string{"users", "reset-password"})
 }
 
 // TestHelp: refurbqa help CMD, refurbqa CMD --help and refurbqa CMD -h print the same help on

@@ -38,9 +38,11 @@ type command struct {
 	run     func(ctx context.Context, env *env, args []string) error
 }
 
-// env is what every subcommand gets: configuration and output streams.
+// env is what every subcommand gets: configuration, input and output streams.
 type env struct {
 	getenv func(string) string
+	// stdin is standard input, which only commands that say so read (--password-stdin).
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	// name is the command being run ("keys create"), which error messages start with; commands
@@ -53,6 +55,7 @@ func commands() []command {
 		{"serve", "run the HTTP API (migrates the database first)", cmdServe},
 		{"migrate", "apply pending migrations and exit", cmdMigrate},
 		{"keys", "create, list and revoke API keys", cmdKeys},
+		{"users", "create, list and disable user accounts, reset passwords", cmdUsers},
 		{"audit", "score sellers against the charter for a period", cmdAudit},
 		{"reports", "write the PDF feedback reports of scorecards to a directory", cmdReports},
 		{"backup", "write a consistent online backup of the SQLite database", cmdBackup},
@@ -63,10 +66,16 @@ func commands() []command {
 	}
 }
 
-// run is the whole program: it parses args (args[0] is the program name) and returns the exit
-// status. Tests call it directly to start the real program. Every error ends the program with
-// one line on stderr: "refurbqa COMMAND: what went wrong".
+// run is runIO with an empty standard input: the program as tests start it, for every command
+// but those that read standard input (--password-stdin).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runIO(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO is the whole program: it parses args (args[0] is the program name) and returns the exit
+// status. Tests call it (or run) directly to start the real program. Every error ends the
+// program with one line on stderr: "refurbqa COMMAND: what went wrong".
+func runIO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) < 2 {
 		printUsage(stderr)
 		return exitUsage
@@ -93,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "refurbqa: unknown command %q (see refurbqa help)\n", name)
 		return exitUsage
 	}
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr, name: c.name}
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, name: c.name}
 	err := c.run(ctx, e, rest)
 	var ue *usageError
 	switch {
