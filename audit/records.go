@@ -23,6 +23,24 @@ type Page struct {
 	Cursor string
 }
 
+// All reads every item of a list, page by page at the largest page size, for the callers that
+// need a whole list (an operator's listing, a report's corrective actions).
+func All[T any](list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	page := Page{Limit: MaxLimit}
+	for {
+		items, next, err := list(page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		page.Cursor = next
+	}
+}
+
 // EncodeCursor makes an opaque cursor from the position of the last item of a page.
 func EncodeCursor(pos string) string {
 	if pos == "" {

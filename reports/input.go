@@ -107,19 +107,9 @@ func (b *Builder) history(ctx context.Context, by audit.Principal, sc audit.Scor
 
 // actions reads every corrective action of the seller (NewModel keeps those not closed).
 func (b *Builder) actions(ctx context.Context, sellerID string) ([]audit.CorrectiveAction, error) {
-	var out []audit.CorrectiveAction
-	page := audit.Page{Limit: audit.MaxLimit}
-	for {
-		list, next, err := b.src.CorrectiveActions(ctx, audit.ActionFilter{SellerID: sellerID}, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
-		if next == "" {
-			return out, nil
-		}
-		page.Cursor = next
-	}
+	return audit.All(func(p audit.Page) ([]audit.CorrectiveAction, string, error) {
+		return b.src.CorrectiveActions(ctx, audit.ActionFilter{SellerID: sellerID}, p)
+	})
 }
 
 // evidence resolves the evidence ids of the scorecard's failed points (the only ones the

@@ -107,27 +107,20 @@ func keysList(ctx context.Context, e *env, args []string) error {
 	svc := adminService(st)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSELLER\tCREATED\tLAST USED\tEXPIRES\tSTATE")
-	page := audit.Page{Limit: audit.MaxLimit}
-	for {
-		keys, next, err := svc.Keys(ctx, page)
-		if err != nil {
-			return err
+	keys, err := audit.All(func(p audit.Page) ([]audit.Key, string, error) { return svc.Keys(ctx, p) })
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		state := "active"
+		switch {
+		case k.RevokedAt != nil:
+			state = "revoked"
+		case k.ExpiresAt != nil && !st.Now().Before(*k.ExpiresAt):
+			state = "expired"
 		}
-		for _, k := range keys {
-			state := "active"
-			switch {
-			case k.RevokedAt != nil:
-				state = "revoked"
-			case k.ExpiresAt != nil && !st.Now().Before(*k.ExpiresAt):
-				state = "expired"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, dash(k.SellerID),
-				k.CreatedAt.Format(time.DateTime), timeOrDash(k.LastUsedAt), timeOrDash(k.ExpiresAt), state)
-		}
-		if next == "" {
-			break
-		}
-		page.Cursor = next
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, dash(k.SellerID),
+			k.CreatedAt.Format(time.DateTime), timeOrDash(k.LastUsedAt), timeOrDash(k.ExpiresAt), state)
 	}
 	return tw.Flush()
 }

@@ -77,18 +77,9 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	}
 	builder := reports.NewBuilder(st)
 
-	var cards []audit.Scorecard
-	page := store.Page{Limit: store.MaxLimit}
-	for {
-		batch, next, err := st.Scorecards(ctx, filter, page)
-		if err != nil {
-			return err
-		}
-		cards = append(cards, batch...)
-		if next == "" {
-			break
-		}
-		page.Cursor = next
+	cards, err := audit.All(func(p audit.Page) ([]audit.Scorecard, string, error) { return st.Scorecards(ctx, filter, p) })
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stderr, "reports: %d scorecards (%s) → %s with %d workers\n", len(cards), *which, *out, *workers)
 	start := time.Now()

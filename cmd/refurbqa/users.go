@@ -131,20 +131,13 @@ func usersList(ctx context.Context, e *env, args []string) error {
 	svc := adminService(st)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSELLER\tCREATED\tDISABLED")
-	page := audit.Page{Limit: audit.MaxLimit}
-	for {
-		users, next, err := svc.Users(ctx, cliPrincipal, page)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, dash(u.SellerID),
-				u.CreatedAt.Format(time.DateTime), timeOrDash(u.DisabledAt))
-		}
-		if next == "" {
-			break
-		}
-		page.Cursor = next
+	users, err := audit.All(func(p audit.Page) ([]audit.User, string, error) { return svc.Users(ctx, cliPrincipal, p) })
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, dash(u.SellerID),
+			u.CreatedAt.Format(time.DateTime), timeOrDash(u.DisabledAt))
 	}
 	return tw.Flush()
 }
