@@ -195,18 +195,7 @@ func TestCrashDuringBatchIngest(t *testing.T) {
 	require.NotEmpty(t, acked, "some batches were acknowledged before the kill")
 
 	require.NoError(t, store.CheckSQLite(context.Background(), dsn), "PRAGMA integrity_check after the crash")
-	db, err := sql.Open("sqlite3", "file:"+dsn+"?mode=ro")
-	require.NoError(t, err)
-	defer db.Close()
-	rows, err := db.Query("SELECT external_id FROM bench_tests")
-	require.NoError(t, err)
-	stored := map[string]int{}
-	for rows.Next() {
-		var ext string
-		require.NoError(t, rows.Scan(&ext))
-		stored[ext[:strings.LastIndexByte(ext, '-')+1]]++
-	}
-	require.NoError(t, rows.Err())
+	stored := storedBatches(t, dsn)
 	for prefix := range sent {
 		n := stored[prefix]
 		assert.True(t, n == 0 || n == perBatch, "batch %s is stored in part: %d of %d items", prefix, n, perBatch)
@@ -274,4 +263,24 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(filepath.Dir(built.path))
 	}
 	os.Exit(code)
+}
+
+// storedBatches counts the bench tests stored in the SQLite file dsn by batch: by the prefix of
+// their external id up to its last "-" (the tests name items "<batch>-<n>").
+func storedBatches(t *testing.T, dsn string) map[string]int {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+dsn+"?mode=ro")
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query("SELECT external_id FROM bench_tests")
+	require.NoError(t, err)
+	defer rows.Close()
+	stored := map[string]int{}
+	for rows.Next() {
+		var ext string
+		require.NoError(t, rows.Scan(&ext))
+		stored[ext[:strings.LastIndexByte(ext, '-')+1]]++
+	}
+	require.NoError(t, rows.Err())
+	return stored
 }

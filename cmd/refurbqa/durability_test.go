@@ -224,18 +224,7 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, http.StatusOK, res)
 			require.NoError(t, store.CheckSQLite(context.Background(), dsn), "PRAGMA integrity_check after the kill")
-			db, err := sql.Open("sqlite3", "file:"+dsn+"?mode=ro")
-			require.NoError(t, err)
-			defer db.Close()
-			rows, err := db.Query("SELECT external_id FROM bench_tests")
-			require.NoError(t, err)
-			stored := map[string]int{}
-			for rows.Next() {
-				var ext string
-				require.NoError(t, rows.Scan(&ext))
-				stored[ext[:strings.LastIndexByte(ext, '-')+1]]++
-			}
-			require.NoError(t, rows.Err())
+			stored := storedBatches(t, dsn)
 			lost := 0
 			for _, prefix := range acked {
 				if stored[prefix] != durabilityBatch {
@@ -243,6 +232,9 @@ func TestOtherProcessesWhileServing(t *testing.T) {
 				}
 			}
 			assert.Zero(t, lost, "acknowledged batches lost or stored in part, of %d acknowledged", len(acked))
+			db, err := sql.Open("sqlite3", "file:"+dsn+"?mode=ro")
+			require.NoError(t, err)
+			defer db.Close()
 			var keys int
 			require.NoError(t, db.QueryRow("SELECT count(*) FROM api_keys").Scan(&keys))
 			want := 2
