@@ -2,31 +2,20 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/refurbqa/refurbqa/store"
 )
 
 // TestGzipThreshold: through the server's middleware, a body of exactly 1 KiB is sent as is
 // and one byte more is gzipped ("larger than 1 KiB", api.md), and the ETag of a final answer
 // follows what is sent.
 func TestGzipThreshold(t *testing.T) {
-	st, err := store.Open(context.Background(), store.Config{Driver: store.SQLite, DSN: filepath.Join(t.TempDir(), "x.db")})
-	require.NoError(t, err)
-	defer st.Close()
-	cfg, err := StoreConfig(Config{}, st)
-	require.NoError(t, err)
-	s, err := New(cfg)
-	require.NoError(t, err)
+	s := newBareServer(t)
 	for _, n := range []int{1024, 1025} {
 		body := bytes.Repeat([]byte("a"), n)
 		s.echo.GET("/bytes/"+strconv.Itoa(n), func(c echo.Context) error {

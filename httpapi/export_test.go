@@ -1,6 +1,12 @@
 package httpapi
 
 import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/reports"
@@ -25,4 +31,18 @@ func StoreConfig(cfg Config, st *store.Store) (Config, error) {
 		cfg.Ready = st.Ping
 	}
 	return cfg, nil
+}
+
+// newBareServer is a server over an empty, unmigrated SQLite file, for tests of the middleware
+// that add routes of their own.
+func newBareServer(t *testing.T) *Server {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Config{Driver: store.SQLite, DSN: filepath.Join(t.TempDir(), "x.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	cfg, err := StoreConfig(Config{}, st)
+	require.NoError(t, err)
+	s, err := New(cfg)
+	require.NoError(t, err)
+	return s
 }

@@ -1,28 +1,18 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/refurbqa/refurbqa/store"
 )
 
 func TestPanicsBecomeProblems(t *testing.T) {
-	st, err := store.Open(context.Background(), store.Config{Driver: store.SQLite, DSN: filepath.Join(t.TempDir(), "x.db")})
-	require.NoError(t, err)
-	defer st.Close()
-	cfg, err := StoreConfig(Config{}, st)
-	require.NoError(t, err)
-	s, err := New(cfg)
-	require.NoError(t, err)
+	s := newBareServer(t)
 	s.echo.GET("/boom", func(c echo.Context) error { panic("kaboom") })
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/boom", nil))
