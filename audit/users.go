@@ -295,3 +295,19 @@ func (s *Service) CheckPassword(ctx context.Context, email, password string) (Us
 	}
 	return u, nil
 }
+
+// SignedInUser returns the user that a console session names, read afresh on every request,
+// so that disabling a user ends its sessions at once: a disabled or deleted user is
+// ErrUnauthorized, exactly like a session that never existed.
+func (s *Service) SignedInUser(ctx context.Context, id string) (User, error) {
+	u, err := s.store.User(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return User{}, fmt.Errorf("session user %s: %w", id, ErrUnauthorized)
+	case err != nil:
+		return User{}, err
+	case u.Disabled:
+		return User{}, fmt.Errorf("session user %s is disabled: %w", id, ErrUnauthorized)
+	}
+	return u, nil
+}

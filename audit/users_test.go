@@ -238,3 +238,23 @@ func TestResetPassword(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, []string{"create " + u.ID, "reset_password " + u.ID, "reset_password " + u.ID}, f.writes)
 }
+
+func TestSignedInUser(t *testing.T) {
+	ctx := context.Background()
+	f := newUserFake()
+	svc := newUserService(f)
+	u, _, err := svc.CreateUser(ctx, testAdmin, NewUser{Email: "ana@lab.example", Name: "Ana", Role: RoleTechnician})
+	require.NoError(t, err)
+
+	got, err := svc.SignedInUser(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, got.ID)
+
+	_, err = svc.SignedInUser(ctx, "usr_missing")
+	require.ErrorIs(t, err, ErrUnauthorized, "a session of a user that does not exist is no session")
+
+	_, err = svc.DisableUser(ctx, testAdmin, u.ID)
+	require.NoError(t, err)
+	_, err = svc.SignedInUser(ctx, u.ID)
+	require.ErrorIs(t, err, ErrUnauthorized, "disabling a user ends its sessions at once")
+}

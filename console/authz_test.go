@@ -1,0 +1,129 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// consoleRoles is console.md's table of who uses which page, written out here on its own so
+// that the route table is held to it: every route of the console must have a row, and every
+// row a route.
+var consoleRoles = map[string][]audit.Role{
+	"GET /console/signin":               nil, // public
+	"POST /console/signin":              nil,
+	"GET /console/assets/{name}":        nil,
+	"/console/":                         nil, // every other address: not a page
+	"POST /console/signout":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/{$}":                  {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/bench-tests/new":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests":         {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests/preview": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/bench-tests/{id}":     {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+}
+
+// TestConsoleRouteTable holds every route to its row of consoleRoles.
+func TestConsoleRouteTable(t *testing.T) {
+	h := newHarness(t)
+	rules := h.console.Rules()
+	for pattern, rule := range rules {
+		want, ok := consoleRoles[pattern]
+		if !assert.True(t, ok, "route %s has no row in the table of who may use it", pattern) {
+			continue
+		}
+		if want == nil {
+			assert.True(t, rule.Public, "%s is public", pattern)
+			continue
+		}
+		assert.False(t, rule.Public, "%s needs a signed-in person", pattern)
+		assert.ElementsMatch(t, want, rule.Roles, pattern)
+	}
+	for pattern := range consoleRoles {
+		assert.Contains(t, rules, pattern, "the table names a route that does not exist")
+	}
+}
+
+// TestConsoleAuthorizationMatrix calls every route as nobody and as every role, and checks
+// the answer: a signed-out person is sent to sign in, a role outside the route's area gets
+// 403, and a role inside it gets past the guard (whatever the page then answers). Records of
+// a seller are seen by staff whatever their seller; sellers reach none of the bench pages.
+func TestConsoleAuthorizationMatrix(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	tech := h.signedIn(audit.RoleTechnician)
+	res := tech.post("/console/bench-tests", h.goodPhone(t))
+	require.Equal(t, http.StatusSeeOther, res.status)
+	ownTest := res.header.Get("Location")
+	other := h.goodPhone(t)
+	other.Set("seller_id", h.Other.ID)
+	res = tech.post("/console/bench-tests", other)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	otherTest := res.header.Get("Location")
+	_ = ctx
+
+	type call struct {
+		method, path string
+		form         url.Values
+	}
+	calls := map[string][]call{
+		"GET /console/signin":               {{"GET", "/console/signin", nil}},
+		"POST /console/signin":              {{"POST", "/console/signin", url.Values{"email": {"x@y.example"}, "password": {"wrong password!!"}}}},
+		"GET /console/assets/{name}":        {{"GET", "/console/assets/console.css", nil}},
+		"/console/":                         {{"GET", "/console/no-such-page", nil}},
+		"POST /console/signout":             {{"POST", "/console/signout", url.Values{}}},
+		"GET /console/{$}":                  {{"GET", "/console/", nil}},
+		"GET /console/bench-tests/new":      {{"GET", "/console/bench-tests/new?seller_id=" + h.Own.ID + "&category=tablet", nil}},
+		"POST /console/bench-tests":         {{"POST", "/console/bench-tests", url.Values{"seller_id": {h.Own.ID}, "device.category": {"tablet"}, "action": {"preview"}}}},
+		"POST /console/bench-tests/preview": {{"POST", "/console/bench-tests/preview", url.Values{"device.category": {"tablet"}}}},
+		"GET /console/bench-tests/{id}":     {{"GET", ownTest, nil}, {"GET", otherTest, nil}},
+	}
+	for pattern := range consoleRoles {
+		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
+	}
+	for pattern, cs := range calls {
+		want := consoleRoles[pattern]
+		for _, cl := range cs {
+			for _, who := range append([]audit.Role{""}, audit.Roles...) {
+				c := h.client()
+				if who != "" {
+					c = h.signedIn(who)
+				}
+				res := c.do(cl.method, cl.path, cl.form)
+				where := cl.method + " " + cl.path + " as " + string(who)
+				switch {
+				case want == nil:
+					assert.False(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin?"), "%s: public", where)
+					assert.NotEqual(t, http.StatusForbidden, res.status, where)
+				case who == "":
+					assert.Equal(t, http.StatusSeeOther, res.status, where)
+					assert.True(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: sent to sign in", where)
+				case !slices.Contains(want, who):
+					assert.Equal(t, http.StatusForbidden, res.status, "%s: another role's area", where)
+				default:
+					assert.NotContains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError}, res.status, where)
+					if pattern != "POST /console/signout" { // whose answer is the sign-in page
+						assert.False(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: let in", where)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestNotFoundPages(t *testing.T) {
+	h := newHarness(t)
+	c := h.signedIn(audit.RoleTechnician)
+	for _, path := range []string{"/console/bench-tests/bt_doesnotexist", "/console/nothing-here", "/console/assets/nope.js"} {
+		res := c.get(path)
+		assert.Equal(t, http.StatusNotFound, res.status, path)
+		assert.Contains(t, res.body, "<h1>Not found</h1>", path)
+	}
+}

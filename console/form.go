@@ -1,0 +1,262 @@
+package console
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// form is a submitted form as the person typed it, with the errors of its fields, so that a
+// refused form comes back with every value kept and each error next to its field. Field
+// names are the dotted names of the API's JSON (console.md, "Addresses and forms").
+type form struct {
+	Values url.Values
+	Errors map[string]string // field → message
+	// Other are the errors of no field on the form, shown above it.
+	Other []grading.FieldError
+}
+
+func newForm(v url.Values) *form {
+	if v == nil {
+		v = url.Values{}
+	}
+	return &form{Values: v, Errors: map[string]string{}}
+}
+
+// V is the value typed in a field ("" when none).
+func (f *form) V(name string) string { return f.Values.Get(name) }
+
+// Is reports whether value is among the values of a field (a chosen radio button, a ticked
+// box).
+func (f *form) Is(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// E is the error of a field ("" when none).
+func (f *form) E(name string) string { return f.Errors[name] }
+
+// ID is the element id of a field: its name with dots as dashes, so that CSS and fragment
+// links need no escaping.
+func (f *form) ID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
+
+// HasErrors reports whether any field or the form itself has an error.
+func (f *form) HasErrors() bool { return len(f.Errors) > 0 || len(f.Other) > 0 }
+
+// ErrorList is every error of the form, fields first in the order of known, for the summary
+// at its top that links to each field.
+func (f *form) ErrorList() []grading.FieldError {
+	out := make([]grading.FieldError, 0, len(f.Errors)+len(f.Other))
+	for name, msg := range f.Errors {
+		out = append(out, grading.FieldError{Field: name, Message: msg})
+	}
+	sortFields(out)
+	return append(out, f.Other...)
+}
+
+// setErrors places the errors of a validation error on the form's fields: prefix is taken off
+// each path first ("inspection." of a bench test, whose form has the inspection's fields at
+// the top level). An error whose field is not on the form is shown above it.
+func (f *form) setErrors(errs []grading.FieldError, prefix string, onForm func(string) bool) {
+	for _, e := range errs {
+		name := strings.TrimPrefix(e.Field, prefix)
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i] // parts.non_genuine[2] → the part boxes
+		}
+		if !onForm(name) {
+			f.Other = append(f.Other, e)
+			continue
+		}
+		if prev, ok := f.Errors[name]; ok {
+			f.Errors[name] = prev + "; " + e.Message
+		} else {
+			f.Errors[name] = e.Message
+		}
+	}
+}
+
+func sortFields(errs []grading.FieldError) {
+	for i := 1; i < len(errs); i++ {
+		for j := i; j > 0 && errs[j].Field < errs[j-1].Field; j-- {
+			errs[j], errs[j-1] = errs[j-1], errs[j]
+		}
+	}
+}
+
+// reader turns the text fields of a form into typed values, collecting a problem at the field
+// of every value that is missing or unreadable, at its path in the API's document (prefix
+// "inspection." for the inspection of a bench test).
+type reader struct {
+	v        url.Values
+	prefix   string
+	problems []grading.FieldError
+}
+
+func (r *reader) problem(field, msg string) {
+	r.problems = append(r.problems, grading.FieldError{Field: r.prefix + field, Message: msg})
+}
+
+func (r *reader) text(name string) string { return strings.TrimSpace(r.v.Get(name)) }
+
+// required is a text that must be given.
+func (r *reader) required(name string) string {
+	s := r.text(name)
+	if s == "" {
+		r.problem(name, "is required")
+	}
+	return s
+}
+
+// integer is a whole number; an empty field is a problem when required, zero otherwise.
+func (r *reader) integer(name string, required bool) (int, bool) {
+	s := r.text(name)
+	if s == "" {
+		if required {
+			r.problem(name, "is required")
+		}
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		r.problem(name, "must be a whole number")
+		return 0, false
+	}
+	return n, true
+}
+
+// number is a decimal number, required.
+func (r *reader) number(name string) float64 {
+	s := r.text(name)
+	if s == "" {
+		r.problem(name, "is required")
+		return 0
+	}
+	n, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		r.problem(name, "must be a number")
+		return 0
+	}
+	return n
+}
+
+// boolean is a required yes or no, sent as true or false.
+func (r *reader) boolean(name string) bool {
+	switch r.text(name) {
+	case "true":
+		return true
+	case "false":
+		return false
+	case "":
+		r.problem(name, "choose yes or no")
+	default:
+		r.problem(name, "must be yes or no")
+	}
+	return false
+}
+
+// timestamp is a date and time in UTC as a datetime-local field sends it (seconds optional),
+// or an RFC 3339 timestamp.
+func (r *reader) timestamp(name string, required bool) (time.Time, bool) {
+	s := r.text(name)
+	if s == "" {
+		if required {
+			r.problem(name, "is required")
+		}
+		return time.Time{}, false
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	r.problem(name, "must be a date and time such as 2026-03-01T14:30")
+	return time.Time{}, false
+}
+
+// inspection reads the inspection fields of a form (bench test and mystery order alike). A
+// functional test left unanswered is not tested, as in the API.
+func (r *reader) inspection() grading.Inspection {
+	var in grading.Inspection
+	in.Device.Category = grading.Category(r.required("device.category"))
+	in.Device.Brand = r.required("device.brand")
+	in.Device.Model = r.required("device.model")
+	in.Device.IMEI = r.text("device.imei")
+	in.Device.Serial = r.text("device.serial")
+	in.Device.StorageGB, _ = r.integer("device.storage_gb", false)
+
+	in.Functional = map[string]grading.Outcome{}
+	for name, vals := range r.v {
+		code, ok := strings.CutPrefix(name, "functional.")
+		if !ok || len(vals) == 0 || vals[len(vals)-1] == "" {
+			continue
+		}
+		in.Functional[code] = grading.Outcome(vals[len(vals)-1])
+	}
+
+	in.Battery.HealthPct = r.number("battery.health_pct")
+	if n, ok := r.integer("battery.cycle_count", false); ok {
+		in.Battery.CycleCount = &n
+	}
+	in.Battery.Genuine = r.boolean("battery.genuine")
+
+	zone := func(name string) grading.Zone {
+		p := "cosmetic." + name + "."
+		var z grading.Zone
+		z.LightScratches, _ = r.integer(p+"light_scratches", true)
+		z.DeepScratches, _ = r.integer(p+"deep_scratches", true)
+		z.Dents, _ = r.integer(p+"dents", true)
+		z.Chips, _ = r.integer(p+"chips", true)
+		z.Cracks, _ = r.integer(p+"cracks", true)
+		z.VisibleFromCM, _ = r.integer(p+"visible_from_cm", true)
+		return z
+	}
+	in.Cosmetic.Screen, in.Cosmetic.Body = zone("screen"), zone("body")
+
+	c := &in.Compliance
+	c.ActivationLock = r.boolean("compliance.activation_lock")
+	c.IMEIStatus = grading.IMEIStatus(r.required("compliance.imei_status"))
+	c.LiquidDamage = r.boolean("compliance.liquid_damage")
+	c.DataErased = r.boolean("compliance.data_erased")
+	c.FactoryReset = r.boolean("compliance.factory_reset")
+	c.OSUpToDate = r.boolean("compliance.os_up_to_date")
+	c.MarkingsIntact = r.boolean("compliance.markings_intact")
+	c.DisplayLikeForLike = r.boolean("compliance.display_like_for_like")
+
+	in.Parts.NonGenuine = []string{}
+	for _, p := range r.v["parts.non_genuine"] {
+		if p = strings.TrimSpace(p); p != "" {
+			in.Parts.NonGenuine = append(in.Parts.NonGenuine, p)
+		}
+	}
+	in.Parts.Disclosed = r.boolean("parts.disclosed")
+	return in
+}
+
+// benchTestInput reads a bench-test form into the input the service records, with every
+// problem reading it found at its path in the API's document.
+func benchTestInput(v url.Values) audit.Input[audit.BenchTest] {
+	r := &reader{v: v}
+	bt := audit.BenchTest{SellerID: r.text("seller_id"), Lab: r.text("lab"), ExternalID: r.text("external_id")}
+	bt.TestedAt, _ = r.timestamp("tested_at", true)
+	if g := r.text("listed_grade"); g != "" {
+		bt.ListedGrade = grading.Marketplace(g)
+	}
+	r.prefix = "inspection."
+	bt.Inspection = r.inspection()
+	return audit.Input[audit.BenchTest]{Value: bt, Problems: r.problems}
+}
+
+// inspectionInput reads only the inspection of a form, for a preview of its grade.
+func inspectionInput(v url.Values) audit.Input[grading.Inspection] {
+	r := &reader{v: v}
+	in := r.inspection()
+	return audit.Input[grading.Inspection]{Value: in, Problems: r.problems}
+}

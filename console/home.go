@@ -1,0 +1,38 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// homePage is the signed-in person's home (console.md, /console/): for the people at the
+// bench, the first step of a bench test; for a seller, its approved scorecards.
+type homePage struct {
+	Choose     *choosePage
+	Scorecards []audit.Scorecard
+}
+
+func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+	var page homePage
+	if s.User.Role == audit.RoleSeller {
+		cards, _, err := c.svc.SellerScorecards(r.Context(), s.principal(), s.User.SellerID, audit.Approved, audit.Page{Limit: 24})
+		if err != nil {
+			return err
+		}
+		page.Scorecards = cards
+		return c.render(w, r, s, http.StatusOK, "home", "Home", page)
+	}
+	choose := choosePage{Form: newForm(url.Values{}), Categories: grading.Categories}
+	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
+	if err != nil {
+		return err
+	}
+	if next == "" {
+		choose.Sellers = sellers
+	}
+	page.Choose = &choose
+	return c.render(w, r, s, http.StatusOK, "home", "Home", page)
+}

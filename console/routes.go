@@ -1,0 +1,117 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/refurbqa/refurbqa/audit"
+)
+
+// Who may use the pages, by role, following the API's role table (api.md) so that the
+// console grants nothing the API refuses: technicians, managers and admins work at the bench.
+var (
+	everyone    = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
+	technicians = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+)
+
+// rule says who may use a route: anyone, or a signed-in person of one of roles.
+type rule struct {
+	public bool
+	roles  []audit.Role
+}
+
+func (r rule) allows(role audit.Role) bool { return r.public || slices.Contains(r.roles, role) }
+
+// handlerFunc serves one request of a signed-in person (or of anyone, on a public route: then
+// s.User is nil). A returned error becomes the problem page of its kind (fail).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, s *signedIn) error
+
+// routes is the one table of every console route with who may use it (console.md,
+// "Addresses and forms"). A route of another role's area answers 403; a record the person may
+// not see answers 404, as the services decide.
+func (c *Console) routes() {
+	c.public("GET /console/signin", c.signinForm)
+	c.public("POST /console/signin", c.signin)
+	c.public("GET /console/assets/{name}", c.asset)
+	c.page("POST /console/signout", everyone, c.signout)
+	c.page("GET /console/{$}", everyone, c.home)
+
+	c.page("GET /console/bench-tests/new", technicians, c.benchTestForm)
+	c.page("POST /console/bench-tests", technicians, c.createBenchTest)
+	c.page("POST /console/bench-tests/preview", technicians, c.previewBenchTest)
+	c.page("GET /console/bench-tests/{id}", technicians, c.benchTest)
+
+	// Anything else under /console/ is not a page.
+	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
+		return errNoPage
+	})
+}
+
+// public registers a route anyone may use, signed in or not.
+func (c *Console) public(pattern string, h handlerFunc) {
+	c.register(pattern, rule{public: true}, h)
+}
+
+// page registers a route for signed-in people of the given roles.
+func (c *Console) page(pattern string, roles []audit.Role, h handlerFunc) {
+	c.register(pattern, rule{roles: roles}, h)
+}
+
+func (c *Console) register(pattern string, ru rule, h handlerFunc) {
+	if _, dup := c.rules[pattern]; dup {
+		panic("console: route registered twice: " + pattern)
+	}
+	c.rules[pattern] = ru
+	c.mux.Handle(pattern, c.guard(ru, h))
+}
+
+// guard runs h for the people its rule allows: a signed-out person is sent to the sign-in
+// page (and brought back after it), a signed-in one of another role gets 403.
+func (c *Console) guard(ru rule, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := c.session(r)
+		if err != nil {
+			c.fail(w, r, nil, err)
+			return
+		}
+		if info := infoOf(r); info != nil {
+			info.pattern = r.Pattern
+			if s.User != nil {
+				info.userID = s.User.ID
+			}
+		}
+		switch {
+		case ru.public:
+		case s.User == nil:
+			http.Redirect(w, r, signinURL(r), http.StatusSeeOther)
+			return
+		case !ru.allows(s.User.Role):
+			c.fail(w, r, s, errOtherArea)
+			return
+		}
+		if err := h(w, r, s); err != nil {
+			c.fail(w, r, s, err)
+		}
+	})
+}
+
+// signinURL is the sign-in page that brings the person back to what they asked for: the
+// page itself for a GET, home otherwise (a form posted after the session ended cannot be
+// replayed from a redirect).
+func signinURL(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "/console/signin"
+	}
+	return "/console/signin?next=" + queryEscape(r.URL.RequestURI())
+}
+
+// safeNext is the page to go to after signing in: only a console page of this site, never
+// another site ("//evil.example", "/\evil.example") nor a page outside the console.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/console/") || strings.HasPrefix(next, "/console/signin") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.Contains(next, "//") {
+		return "/console/"
+	}
+	return next
+}
