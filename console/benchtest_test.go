@@ -123,10 +123,10 @@ func TestBenchTestFieldErrors(t *testing.T) {
 	res := c.post("/console/bench-tests", v)
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
 	for field, msg := range map[string]string{
-		"battery.health_pct":             "must be a number",
-		"compliance.data_erased":         "choose yes or no",
+		"battery.health_pct":              "must be a number",
+		"compliance.data_erased":          "choose yes or no",
 		"cosmetic.screen.visible_from_cm": "",
-		"device.imei":                    "",
+		"device.imei":                     "",
 	} {
 		id := "f-" + strings.ReplaceAll(field, ".", "-")
 		m := regexp.MustCompile(`<p class="field-error" id="` + id + `-error">([^<]+)</p>`).FindStringSubmatch(res.body)

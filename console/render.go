@@ -71,13 +71,13 @@ func parsePages() (*pages, error) {
 
 // funcs are the helpers templates may call.
 var funcs = template.FuncMap{
-	"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"date":      func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+	"datetime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"inputTime": inputTime,
-	"words": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"dict":  dict,
-	"list":  func(v ...string) []string { return v },
-	"label": label,
+	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"dict":      dict,
+	"list":      func(v ...string) []string { return v },
+	"label":     label,
 	"zoneLabel": func(count string) string {
 		if count == "visible_from_cm" {
 			return "Visible from (cm)"

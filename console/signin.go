@@ -94,4 +94,3 @@ func waitWords(secs int) string {
 		return strconv.Itoa(int(math.Ceil(float64(secs)/60))) + " minutes"
 	}
 }
-
