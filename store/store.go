@@ -59,6 +59,8 @@ type Store struct {
 	group *committer
 	ckpt  *checkpointer
 	stmts preparedStmts // hot-path read statements, prepared once on the read pool
+	// sessions is the console's session store (SessionStore), whose sweep Close stops.
+	sessions sessions
 }
 
 // ErrConfig marks an error in the database configuration that no database could fix: an
@@ -243,9 +245,11 @@ var writerPragmas = []string{
 	"PRAGMA temp_store=MEMORY",
 }
 
-// Close finishes the writes already queued, then releases every connection.
+// Close stops the sweep of expired sessions, finishes the writes already queued, then releases
+// every connection.
 func (s *Store) Close() error {
 	var errs []error
+	s.sessions.close()
 	if s.group != nil {
 		s.group.close()
 	}
