@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # First-run set-up for `make run`: migrates the database and, the first time, loads the demo
-# data (into an empty database only) and creates an admin, a manager and a technician token.
-# Tokens are kept in var/tokens.env with the database they belong to, so a second `make run`
-# reuses them and prints the same ready-to-paste tokens and requests. It never deletes a
+# data (into an empty database only), creates an admin, a manager and a technician token, and
+# one console user per role (the seller user bound to a demo seller). Tokens and passwords are
+# kept in var/tokens.env (mode 0600) with the database they belong to, so a second `make run`
+# reuses them and prints the same ready-to-paste tokens, sign-ins and requests. It never deletes a
 # database: `make clean` does, for the default one.
 #
 # Usage: first-run.sh BIN DB DSN ADDR   (DB is sqlite or postgres; ADDR is what serve listens on)
@@ -38,6 +39,7 @@ else
     fi
     if [ -s var/demo.txt ]; then cat var/demo.txt; fi
   fi
+  umask 077
   {
     echo "$owner"
     echo "ADMIN=$("$bin" keys create --role admin --name "make run admin")"
@@ -55,6 +57,27 @@ fi
 
 # shellcheck disable=SC1090
 . "$tokens"
+
+# The console users, once per database (a tokens file of an earlier version has none).
+if [ -z "${TECH_PASSWORD:-}" ]; then
+  # A console user: created, or, when the database already has that email, given a new
+  # password. Prints the password.
+  user() { # EMAIL NAME ROLE [SELLER]
+    "$bin" users create --email "$1" --name "$2" --role "$3" ${4:+--seller "$4"} 2>/dev/null ||
+      "$bin" users reset-password "$1"
+  }
+  {
+    echo "ADMIN_PASSWORD=$(user admin@refurbqa.example "Demo admin" admin)"
+    echo "MANAGER_PASSWORD=$(user manager@refurbqa.example "Demo manager" manager)"
+    echo "TECH_PASSWORD=$(user technician@refurbqa.example "Demo technician" technician)"
+    if [ -n "${SELLER_ID:-}" ]; then
+      echo "SELLER_PASSWORD=$(user seller@refurbqa.example "Demo seller" seller "$SELLER_ID")"
+    fi
+  } >> "$tokens"
+  chmod 600 "$tokens"
+  # shellcheck disable=SC1090
+  . "$tokens"
+fi
 where="$driver database"
 if [ "$driver" = sqlite ]; then where="database $dsn"; fi
 cat <<TXT
@@ -68,6 +91,19 @@ TXT
 if [ -n "${SELLER:-}" ]; then
   cat <<TXT
   export SELLER=$SELLER   # the seller key of demo seller $SELLER_ID
+TXT
+fi
+cat <<TXT
+
+The console: open $url/console/ and sign in as
+
+  technician@refurbqa.example  ${TECH_PASSWORD:-}   (bench tests, mystery orders)
+  manager@refurbqa.example     ${MANAGER_PASSWORD:-}   (reviews and scorecards)
+  admin@refurbqa.example       ${ADMIN_PASSWORD:-}   (users and API keys)
+TXT
+if [ -n "${SELLER_PASSWORD:-}" ]; then
+  cat <<TXT
+  seller@refurbqa.example      $SELLER_PASSWORD   (demo seller $SELLER_ID's results)
 TXT
 fi
 cat <<TXT

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,6 +150,10 @@ func TestMakeRun(t *testing.T) {
 	require.NoError(t, err)
 	_ = res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the printed token works on the printed address")
+	assert.Contains(t, served, "open "+url+"/console/ and sign in as")
+	signIn := regexp.MustCompile(`technician@refurbqa\.example +(\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, signIn, out)
+	assertConsoleSignIn(t, url, "technician@refurbqa.example", signIn[1])
 	assert.FileExists(t, filepath.Join(dir, "qa.db"))
 	assert.NoFileExists(t, filepath.Join(dir, "refurbqa.db"), "the environment's database, not the default")
 	stop()
@@ -157,4 +163,20 @@ func TestMakeRun(t *testing.T) {
 	again := output()
 	assert.NotContains(t, again, "Loading demo data")
 	assert.Contains(t, again, "export MANAGER="+tokens[1])
+	assert.Contains(t, again, "technician@refurbqa.example  "+signIn[1], "and the same console sign-ins")
+}
+
+// assertConsoleSignIn signs in to the console at url and opens the home page.
+func assertConsoleSignIn(t *testing.T, url, email, password string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	res, err := c.PostForm(url+"/console/signin", neturl.Values{"email": {email}, "password": {password}})
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "signed in and on the home page: %s", body)
+	assert.Equal(t, "/console/", res.Request.URL.Path)
+	assert.Contains(t, string(body), "Sign out", "the printed sign-in works")
 }

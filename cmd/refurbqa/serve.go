@@ -8,18 +8,20 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/refurbqa/refurbqa/console"
 	"github.com/refurbqa/refurbqa/httpapi"
 	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/store"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := flagSet(e, "serve [flags]", "Migrates the database, then serves the HTTP API until SIGINT or SIGTERM, draining in-flight requests.")
+	fs := flagSet(e, "serve [flags]", "Migrates the database, then serves the HTTP API and the web console (/console/) until SIGINT or SIGTERM, draining in-flight requests.")
 	var db dbFlags
 	db.register(fs, e)
 	addr := fs.String("addr", envOr(e, "REFURBQA_ADDR", "127.0.0.1:8080"), "listen address (env REFURBQA_ADDR)")
@@ -28,6 +30,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
 	headerTimeout := fs.Duration("read-header-timeout", 5*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	idleTimeout := fs.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
+	secureCookies := fs.Bool("secure-cookies", envBool(e, "REFURBQA_SECURE_COOKIES"), "mark the console's session cookie Secure on every answer, for a server behind a TLS-terminating proxy (requests over TLS get it anyway; env REFURBQA_SECURE_COOKIES=true)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,8 +59,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc := deps.service(st)
+	con, err := console.New(console.Config{
+		Service: svc, Sessions: st.SessionStore(), Logger: log,
+		SecureCookies: *secureCookies, RequestTimeout: *timeout,
+	})
+	if err != nil {
+		return err
+	}
 	srv, err := httpapi.New(httpapi.Config{
-		Service: deps.service(st),
+		Service: svc,
 		Reports: reports.NewBuilder(st),
 		Ready:   st.Ping, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
@@ -71,7 +82,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err // the address names itself: "listen tcp 127.0.0.1:8080: bind: address already in use"
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           mount(srv, con),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       *timeout,
 		WriteTimeout:      *timeout + 10*time.Second,
@@ -98,6 +109,24 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// mount serves the console under /console/ (and /console, redirected there) and the API on
+// every other path: one origin for both, so the console needs no CORS.
+func mount(api, con http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/console/", con)
+	mux.Handle("/", api)
+	return mux
+}
+
+// envBool reads a boolean environment variable: true for "1", "true", "yes" (any case).
+func envBool(e *env, name string) bool {
+	switch strings.ToLower(strings.TrimSpace(e.getenv(name))) {
+	case "1", "true", "yes":
+		return true
+	}
+	return false
 }
 
 // poolCollectors export the statistics of the database pools on /metrics, labelled with
