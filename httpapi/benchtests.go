@@ -13,6 +13,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // benchTestRequest is the wire form of a bench test as submitted, decoded in one pass with its
@@ -108,7 +109,7 @@ func problemsOf(err error) []grading.FieldError {
 // or not an object is refused as a whole.
 func decodeBenchTest(body []byte) (audit.Input[audit.BenchTest], error) {
 	var req benchTestRequest
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return audit.Input[audit.BenchTest]{}, err
 	}
@@ -202,7 +203,7 @@ func (s *Server) createBenchTests(c echo.Context) error {
 		return err
 	}
 	var req batchRequest
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return err
 	}

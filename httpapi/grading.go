@@ -9,6 +9,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // protocolJSON is the wire form of a functional test protocol, from which lab tools build their
@@ -78,7 +79,7 @@ func decodeInspection(body []byte) (audit.Input[grading.Inspection], error) {
 		return audit.Input[grading.Inspection]{}, audit.Invalid(fieldErr("body", "must be valid UTF-8"))
 	}
 	var doc inspectionDoc
-	typeErr, err := decodeLenient(body, &doc)
+	typeErr, err := wire.Decode(body, &doc)
 	if err != nil {
 		return audit.Input[grading.Inspection]{}, err
 	}
@@ -86,11 +87,11 @@ func decodeInspection(body []byte) (audit.Input[grading.Inspection], error) {
 }
 
 // decodingProblems joins what decoding a document found: the values of the wrong type
-// (typeErr, from decodeLenient) and the other problems, of which those at or under a value of
+// (typeErr, from wire.Decode) and the other problems, of which those at or under a value of
 // the wrong type are left out (that value was dropped: "is required" would mislead).
 func decodingProblems(typeErr error, others []grading.FieldError) []grading.FieldError {
 	var ve *audit.ValidationError
-	if errors.As(withTypeErrors(typeErr, audit.Invalid(others)), &ve) {
+	if errors.As(wire.WithTypeErrors(typeErr, audit.Invalid(others)), &ve) {
 		return ve.Errors
 	}
 	return nil

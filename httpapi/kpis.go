@@ -11,6 +11,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // maxImportErrors caps the errors listed in the answer of a refused KPI import: a file whose
@@ -121,7 +122,7 @@ func (s *Server) putKPIMonth(c echo.Context) error {
 		return err
 	}
 	var req kpiRequest
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func (s *Server) putKPIMonth(c echo.Context) error {
 	if typeErr != nil || tagErr != nil {
 		// One answer names every invalid field: the figures missing or of the wrong type, and
 		// what the domain says of the others (PutKPIMonth's checks, run here instead).
-		if err := withTypeErrors(typeErr, mergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
+		if err := wire.WithTypeErrors(typeErr, wire.MergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // mysteryOrderRequest is the wire form of a mystery order as submitted (api.md, Mystery
@@ -174,7 +175,7 @@ func (t *moTimes) optional(field string, v *string) *time.Time {
 // members. A body that is malformed JSON or not an object is refused as a whole.
 func decodeMysteryOrder(body []byte) (audit.Input[audit.MysteryOrder], error) {
 	var req mysteryOrderRequest
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return audit.Input[audit.MysteryOrder]{}, err
 	}
