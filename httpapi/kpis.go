@@ -93,6 +93,15 @@ func (r *kpiRequest) forget(typeErr error) {
 	}
 }
 
+// deref is the value of a figure, zero when it was not sent.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
 // domain converts the request to a KPI month. A missing figure (already reported) is given the
 // value that cannot make another figure wrong: the largest value for a whole, zero for anything
 // else, so that "shipped_late must not exceed orders" is never said about an orders figure that

@@ -2,27 +2,29 @@ package wire
 
 import (
 	"encoding/json"
-	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/httpapi/wire/wiretest"
 )
 
-func fieldsOf(t *testing.T, err error) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	if err == nil {
-		return out
+// documentTypes are the documents wire decodes: the bench test, the batch and the mystery
+// order, and the inspection on its own (a grade preview). TestEveryEndpointRefusesControlCharacters
+// (httpapi) proves that every route reaches the check; this proves that the check reaches every
+// string of every one of these types, whatever its shape.
+func documentTypes() []any {
+	return []any{benchTestRequest{}, batchRequest{}, Inspection{}, mysteryOrderRequest{}}
+}
+
+func TestDecodingRefusesControlCharactersInEveryTextField(t *testing.T) {
+	for _, proto := range documentTypes() {
+		t.Run(reflect.TypeOf(proto).Name(), func(t *testing.T) {
+			wiretest.TextFields(t, proto, Decode)
+		})
 	}
-	var ve *audit.ValidationError
-	require.True(t, errors.As(err, &ve), "%v", err)
-	for _, f := range ve.Errors {
-		out[f.Field] = f.Message
-	}
-	return out
 }
 
 // Every shape a request may take is walked: nested and embedded structs, pointers, slices,
@@ -59,7 +61,7 @@ func TestTextCheckShapes(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"ref": single, "plain": single, "ptr": single, "list[1]": single, "nested.name": single, "items[1].name": single,
 		"map.ok": single, "map": "keys " + single, "note": multi, "notes[1]": multi, "count": "must be an integer", "NoTag": single,
-	}, fieldsOf(t, typeErr))
+	}, wiretest.Fields(t, typeErr))
 	assert.Equal(t, "line\nline\x00", v.Note, "the rest of the document is decoded")
 
 	// A body without any escape holds no control character in a string.
