@@ -15,6 +15,9 @@ PKGS      := ./...
 DOMAIN    := ./grading/... ./checklist/... ./audit/... ./reports/...
 ADAPTERS  := $(wildcard httpapi console)
 ADAPTERS  := $(addsuffix /...,$(addprefix ./,$(ADAPTERS)))
+# The decoder of the API's documents, shared by every adapter that accepts them (the API, the
+# console's batch upload): it knows no transport.
+WIRE      := ./httpapi/wire/...
 
 # npm tools of lint-openapi, pinned; npx keeps them in the npm cache (~/.npm/_npx), so only the
 # first run downloads them.
@@ -49,6 +52,7 @@ lint:
 	@! $(GO) list -deps $(DOMAIN) | grep -E 'labstack/echo|gorm\.io' || (echo "a domain package depends on echo or gorm"; exit 1)
 	@! $(GO) list -deps ./store/... | grep refurbqa/reports || (echo "store depends on reports (it implements reports.Source without importing it)"; exit 1)
 	@! $(GO) list -deps $(ADAPTERS) | grep -E 'refurbqa/store$$' || (echo "an adapter (httpapi, console) depends on store: adapters call the domain's services, and only cmd wires store in"; exit 1)
+	@! $(GO) list -deps $(WIRE) | grep -E 'labstack/echo|gorm\.io' || (echo "httpapi/wire depends on echo or gorm: it decodes the API's documents for every adapter, the console's batch upload too"; exit 1)
 
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that

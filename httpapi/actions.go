@@ -76,7 +76,7 @@ func (s *Server) getAction(c echo.Context) error {
 }
 
 // planRequest is a seller's answer to a corrective action: two texts of prose, which may hold
-// line breaks and tabs (textTag).
+// line breaks and tabs (wire.TextTag).
 type planRequest struct {
 	RootCause string `json:"root_cause" text:"multiline"`
 	Actions   string `json:"actions" text:"multiline"`

@@ -15,7 +15,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // weakPhone is a valid smartphone inspection whose battery fails the 80% floor (charter QC02).
@@ -51,7 +51,7 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 	require.NoError(t, err)
 	var f authzFixtures
 	for _, seller := range []string{h.Own.ID, h.Other.ID} {
-		raw, err := httpapi.EncodeInspection(weakPhone(t))
+		raw, err := wire.EncodeInspection(weakPhone(t))
 		require.NoError(t, err)
 		bt := audit.BenchTest{SellerID: seller, Lab: "lab", TestedAt: time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC),
 			Inspection: weakPhone(t), Submitted: raw}

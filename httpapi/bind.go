@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // requestValidator adapts validator v10 to echo and reports fields by their dotted JSON paths.
@@ -97,96 +97,15 @@ func tagMessage(fe validator.FieldError) string {
 	return "is invalid (" + fe.Tag() + ")"
 }
 
-// decodeJSON decodes one JSON document from body into v like decodeLenient, for requests that
+// decodeJSON decodes one JSON document from body into v like wire.Decode, for requests that
 // have nothing to check beyond their JSON types: malformed JSON, trailing data and values of
 // the wrong type are validation errors (422) naming every offending field.
 func decodeJSON(body []byte, v any) error {
-	typeErr, err := decodeLenient(body, v)
+	typeErr, err := wire.Decode(body, v)
 	if err != nil {
 		return err
 	}
 	return typeErr
-}
-
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "body"
-		}
-		return audit.Invalid([]grading.FieldError{{Field: field, Message: "must be " + jsonTypeName(te.Type)}})
-	case errors.As(err, &se):
-		return audit.Invalid([]grading.FieldError{{Field: "body", Message: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}})
-	case errors.Is(err, io.EOF):
-		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "is required: send a JSON document"}})
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "malformed JSON: unexpected end of input"}})
-	default:
-		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "malformed JSON: " + err.Error()}})
-	}
-}
-
-func jsonTypeName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.String:
-		if t.Name() == "Time" {
-			return "an RFC 3339 timestamp"
-		}
-		return "a string"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Map, reflect.Struct:
-		if t.Name() == "Time" {
-			return "an RFC 3339 timestamp"
-		}
-		return "an object"
-	}
-	return "of another type"
-}
-
-// mergeInvalid joins the field errors of several validation steps into one, so that a client
-// learns every invalid field at once. Errors that are not validation errors win.
-func mergeInvalid(errs ...error) error {
-	var fields []grading.FieldError
-	for _, err := range errs {
-		if err == nil {
-			continue
-		}
-		var ve *audit.ValidationError
-		if !errors.As(err, &ve) {
-			return err
-		}
-		fields = append(fields, ve.Errors...)
-	}
-	if len(fields) == 0 {
-		return nil
-	}
-	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-	return audit.Invalid(dedupFields(fields))
-}
-
-func dedupFields(in []grading.FieldError) []grading.FieldError {
-	out := in[:0]
-	for i, f := range in {
-		if i > 0 && f == in[i-1] {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
 }
 
 // readJSONBody is the one way a JSON endpoint reads its body. A body whose Content-Type is

@@ -19,14 +19,3 @@ func sellerRefError(err error, field string) error {
 	}
 	return err
 }
-
-// coveredBy reports whether field lies under a field already reported missing
-// (e.g. "inspection.device.imei" under a missing "inspection.device").
-func coveredBy(missing map[string]bool, field string) bool {
-	for i := len(field) - 1; i > 0; i-- {
-		if field[i] == '.' && missing[field[:i]] {
-			return true
-		}
-	}
-	return false
-}

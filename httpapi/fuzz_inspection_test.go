@@ -9,6 +9,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // FuzzDecodeInspection feeds arbitrary bytes through the path of a grading preview: the JSON
@@ -27,7 +28,7 @@ func FuzzDecodeInspection(f *testing.F) {
 	f.Add([]byte(`null`))
 	svc := audit.NewService(audit.ServiceConfig{Protocols: ps, Now: time.Now})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		decoded, err := decodeInspection(data)
+		decoded, err := wire.DecodeInspection(data)
 		var g grading.Grade
 		if err == nil {
 			g, err = svc.PreviewGrade(decoded)
@@ -69,9 +70,9 @@ func FuzzDecodeInspection(f *testing.F) {
 		if g.Ruleset != grading.Ruleset || g.Reasons == nil {
 			t.Fatalf("grade without ruleset or reasons: %+v", g)
 		}
-		wire := toGradeJSON(g)
-		if (wire.Marketplace == nil) != (g.Marketplace == "") || (wire.Functional == nil) != (g.Functional == "") {
-			t.Fatalf("wire grade disagrees: %+v vs %+v", wire, g)
+		out := toGradeJSON(g)
+		if (out.Marketplace == nil) != (g.Marketplace == "") || (out.Functional == nil) != (g.Functional == "") {
+			t.Fatalf("wire grade disagrees: %+v vs %+v", out, g)
 		}
 	})
 }

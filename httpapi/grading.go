@@ -1,14 +1,12 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // protocolJSON is the wire form of a functional test protocol, from which lab tools build their
@@ -58,7 +56,7 @@ func (s *Server) previewGrade(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := decodeInspection(body)
+	in, err := wire.DecodeInspection(body)
 	if err != nil {
 		return err
 	}
@@ -69,29 +67,34 @@ func (s *Server) previewGrade(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, toGradeJSON(g))
 }
 
-// decodeInspection decodes an inspection sent on its own (the body of a preview), in one pass:
-// a body that is not valid UTF-8, malformed JSON or not an object is refused as a whole;
-// otherwise the values of the wrong type and the members left out are the input's problems,
-// which the service answers with the rules of grading.md.
-func decodeInspection(body []byte) (audit.Input[grading.Inspection], error) {
-	if !utf8.Valid(body) {
-		return audit.Input[grading.Inspection]{}, audit.Invalid(fieldErr("body", "must be valid UTF-8"))
-	}
-	var doc inspectionDoc
-	typeErr, err := decodeLenient(body, &doc)
-	if err != nil {
-		return audit.Input[grading.Inspection]{}, err
-	}
-	return audit.Input[grading.Inspection]{Value: doc.domain(), Problems: decodingProblems(typeErr, doc.missing(""))}, nil
+// gradeJSON is the wire form of a grade.
+type gradeJSON struct {
+	Ruleset     string       `json:"ruleset"`
+	Status      string       `json:"status"`
+	Functional  *string      `json:"functional"`
+	Cosmetic    string       `json:"cosmetic"`
+	Marketplace *string      `json:"marketplace"`
+	Reasons     []reasonJSON `json:"reasons"`
 }
 
-// decodingProblems joins what decoding a document found: the values of the wrong type
-// (typeErr, from decodeLenient) and the other problems, of which those at or under a value of
-// the wrong type are left out (that value was dropped: "is required" would mislead).
-func decodingProblems(typeErr error, others []grading.FieldError) []grading.FieldError {
-	var ve *audit.ValidationError
-	if errors.As(withTypeErrors(typeErr, audit.Invalid(others)), &ve) {
-		return ve.Errors
+type reasonJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func optString[T ~string](v T) *string {
+	if v == "" {
+		return nil
 	}
-	return nil
+	s := string(v)
+	return &s
+}
+
+func toGradeJSON(g grading.Grade) gradeJSON {
+	out := gradeJSON{Ruleset: g.Ruleset, Status: string(g.Status), Functional: optString(g.Functional),
+		Cosmetic: string(g.Cosmetic), Marketplace: optString(g.Marketplace), Reasons: make([]reasonJSON, len(g.Reasons))}
+	for i, r := range g.Reasons {
+		out.Reasons[i] = reasonJSON{Code: r.Code, Message: r.Message}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 type keyRequest struct {
@@ -47,11 +48,11 @@ func (s *Server) createKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return err
 	}
-	if err := withTypeErrors(typeErr, c.Validate(&req)); err != nil {
+	if err := wire.WithTypeErrors(typeErr, c.Validate(&req)); err != nil {
 		return err
 	}
 	in := audit.Key{Name: req.Name, Role: audit.Role(req.Role), SellerID: req.SellerID, ExpiresAt: req.ExpiresAt}

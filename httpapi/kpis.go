@@ -11,6 +11,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // maxImportErrors caps the errors listed in the answer of a refused KPI import: a file whose
@@ -92,6 +93,15 @@ func (r *kpiRequest) forget(typeErr error) {
 	}
 }
 
+// deref is the value of a figure, zero when it was not sent.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
 // domain converts the request to a KPI month. A missing figure (already reported) is given the
 // value that cannot make another figure wrong: the largest value for a whole, zero for anything
 // else, so that "shipped_late must not exceed orders" is never said about an orders figure that
@@ -121,7 +131,7 @@ func (s *Server) putKPIMonth(c echo.Context) error {
 		return err
 	}
 	var req kpiRequest
-	typeErr, err := decodeLenient(body, &req)
+	typeErr, err := wire.Decode(body, &req)
 	if err != nil {
 		return err
 	}
@@ -131,7 +141,7 @@ func (s *Server) putKPIMonth(c echo.Context) error {
 	if typeErr != nil || tagErr != nil {
 		// One answer names every invalid field: the figures missing or of the wrong type, and
 		// what the domain says of the others (PutKPIMonth's checks, run here instead).
-		if err := withTypeErrors(typeErr, mergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
+		if err := wire.WithTypeErrors(typeErr, wire.MergeInvalid(tagErr, audit.Invalid(audit.ValidateKPIMonth(k)))); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -193,7 +194,7 @@ func TestRequiredInspectionMembers(t *testing.T) {
 }
 
 func previewDoc(t testing.TB) map[string]any {
-	raw, err := httpapi.EncodeInspection(sampleInspection())
+	raw, err := wire.EncodeInspection(sampleInspection())
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(raw, &m))
@@ -280,7 +281,7 @@ func BenchmarkGetScorecard(b *testing.B) {
 // BenchmarkPreview is POST /api/v1/grading/preview through the whole middleware chain.
 func BenchmarkPreview(b *testing.B) {
 	srv, _, tokens := benchServer(b)
-	raw, err := httpapi.EncodeInspection(sampleInspection())
+	raw, err := wire.EncodeInspection(sampleInspection())
 	require.NoError(b, err)
 	serveBench(b, srv, http.MethodPost, "/api/v1/grading/preview", tokens[audit.RoleTechnician], string(raw))
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // Listing classes of mystery orders: what a seller claims, A to C (nobody lists D or E).
@@ -16,7 +16,7 @@ var listingClasses = []float64{0.25, 0.45, 0.30}
 
 // BenchTests returns the bench tests of seller s (stored as sellerID) in month m, in the order
 // they were tested, validated and graded as the API would (audit.DeriveBenchTest), with the
-// inspection document as a client sends it (httpapi.EncodeInspection).
+// inspection document as a client sends it (wire.EncodeInspection).
 func (g *Generator) BenchTests(s Seller, sellerID string, m Month) ([]audit.BenchTest, error) {
 	if !g.active(s, m) {
 		return nil, nil
@@ -53,7 +53,7 @@ func (g *Generator) BenchTests(s Seller, sellerID string, m Month) ([]audit.Benc
 			observed := grading.Evaluate(u.in, proto).Marketplace
 			bt.ListedGrade = listingOf(r, observed, p.overgrade/2, bt.Inspection.Cosmetic)
 		}
-		raw, err := httpapi.EncodeInspection(u.in)
+		raw, err := wire.EncodeInspection(u.in)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func (g *Generator) MysteryOrders(s Seller, sellerID string, m Month) ([]audit.M
 			}
 			mo.ServiceProbe = probe
 		}
-		raw, err := httpapi.EncodeInspection(u.in)
+		raw, err := wire.EncodeInspection(u.in)
 		if err != nil {
 			return nil, err
 		}

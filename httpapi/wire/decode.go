@@ -1,14 +1,16 @@
-package httpapi
+package wire
 
 import (
 	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -17,12 +19,14 @@ import (
 	"github.com/refurbqa/refurbqa/grading"
 )
 
-// decodeLenient decodes one JSON document into v (a pointer). A value of the wrong type is not
-// fatal: every such value in the whole document is found and reported in typeErr (a
-// *audit.ValidationError naming each field by its dotted path), and the rest of the document
-// is still decoded into v, so that the validator can report the remaining invalid fields in the
-// same answer. Malformed JSON, an empty body and trailing data are fatal.
-func decodeLenient(body []byte, v any) (typeErr, fatal error) {
+// Decode decodes one JSON document of the API into v (a pointer), in one pass, for every
+// request type of every adapter. A value of the wrong type is not fatal: every such value in
+// the whole document is found and reported in typeErr (a *audit.ValidationError naming each
+// field by its dotted path), and the rest of the document is still decoded into v, so that the
+// validator can report the remaining invalid fields in the same answer. A string holding a
+// control character is reported the same way (see TextTag). Malformed JSON, an empty body and
+// trailing data are fatal: fatal is then a *audit.ValidationError on the field "body".
+func Decode(body []byte, v any) (typeErr, fatal error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, jsonError(io.EOF)
 	}
@@ -61,10 +65,10 @@ func decodeLenient(body []byte, v any) (typeErr, fatal error) {
 	return audit.Invalid(errs), nil
 }
 
-// textTag is the struct tag of a request field that holds a multi-line free text (a plan, a
+// TextTag is the struct tag of a request field that holds a multi-line free text (a plan, a
 // note, a comment): `text:"multiline"` lets it hold line breaks and tabs. Every other string of
-// a request is single-line.
-const textTag = "text"
+// a request is single-line: Decode refuses control characters in it.
+const TextTag = "text"
 
 // textErrors reports every string of v, a request just decoded from body, that audit.TextProblem
 // refuses (a control character, on every database alike), at its dotted JSON path, sorted.
@@ -155,15 +159,15 @@ func walkText(v reflect.Value, path string, multiline bool, errs *[]grading.Fiel
 			case tag == "":
 				tag = f.Name
 			}
-			walkText(v.Field(i), join(path, tag), f.Tag.Get(textTag) == "multiline", errs)
+			walkText(v.Field(i), join(path, tag), f.Tag.Get(TextTag) == "multiline", errs)
 		}
 	}
 }
 
-// withTypeErrors merges the wrong-type findings of decoding with the other validation errors,
+// WithTypeErrors merges the wrong-type findings of decoding with the other validation errors,
 // leaving out what the other steps say about a field already reported as of the wrong type
 // (it was dropped, so "is required" would be misleading).
-func withTypeErrors(typeErr, err error) error {
+func WithTypeErrors(typeErr, err error) error {
 	var tv *audit.ValidationError
 	if typeErr == nil || !errors.As(typeErr, &tv) {
 		return err
@@ -184,7 +188,7 @@ func withTypeErrors(typeErr, err error) error {
 			}
 		}
 	}
-	return mergeInvalid(audit.Invalid(fields))
+	return MergeInvalid(audit.Invalid(fields))
 }
 
 var (
@@ -336,4 +340,99 @@ func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
 		return *fold, true
 	}
 	return reflect.StructField{}, false
+}
+
+// jsonError is the validation error of a document that cannot be decoded at all, on the
+// field "body" (or, for a value of the wrong type at the top, the field encoding/json names).
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "body"
+		}
+		return audit.Invalid([]grading.FieldError{{Field: field, Message: "must be " + jsonTypeName(te.Type)}})
+	case errors.As(err, &se):
+		return audit.Invalid([]grading.FieldError{{Field: "body", Message: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}})
+	case errors.Is(err, io.EOF):
+		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "is required: send a JSON document"}})
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "malformed JSON: unexpected end of input"}})
+	default:
+		return audit.Invalid([]grading.FieldError{{Field: "body", Message: "malformed JSON: " + err.Error()}})
+	}
+}
+
+func jsonTypeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		if t.Name() == "Time" {
+			return "an RFC 3339 timestamp"
+		}
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		if t.Name() == "Time" {
+			return "an RFC 3339 timestamp"
+		}
+		return "an object"
+	}
+	return "of another type"
+}
+
+// MergeInvalid joins the field errors of several validation steps into one, sorted by field
+// without repeats, so that a client learns every invalid field at once. Errors that are not
+// validation errors win.
+func MergeInvalid(errs ...error) error {
+	var fields []grading.FieldError
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var ve *audit.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		fields = append(fields, ve.Errors...)
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
+	return audit.Invalid(dedupFields(fields))
+}
+
+func dedupFields(in []grading.FieldError) []grading.FieldError {
+	out := in[:0]
+	for i, f := range in {
+		if i > 0 && f == in[i-1] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// coveredBy reports whether field lies under a field already reported missing
+// (e.g. "inspection.device.imei" under a missing "inspection.device").
+func coveredBy(missing map[string]bool, field string) bool {
+	for i := len(field) - 1; i > 0; i-- {
+		if field[i] == '.' && missing[field[:i]] {
+			return true
+		}
+	}
+	return false
 }

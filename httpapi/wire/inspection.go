@@ -1,25 +1,31 @@
-package httpapi
+package wire
 
 import (
 	"encoding/json"
+	"errors"
+	"unicode/utf8"
 
+	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
 )
 
-// inspectionDoc is the wire form of an inspection (api.md, Inspections). Pointers mark the
-// members a client must send: a missing one is a problem (missing), never a silent zero. The
-// service then checks every rule of grading.md (grading.Validate) on the domain value, and
-// both are answered together.
-type inspectionDoc struct {
-	Device     *deviceDoc        `json:"device"`
+// Inspection is the wire form of an inspection (api.md, Inspections): what a client sends in a
+// bench test, a mystery order or a grade preview, and what the API answers inside a stored
+// one. Pointers mark the members a client must send: a missing one is a problem (missing),
+// never a silent zero. The service then checks every rule of grading.md (grading.Validate) on
+// the domain value, and both are answered together.
+type Inspection struct {
+	Device     *Device           `json:"device"`
 	Functional map[string]string `json:"functional"`
-	Battery    *batteryDoc       `json:"battery"`
-	Cosmetic   *cosmeticDoc      `json:"cosmetic"`
-	Compliance *complianceDoc    `json:"compliance"`
-	Parts      *partsDoc         `json:"parts"`
+	Battery    *Battery          `json:"battery"`
+	Cosmetic   *Cosmetic         `json:"cosmetic"`
+	Compliance *Compliance       `json:"compliance"`
+	Parts      *Parts            `json:"parts"`
 }
 
-type deviceDoc struct {
+// Device is the device member of an Inspection; IMEI, serial and storage are optional on the
+// wire, and which category needs an IMEI is the domain's rule.
+type Device struct {
 	Category  *string `json:"category"`
 	Brand     *string `json:"brand"`
 	Model     *string `json:"model"`
@@ -28,13 +34,16 @@ type deviceDoc struct {
 	StorageGB int     `json:"storage_gb,omitempty"`
 }
 
-type batteryDoc struct {
+// Battery is the battery member of an Inspection; the cycle count is optional.
+type Battery struct {
 	HealthPct  *float64 `json:"health_pct"`
 	CycleCount *int     `json:"cycle_count,omitempty"`
 	Genuine    *bool    `json:"genuine"`
 }
 
-type zoneDoc struct {
+// Zone is one cosmetic zone of an Inspection (screen or body): its defect counts and the
+// distance they are visible from, each required.
+type Zone struct {
 	LightScratches *int `json:"light_scratches"`
 	DeepScratches  *int `json:"deep_scratches"`
 	Dents          *int `json:"dents"`
@@ -43,12 +52,15 @@ type zoneDoc struct {
 	VisibleFromCM  *int `json:"visible_from_cm"`
 }
 
-type cosmeticDoc struct {
-	Screen *zoneDoc `json:"screen"`
-	Body   *zoneDoc `json:"body"`
+// Cosmetic is the cosmetic member of an Inspection: its two zones.
+type Cosmetic struct {
+	Screen *Zone `json:"screen"`
+	Body   *Zone `json:"body"`
 }
 
-type complianceDoc struct {
+// Compliance is the compliance member of an Inspection, every observation required: none
+// has a safe default.
+type Compliance struct {
 	ActivationLock     *bool   `json:"activation_lock"`
 	IMEIStatus         *string `json:"imei_status"`
 	LiquidDamage       *bool   `json:"liquid_damage"`
@@ -59,7 +71,9 @@ type complianceDoc struct {
 	DisplayLikeForLike *bool   `json:"display_like_for_like"`
 }
 
-type partsDoc struct {
+// Parts is the parts member of an Inspection: the non-genuine parts (an empty list when
+// there are none) and whether they were disclosed.
+type Parts struct {
 	NonGenuine []string `json:"non_genuine"`
 	Disclosed  *bool    `json:"disclosed"`
 }
@@ -74,7 +88,7 @@ func deref[T any](p *T) T {
 
 // domain converts the document to a grading.Inspection; missing parts become zero values,
 // which the required-field check has already reported.
-func (d *inspectionDoc) domain() grading.Inspection {
+func (d *Inspection) domain() grading.Inspection {
 	var in grading.Inspection
 	if d == nil {
 		return in
@@ -106,7 +120,7 @@ func (d *inspectionDoc) domain() grading.Inspection {
 	return in
 }
 
-func (z *zoneDoc) domain() grading.Zone {
+func (z *Zone) domain() grading.Zone {
 	if z == nil {
 		return grading.Zone{}
 	}
@@ -118,15 +132,18 @@ func (z *zoneDoc) domain() grading.Zone {
 // build inspections in Go (demo data, the load tool) and must store or send them as a client
 // would. Functional tests are written in sorted order.
 func EncodeInspection(in grading.Inspection) ([]byte, error) {
-	return json.Marshal(inspectionWire(in))
+	return json.Marshal(InspectionOf(in))
 }
 
-func inspectionWire(in grading.Inspection) *inspectionDoc {
+// InspectionOf is the wire form of a domain inspection, every member present, for the answers
+// that carry one (a stored bench test or mystery order): the API's form, whatever form the
+// store keeps it in.
+func InspectionOf(in grading.Inspection) *Inspection {
 	cat, brand, model := string(in.Device.Category), in.Device.Brand, in.Device.Model
 	status := string(in.Compliance.IMEIStatus)
 	c := in.Compliance
-	zone := func(z grading.Zone) *zoneDoc {
-		return &zoneDoc{LightScratches: &z.LightScratches, DeepScratches: &z.DeepScratches, Dents: &z.Dents,
+	zone := func(z grading.Zone) *Zone {
+		return &Zone{LightScratches: &z.LightScratches, DeepScratches: &z.DeepScratches, Dents: &z.Dents,
 			Chips: &z.Chips, Cracks: &z.Cracks, VisibleFromCM: &z.VisibleFromCM}
 	}
 	fn := make(map[string]string, len(in.Functional))
@@ -138,54 +155,22 @@ func inspectionWire(in grading.Inspection) *inspectionDoc {
 		parts = []string{}
 	}
 	health, genuine, disclosed := in.Battery.HealthPct, in.Battery.Genuine, in.Parts.Disclosed
-	return &inspectionDoc{
-		Device:     &deviceDoc{Category: &cat, Brand: &brand, Model: &model, IMEI: in.Device.IMEI, Serial: in.Device.Serial, StorageGB: in.Device.StorageGB},
+	return &Inspection{
+		Device:     &Device{Category: &cat, Brand: &brand, Model: &model, IMEI: in.Device.IMEI, Serial: in.Device.Serial, StorageGB: in.Device.StorageGB},
 		Functional: fn,
-		Battery:    &batteryDoc{HealthPct: &health, CycleCount: in.Battery.CycleCount, Genuine: &genuine},
-		Cosmetic:   &cosmeticDoc{Screen: zone(in.Cosmetic.Screen), Body: zone(in.Cosmetic.Body)},
-		Compliance: &complianceDoc{ActivationLock: &c.ActivationLock, IMEIStatus: &status, LiquidDamage: &c.LiquidDamage,
+		Battery:    &Battery{HealthPct: &health, CycleCount: in.Battery.CycleCount, Genuine: &genuine},
+		Cosmetic:   &Cosmetic{Screen: zone(in.Cosmetic.Screen), Body: zone(in.Cosmetic.Body)},
+		Compliance: &Compliance{ActivationLock: &c.ActivationLock, IMEIStatus: &status, LiquidDamage: &c.LiquidDamage,
 			DataErased: &c.DataErased, FactoryReset: &c.FactoryReset, OSUpToDate: &c.OSUpToDate,
 			MarkingsIntact: &c.MarkingsIntact, DisplayLikeForLike: &c.DisplayLikeForLike},
-		Parts: &partsDoc{NonGenuine: parts, Disclosed: &disclosed},
+		Parts: &Parts{NonGenuine: parts, Disclosed: &disclosed},
 	}
-}
-
-// gradeJSON is the wire form of a grade.
-type gradeJSON struct {
-	Ruleset     string       `json:"ruleset"`
-	Status      string       `json:"status"`
-	Functional  *string      `json:"functional"`
-	Cosmetic    string       `json:"cosmetic"`
-	Marketplace *string      `json:"marketplace"`
-	Reasons     []reasonJSON `json:"reasons"`
-}
-
-type reasonJSON struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func optString[T ~string](v T) *string {
-	if v == "" {
-		return nil
-	}
-	s := string(v)
-	return &s
-}
-
-func toGradeJSON(g grading.Grade) gradeJSON {
-	out := gradeJSON{Ruleset: g.Ruleset, Status: string(g.Status), Functional: optString(g.Functional),
-		Cosmetic: string(g.Cosmetic), Marketplace: optString(g.Marketplace), Reasons: make([]reasonJSON, len(g.Reasons))}
-	for i, r := range g.Reasons {
-		out.Reasons[i] = reasonJSON{Code: r.Code, Message: r.Message}
-	}
-	return out
 }
 
 // missing lists every member of the document that a client must send and left out or sent as
 // null, at its path under prefix ("inspection." inside a bench test), sorted by path. A member
 // under a missing one is not listed: the missing one says it all.
-func (d *inspectionDoc) missing(prefix string) []grading.FieldError {
+func (d *Inspection) missing(prefix string) []grading.FieldError {
 	var errs []grading.FieldError
 	miss := func(field string) {
 		errs = append(errs, grading.FieldError{Field: prefix + field, Message: "is required"})
@@ -218,7 +203,7 @@ func (d *inspectionDoc) missing(prefix string) []grading.FieldError {
 	if d.Cosmetic == nil {
 		miss("cosmetic")
 	} else {
-		zone := func(name string, z *zoneDoc) {
+		zone := func(name string, z *Zone) {
 			if z == nil {
 				miss("cosmetic." + name)
 				return
@@ -263,4 +248,31 @@ func (d *inspectionDoc) missing(prefix string) []grading.FieldError {
 		}
 	}
 	return errs
+}
+
+// DecodeInspection decodes an inspection sent on its own (the body of a grade preview), in one
+// pass: a body that is not valid UTF-8, malformed JSON or not an object is refused as a whole;
+// otherwise the values of the wrong type and the members left out are the input's problems,
+// which the service answers with the rules of grading.md.
+func DecodeInspection(body []byte) (audit.Input[grading.Inspection], error) {
+	if !utf8.Valid(body) {
+		return audit.Input[grading.Inspection]{}, audit.Invalid([]grading.FieldError{{Field: "body", Message: "must be valid UTF-8"}})
+	}
+	var doc Inspection
+	typeErr, err := Decode(body, &doc)
+	if err != nil {
+		return audit.Input[grading.Inspection]{}, err
+	}
+	return audit.Input[grading.Inspection]{Value: doc.domain(), Problems: decodingProblems(typeErr, doc.missing(""))}, nil
+}
+
+// decodingProblems joins what decoding a document found: the values of the wrong type
+// (typeErr, from Decode) and the other problems, of which those at or under a value of the
+// wrong type are left out (that value was dropped: "is required" would mislead).
+func decodingProblems(typeErr error, others []grading.FieldError) []grading.FieldError {
+	var ve *audit.ValidationError
+	if errors.As(WithTypeErrors(typeErr, audit.Invalid(others)), &ve) {
+		return ve.Errors
+	}
+	return nil
 }

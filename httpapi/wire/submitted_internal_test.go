@@ -1,4 +1,4 @@
-package httpapi
+package wire
 
 import (
 	"bytes"
@@ -78,7 +78,7 @@ func FuzzSubmittedInspections(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if !json.Valid(body) {
-			return // decodeLenient refuses it before anything is picked out
+			return // Decode refuses it before anything is picked out
 		}
 		one, items := viaDecoder(body)
 		if got := submittedInspection(body); !bytes.Equal(got, one) || (got == nil) != (one == nil) {

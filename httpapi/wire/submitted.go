@@ -1,20 +1,20 @@
-package httpapi
+package wire
 
 import (
 	"encoding/json"
 	"strings"
 )
 
-// The inspection of a bench test or mystery order is decoded with the rest of its document,
-// in one pass, and also kept as the client wrote it (audit.BenchTest.Submitted): a grade can be
-// defended years later only against the very document it was computed from. These functions
-// pick those bytes out of a body that decodeLenient has already decoded, and so checked as
-// JSON. They answer what encoding/json answers for submittedDoc and submittedBatch (the member
-// as json.RawMessage: the value's bytes, the last one when a name repeats), and go through
-// encoding/json itself for any document they do not read plainly: a member name with an
-// escape, or one that encoding/json would match other than byte for byte (another case, a
-// repeat). Reading plainly is a scan for quotes and brackets, a small part of the cost of
-// decoding the batch a second time, which batch ingest, a hot path, would pay.
+// The inspection of a bench test or mystery order is decoded with the rest of its document, in
+// one pass, and also kept as the client wrote it (audit.BenchTest.Submitted): a grade can be
+// defended years later only against the very document it was computed from. These functions pick
+// those bytes out of a body that Decode has already decoded, and so checked as JSON. They answer
+// what encoding/json answers for submittedDoc and submittedBatch (the member as json.RawMessage:
+// the value's bytes, the last one when a name repeats), and go through encoding/json itself for
+// any document they do not read plainly: a member name with an escape, or one that encoding/json
+// would match other than byte for byte (another case, a repeat). Reading plainly is a scan for
+// quotes and brackets, a small part of the cost of decoding the batch a second time, which batch
+// ingest, a hot path, would pay.
 
 // submittedDoc picks the inspection of a bench test or mystery order document out of its body.
 type submittedDoc struct {
@@ -32,7 +32,7 @@ func submittedInspection(body []byte) json.RawMessage {
 	raw, ok := sc.member("inspection")
 	if !ok {
 		var sub submittedDoc
-		// A wrong type elsewhere is decodeLenient's to report: the inspection is still read.
+		// A wrong type elsewhere is Decode's to report: the inspection is still read.
 		_ = json.Unmarshal(body, &sub)
 		return sub.Inspection
 	}
@@ -46,7 +46,7 @@ func submittedInspections(body []byte) []json.RawMessage {
 		return out
 	}
 	var sub submittedBatch
-	// An item that is not an object is decodeLenient's to report: the others are still read.
+	// An item that is not an object is Decode's to report: the others are still read.
 	_ = json.Unmarshal(body, &sub)
 	out := make([]json.RawMessage, len(sub.Items))
 	for i, it := range sub.Items {
