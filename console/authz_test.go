@@ -28,6 +28,8 @@ var consoleRoles = map[string][]audit.Role{
 	"POST /console/bench-tests":         {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/bench-tests/preview": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/bench-tests/{id}":     {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/bench-tests/batch":    {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests/batch":   {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -84,6 +86,8 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/bench-tests":         {{"POST", "/console/bench-tests", url.Values{"seller_id": {h.Own.ID}, "device.category": {"tablet"}, "action": {"preview"}}}},
 		"POST /console/bench-tests/preview": {{"POST", "/console/bench-tests/preview", url.Values{"device.category": {"tablet"}}}},
 		"GET /console/bench-tests/{id}":     {{"GET", ownTest, nil}, {"GET", otherTest, nil}},
+		"GET /console/bench-tests/batch":    {{"GET", "/console/bench-tests/batch", nil}},
+		"POST /console/bench-tests/batch":   {{"POST", "/console/bench-tests/batch", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // The technician's bench test (console.md, Technician): choose the seller and the category,
@@ -224,6 +225,11 @@ func (c *Console) createBenchTest(w http.ResponseWriter, r *http.Request, s *sig
 		return c.render(w, r, s, http.StatusUnprocessableEntity, "benchtest_form", "New bench test", page)
 	}
 	in := benchTestInput(v)
+	// The evidence kept beside the inspection is the document the form amounts to, in the
+	// API's JSON: what a grade is defended against later, whichever adapter took it.
+	if in.Value.Submitted, err = wire.EncodeInspection(in.Value.Inspection); err != nil {
+		return err
+	}
 	rec, created, err := c.svc.RecordBenchTest(r.Context(), s.principal(), in)
 	var ve *audit.ValidationError
 	if errors.As(err, &ve) {

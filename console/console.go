@@ -99,11 +99,12 @@ func New(cfg Config) (*Console, error) {
 	return c, nil
 }
 
-// newSessions is a session manager with the cookie and timeouts of console.md.
+// newSessions is a session manager with the cookie and lifetime of console.md. The idle
+// timeout is the console's own (Console.session), so that a request writes its session only
+// when something changed.
 func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
-	sm.IdleTimeout = IdleTimeout
 	sm.Lifetime = Lifetime
 	sm.Cookie.Name = CookieName
 	sm.Cookie.Path = "/console"

@@ -12,8 +12,23 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 )
 
-// sessionUserKey is the session entry holding the signed-in user's id.
-const sessionUserKey = "user_id"
+// Session entries.
+const (
+	// sessionUserKey holds the signed-in user's id.
+	sessionUserKey = "user_id"
+	// sessionSignedInKey holds when the user signed in (Unix seconds), for the absolute
+	// timeout.
+	sessionSignedInKey = "signed_in_at"
+	// sessionSeenKey holds when the session last served a request (Unix seconds), for the
+	// idle timeout.
+	sessionSeenKey = "seen_at"
+)
+
+// seenEvery is how stale the last-seen time of a session may get before a request writes it
+// anew. The idle timeout is kept to within this, and a session costs one database write a
+// minute at most rather than one per request (scs's own idle timeout commits on every
+// request, each a durable write on the database).
+const seenEvery = time.Minute
 
 // middleware wraps the routes, outermost first: logging, recovery and the time limit; the
 // security headers; cross-origin protection of every state-changing request (before the
@@ -62,6 +77,15 @@ func (c *Console) session(r *http.Request) (*signedIn, error) {
 	if id == "" {
 		return &signedIn{}, nil
 	}
+	now := c.now()
+	seen := time.Unix(sm.GetInt64(r.Context(), sessionSeenKey), 0)
+	signedInAt := time.Unix(sm.GetInt64(r.Context(), sessionSignedInKey), 0)
+	if now.Sub(seen) >= IdleTimeout || now.Sub(signedInAt) >= Lifetime {
+		if err := sm.Destroy(r.Context()); err != nil {
+			return nil, err
+		}
+		return &signedIn{}, nil
+	}
 	u, err := c.svc.SignedInUser(r.Context(), id)
 	switch {
 	case errors.Is(err, audit.ErrUnauthorized):
@@ -71,6 +95,9 @@ func (c *Console) session(r *http.Request) (*signedIn, error) {
 		return &signedIn{}, nil
 	case err != nil:
 		return nil, err
+	}
+	if now.Sub(seen) >= seenEvery {
+		sm.Put(r.Context(), sessionSeenKey, now.Unix())
 	}
 	return &signedIn{User: &u}, nil
 }

@@ -137,6 +137,7 @@ var navigation = []struct {
 }{
 	{"Home", "/console/", "GET /console/{$}"},
 	{"Bench test", "/console/bench-tests/new", "GET /console/bench-tests/new"},
+	{"Batch upload", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
 }
 
 // nav is the navigation of a person on the page at current.

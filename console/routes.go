@@ -41,6 +41,8 @@ func (c *Console) routes() {
 	c.page("POST /console/bench-tests", technicians, c.createBenchTest)
 	c.page("POST /console/bench-tests/preview", technicians, c.previewBenchTest)
 	c.page("GET /console/bench-tests/{id}", technicians, c.benchTest)
+	c.page("GET /console/bench-tests/batch", technicians, c.batchForm)
+	c.page("POST /console/bench-tests/batch", technicians, c.uploadBatch)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {

@@ -59,7 +59,10 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request, s *signedIn) er
 	if err := sm.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	now := c.now().Unix()
 	sm.Put(r.Context(), sessionUserKey, u.ID)
+	sm.Put(r.Context(), sessionSignedInKey, now)
+	sm.Put(r.Context(), sessionSeenKey, now)
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 	return nil
 }

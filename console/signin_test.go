@@ -7,7 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
+	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -102,7 +105,7 @@ func TestSessionCookie(t *testing.T) {
 	assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 	assert.Equal(t, "/console", ck.Path)
 	assert.False(t, ck.Secure, "plain HTTP without the operator's say-so")
-	assert.InDelta(t, console.IdleTimeout.Seconds(), float64(ck.MaxAge), 2, "the cookie lasts the idle timeout of a shift")
+	assert.InDelta(t, console.Lifetime.Seconds(), float64(ck.MaxAge), 2, "the cookie lasts the absolute timeout; the server ends idle sessions")
 
 	secure := newHarness(t, func(cfg *console.Config) { cfg.SecureCookies = true })
 	res = secure.client().signIn(secure.users[audit.RoleTechnician].Email, password)
@@ -146,4 +149,56 @@ func TestSafeNext(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, res.status)
 		assert.Equal(t, want, res.header.Get("Location"), "next=%q", next)
 	}
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	h := newHarness(t, func(cfg *console.Config) { cfg.Now = func() time.Time { return at } })
+
+	idle := h.signedIn(audit.RoleTechnician)
+	at = at.Add(console.IdleTimeout - time.Minute)
+	require.Equal(t, http.StatusOK, idle.get("/console/").status, "7h59m idle: still signed in")
+	at = at.Add(console.IdleTimeout - time.Minute)
+	require.Equal(t, http.StatusOK, idle.get("/console/").status, "each request pushes the idle timeout back")
+	at = at.Add(console.IdleTimeout)
+	assert.Equal(t, http.StatusSeeOther, idle.get("/console/").status, "8 hours without a request end the session")
+	at = at.Add(-console.IdleTimeout) // the same cookie, back in time, is gone for good
+	assert.Equal(t, http.StatusSeeOther, idle.get("/console/").status, "an ended session is deleted on the server")
+
+	busy := h.signedIn(audit.RoleTechnician)
+	for range console.Lifetime / (4 * time.Hour) {
+		require.Equal(t, http.StatusOK, busy.get("/console/").status)
+		at = at.Add(4 * time.Hour)
+	}
+	assert.Equal(t, http.StatusSeeOther, busy.get("/console/").status, "however busy, a session ends 7 days after sign-in")
+}
+
+// countingStore counts the session writes.
+type countingStore struct {
+	scs.Store
+	commits int
+}
+
+func (s *countingStore) Commit(token string, b []byte, expiry time.Time) error {
+	s.commits++
+	return s.Store.Commit(token, b, expiry)
+}
+
+func TestSessionWritesAreRare(t *testing.T) {
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	counting := &countingStore{Store: memstore.New()}
+	h := newHarness(t, func(cfg *console.Config) {
+		cfg.Now = func() time.Time { return at }
+		cfg.Sessions = counting
+	})
+	c := h.signedIn(audit.RoleTechnician)
+	after := counting.commits
+	for range 10 {
+		require.Equal(t, http.StatusOK, c.get("/console/").status)
+		at = at.Add(5 * time.Second)
+	}
+	assert.Equal(t, after, counting.commits, "pages read within a minute write no session")
+	at = at.Add(time.Minute)
+	require.Equal(t, http.StatusOK, c.get("/console/").status)
+	assert.Equal(t, after+1, counting.commits, "a minute later, one write keeps the idle timeout")
 }
