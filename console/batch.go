@@ -16,9 +16,9 @@ const maxBatchFile = 10 << 20
 
 // batchPage is the batch upload: the form, and after an upload the result of every item.
 type batchPage struct {
-	Form     *form
-	FileName string
-	Results  []batchRow
+	Form                         *form
+	FileName                     string
+	Results                      []batchRow
 	Created, Duplicates, Invalid int
 }
 
