@@ -177,7 +177,7 @@ func TestIngestBody(t *testing.T) {
 	seen := map[string]bool{}
 	var body bytes.Buffer
 	for range 3 {
-		req, devices, err := r.request(context.Background(), newTestRand(), &body)
+		req, devices, err := r.request(context.Background(), newTestRand(), &body, 0)
 		require.NoError(t, err)
 		assert.Equal(t, 7, devices)
 		assert.Equal(t, "/api/v1/bench-tests/batch", req.URL.Path)

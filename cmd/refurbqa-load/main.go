@@ -47,9 +47,12 @@ type options struct {
 	seed        uint64
 	maxRequests int
 	timeout     time.Duration
+	// The console scenarios sign in with email and password and read paths.
+	email, password string
+	paths           []string
 }
 
-var scenarios = []string{"ingest", "preview", "scorecards", "reports"}
+var scenarios = []string{"ingest", "preview", "scorecards", "reports", "console-pages", "console-preview"}
 
 // run is the whole program; it returns the exit status: 0 when the run completed without server
 // errors, 1 when the server answered 5xx or "database is locked" (or the run could not be set
@@ -58,14 +61,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("refurbqa-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports [flags]")
+		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports|console-pages|console-preview [flags]")
 		fmt.Fprintln(stderr, "\nDrives a running refurbqa server on a loopback address and reports throughput and latency.")
 		fmt.Fprintln(stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
 	rawURL := fs.String("url", "http://127.0.0.1:8080", "base URL of the server (loopback only)")
 	token := fs.String("token", getenv("REFURBQA_TOKEN"), "API token (env REFURBQA_TOKEN): technician or better for ingest and preview, manager for scorecards and reports")
-	scenario := fs.String("scenario", "", "ingest, preview, scorecards or reports")
+	scenario := fs.String("scenario", "", "ingest, preview, scorecards, reports, console-pages (GET each --path, signed in) or console-preview (the bench-test form's live preview, signed in)")
+	email := fs.String("email", getenv("REFURBQA_EMAIL"), "console user of the console scenarios (env REFURBQA_EMAIL); each client signs in with its own session")
+	password := fs.String("password", getenv("REFURBQA_PASSWORD"), "that user's password (env REFURBQA_PASSWORD)")
+	paths := fs.String("path", "", "console-pages: the page(s) to read, comma-separated, such as /console/work")
 	concurrency := fs.Int("concurrency", 8, "concurrent clients (connections)")
 	duration := fs.Duration("duration", 30*time.Second, "measured time (at most 10m)")
 	warmup := fs.Duration("warmup", 0, "time run before measuring, not counted")
@@ -85,6 +91,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		batch: *batch, jsonFile: *jsonFile, seed: *seed, maxRequests: *maxRequests, timeout: *timeout}
 	if *seller != "" {
 		o.sellers = strings.Split(*seller, ",")
+	}
+	o.email, o.password = *email, *password
+	if *paths != "" {
+		o.paths = strings.Split(*paths, ",")
 	}
 	var err error
 	if o.url, err = loopbackURL(*rawURL); err == nil {
@@ -116,13 +126,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 0
 }
 
+func allConsolePaths(paths []string) bool {
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "/console/") {
+			return false
+		}
+	}
+	return true
+}
+
 func (o *options) check(nargs int) error {
 	switch {
 	case nargs > 0:
 		return errors.New("unexpected arguments (see --help)")
 	case !contains(scenarios, o.scenario):
 		return fmt.Errorf("--scenario must be one of %s", strings.Join(scenarios, ", "))
-	case o.token == "":
+	case consoleScenario(o.scenario) && (o.email == "" || o.password == ""):
+		return errors.New("the console scenarios sign in: pass --email and --password (or REFURBQA_EMAIL, REFURBQA_PASSWORD)")
+	case o.scenario == "console-pages" && len(o.paths) == 0:
+		return errors.New("console-pages needs --path")
+	case o.scenario == "console-pages" && !allConsolePaths(o.paths):
+		return errors.New("--path: every page is a path under /console/")
+	case !consoleScenario(o.scenario) && o.token == "":
 		return errors.New("no token: pass --token or set REFURBQA_TOKEN")
 	case o.concurrency < 1 || o.concurrency > maxConcurrency:
 		return fmt.Errorf("--concurrency must be from 1 to %d", maxConcurrency)

@@ -42,7 +42,8 @@ type runner struct {
 	// Payloads, built before the clock starts.
 	items       [][]byte // ingest: bench tests without external_id, each a JSON object
 	inspections [][]byte // preview
-	paths       []string // scorecards, reports
+	paths       []string // scorecards, reports, console-pages
+	cookies     []string // console scenarios: one session per client
 	runID       string
 	seq         atomic.Int64
 	requests    atomic.Int64
@@ -110,7 +111,7 @@ func (r *runner) worker(ctx context.Context, stop context.CancelFunc, t *tally, 
 	var body bytes.Buffer
 	var resp bytes.Buffer
 	for ctx.Err() == nil {
-		req, devices, err := r.request(ctx, rng, &body)
+		req, devices, err := r.request(ctx, rng, &body, worker)
 		if err != nil {
 			t.transport++
 			if t.firstErr == "" {
@@ -170,7 +171,7 @@ func truncate(s string, n int) string {
 
 // request builds the next request of the scenario; for ingest it also returns the number of
 // bench tests in it.
-func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer) (*http.Request, int, error) {
+func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer, worker int) (*http.Request, int, error) {
 	var method, path string
 	var payload []byte
 	devices := 0
@@ -201,6 +202,11 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	case "reports":
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]+"/report.pdf"
+	case "console-pages":
+		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
+	case "console-preview":
+		method, path = http.MethodPost, "/console/bench-tests/preview"
+		payload = r.inspections[rng.IntN(len(r.inspections))]
 	}
 	var rd io.Reader
 	if payload != nil {
@@ -209,6 +215,14 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	req, err := http.NewRequestWithContext(ctx, method, r.o.url.String()+path, rd)
 	if err != nil {
 		return nil, 0, err
+	}
+	if consoleScenario(r.o.scenario) {
+		req.Header.Set("Cookie", r.cookies[worker%len(r.cookies)])
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		return req, devices, nil
 	}
 	req.Header.Set("Authorization", "Bearer "+r.o.token)
 	if payload != nil {
@@ -238,6 +252,14 @@ func (r *runner) prepare(ctx context.Context) error {
 		return r.buildItems(sellers)
 	case "preview":
 		return r.buildInspections()
+	case "console-pages":
+		r.paths = r.o.paths
+		return r.signIn(ctx)
+	case "console-preview":
+		if err := r.signIn(ctx); err != nil {
+			return err
+		}
+		return r.buildPreviewForms()
 	default:
 		ids, err := r.scorecardIDs(ctx)
 		if err != nil {
