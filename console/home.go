@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // homePage is the signed-in person's home (console.md, /console/): for the people at the
@@ -25,14 +24,10 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 		page.Scorecards = cards
 		return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 	}
-	choose := choosePage{Form: newForm(url.Values{}), Categories: grading.Categories}
-	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
+	choose, err := c.choices(r, s, benchTests, newForm(url.Values{}))
 	if err != nil {
 		return err
 	}
-	if next == "" {
-		choose.Sellers = sellers
-	}
-	page.Choose = &choose
+	page.Choose = choose
 	return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 }
