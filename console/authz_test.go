@@ -35,6 +35,7 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}":              {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -116,6 +117,7 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/mystery-orders/{id}/corrections": {
 			{"POST", ownOrder + "/corrections", preview(h.goodOrder(t), h.Own.ID)},
 			{"POST", otherOrder + "/corrections", preview(h.goodOrder(t), h.Other.ID)}},
+		"GET /console/work": {{"GET", "/console/work", nil}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

@@ -8,9 +8,11 @@ import (
 )
 
 // homePage is the signed-in person's home (console.md, /console/): for the people at the
-// bench, the first step of a bench test; for a seller, its approved scorecards.
+// bench, the first step of a bench test and their last records; for a seller, its approved
+// scorecards.
 type homePage struct {
 	Choose     *choosePage
+	Work       *workPage
 	Scorecards []audit.Scorecard
 }
 
@@ -28,6 +30,10 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 	if err != nil {
 		return err
 	}
-	page.Choose = choose
+	work, err := c.recentWork(r, s, audit.Page{Limit: homeWork})
+	if err != nil {
+		return err
+	}
+	page.Choose, page.Work = choose, &work
 	return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 }

@@ -50,6 +50,8 @@ func (c *Console) routes() {
 	c.page("GET /console/mystery-orders/{id}/correct", technicians, c.correctMysteryOrderForm)
 	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correctMysteryOrder)
 
+	c.page("GET /console/work", technicians, c.work)
+
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
 		return errNoPage
