@@ -119,12 +119,21 @@ type BatchResult struct {
 type BenchTestFilter struct {
 	SellerID string
 	From, To time.Time // tested_at in [From, To)
+	// TechnicianKeyID keeps the bench tests recorded by one principal (its KeyID: a key's id,
+	// or a console user's id), for a technician's own recent work.
+	TechnicianKeyID string
+	// NewestFirst lists in reverse creation order, the cursor then moving to older records.
+	NewestFirst bool
 }
 
 // MysteryOrderFilter narrows a list of mystery orders. Zero fields do not filter.
 type MysteryOrderFilter struct {
 	SellerID string
 	From, To time.Time // ordered_at in [From, To)
+	// TechnicianKeyID keeps the mystery orders recorded by one principal, as for bench tests.
+	TechnicianKeyID string
+	// NewestFirst lists in reverse creation order.
+	NewestFirst bool
 }
 
 // ActionOverdue is the status filter of corrective actions that are overdue: not closed by

@@ -18,18 +18,26 @@ import (
 // that the route table is held to it: every route of the console must have a row, and every
 // row a route.
 var consoleRoles = map[string][]audit.Role{
-	"GET /console/signin":               nil, // public
-	"POST /console/signin":              nil,
-	"GET /console/assets/{name}":        nil,
-	"/console/":                         nil, // every other address: not a page
-	"POST /console/signout":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
-	"GET /console/{$}":                  {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
-	"GET /console/bench-tests/new":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	"POST /console/bench-tests":         {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	"POST /console/bench-tests/preview": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	"GET /console/bench-tests/{id}":     {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	"GET /console/bench-tests/batch":    {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	"POST /console/bench-tests/batch":   {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/signin":                           nil, // public
+	"POST /console/signin":                          nil,
+	"GET /console/assets/{name}":                    nil,
+	"/console/":                                     nil, // every other address: not a page
+	"POST /console/signout":                         {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/{$}":                              {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/bench-tests/new":                  {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests":                     {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests/preview":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/bench-tests/{id}":                 {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/bench-tests/batch":                {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests/batch":               {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/bench-tests/{id}/correct":         {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/bench-tests/{id}/corrections":    {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/mystery-orders/new":               {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/mystery-orders":                  {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/mystery-orders/{id}":              {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -69,25 +77,51 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	res = tech.post("/console/bench-tests", other)
 	require.Equal(t, http.StatusSeeOther, res.status)
 	otherTest := res.header.Get("Location")
+	res = tech.post("/console/mystery-orders", h.goodOrder(t))
+	require.Equal(t, http.StatusSeeOther, res.status)
+	ownOrder := res.header.Get("Location")
+	other = h.goodOrder(t)
+	other.Set("seller_id", h.Other.ID)
+	res = tech.post("/console/mystery-orders", other)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	otherOrder := res.header.Get("Location")
 	_ = ctx
+	// A correction previewed stores nothing, so that every role may post it in turn.
+	preview := func(v url.Values, seller string) url.Values {
+		v.Set("seller_id", seller)
+		v.Set("action", "preview")
+		return v
+	}
 
 	type call struct {
 		method, path string
 		form         url.Values
 	}
 	calls := map[string][]call{
-		"GET /console/signin":               {{"GET", "/console/signin", nil}},
-		"POST /console/signin":              {{"POST", "/console/signin", url.Values{"email": {"x@y.example"}, "password": {"wrong password!!"}}}},
-		"GET /console/assets/{name}":        {{"GET", "/console/assets/console.css", nil}},
-		"/console/":                         {{"GET", "/console/no-such-page", nil}},
-		"POST /console/signout":             {{"POST", "/console/signout", url.Values{}}},
-		"GET /console/{$}":                  {{"GET", "/console/", nil}},
-		"GET /console/bench-tests/new":      {{"GET", "/console/bench-tests/new?seller_id=" + h.Own.ID + "&category=tablet", nil}},
-		"POST /console/bench-tests":         {{"POST", "/console/bench-tests", url.Values{"seller_id": {h.Own.ID}, "device.category": {"tablet"}, "action": {"preview"}}}},
-		"POST /console/bench-tests/preview": {{"POST", "/console/bench-tests/preview", url.Values{"device.category": {"tablet"}}}},
-		"GET /console/bench-tests/{id}":     {{"GET", ownTest, nil}, {"GET", otherTest, nil}},
-		"GET /console/bench-tests/batch":    {{"GET", "/console/bench-tests/batch", nil}},
-		"POST /console/bench-tests/batch":   {{"POST", "/console/bench-tests/batch", url.Values{}}},
+		"GET /console/signin":                   {{"GET", "/console/signin", nil}},
+		"POST /console/signin":                  {{"POST", "/console/signin", url.Values{"email": {"x@y.example"}, "password": {"wrong password!!"}}}},
+		"GET /console/assets/{name}":            {{"GET", "/console/assets/console.css", nil}},
+		"/console/":                             {{"GET", "/console/no-such-page", nil}},
+		"POST /console/signout":                 {{"POST", "/console/signout", url.Values{}}},
+		"GET /console/{$}":                      {{"GET", "/console/", nil}},
+		"GET /console/bench-tests/new":          {{"GET", "/console/bench-tests/new?seller_id=" + h.Own.ID + "&category=tablet", nil}},
+		"POST /console/bench-tests":             {{"POST", "/console/bench-tests", url.Values{"seller_id": {h.Own.ID}, "device.category": {"tablet"}, "action": {"preview"}}}},
+		"POST /console/bench-tests/preview":     {{"POST", "/console/bench-tests/preview", url.Values{"device.category": {"tablet"}}}},
+		"GET /console/bench-tests/{id}":         {{"GET", ownTest, nil}, {"GET", otherTest, nil}},
+		"GET /console/bench-tests/batch":        {{"GET", "/console/bench-tests/batch", nil}},
+		"POST /console/bench-tests/batch":       {{"POST", "/console/bench-tests/batch", url.Values{}}},
+		"GET /console/bench-tests/{id}/correct": {{"GET", ownTest + "/correct", nil}, {"GET", otherTest + "/correct", nil}},
+		"POST /console/bench-tests/{id}/corrections": {
+			{"POST", ownTest + "/corrections", preview(h.goodPhone(t), h.Own.ID)},
+			{"POST", otherTest + "/corrections", preview(h.goodPhone(t), h.Other.ID)}},
+		"GET /console/mystery-orders/new":          {{"GET", "/console/mystery-orders/new?seller_id=" + h.Own.ID + "&category=laptop", nil}},
+		"POST /console/mystery-orders":             {{"POST", "/console/mystery-orders", preview(h.goodOrder(t), h.Own.ID)}},
+		"GET /console/mystery-orders/{id}":         {{"GET", ownOrder, nil}, {"GET", otherOrder, nil}},
+		"GET /console/mystery-orders/{id}/correct": {{"GET", ownOrder + "/correct", nil}, {"GET", otherOrder + "/correct", nil}},
+		"POST /console/mystery-orders/{id}/corrections": {
+			{"POST", ownOrder + "/corrections", preview(h.goodOrder(t), h.Own.ID)},
+			{"POST", otherOrder + "/corrections", preview(h.goodOrder(t), h.Other.ID)}},
+		"GET /console/work": {{"GET", "/console/work", nil}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -125,7 +159,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 func TestNotFoundPages(t *testing.T) {
 	h := newHarness(t)
 	c := h.signedIn(audit.RoleTechnician)
-	for _, path := range []string{"/console/bench-tests/bt_doesnotexist", "/console/nothing-here", "/console/assets/nope.js"} {
+	for _, path := range []string{"/console/bench-tests/bt_doesnotexist", "/console/nothing-here", "/console/assets/nope.js",
+		"/console/bench-tests/bt_doesnotexist/correct", "/console/mystery-orders/mo_doesnotexist",
+		"/console/mystery-orders/mo_doesnotexist/correct"} {
 		res := c.get(path)
 		assert.Equal(t, http.StatusNotFound, res.status, path)
 		assert.Contains(t, res.body, "<h1>Not found</h1>", path)

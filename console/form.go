@@ -8,6 +8,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
 // form is a submitted form as the person typed it, with the errors of its fields, so that a
@@ -174,11 +175,23 @@ func (r *reader) timestamp(name string, required bool) (time.Time, bool) {
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			// Microseconds, what both databases store, as the API keeps them: the figures
+			// derived at intake are those of the stored times.
+			return t.UTC().Truncate(time.Microsecond), true
 		}
 	}
 	r.problem(name, "must be a date and time such as 2026-03-01T14:30")
 	return time.Time{}, false
+}
+
+// optionalTime is a timestamp that may be left empty (null in the API: never shipped, never
+// answered).
+func (r *reader) optionalTime(name string) *time.Time {
+	t, ok := r.timestamp(name, false)
+	if !ok {
+		return nil
+	}
+	return &t
 }
 
 // inspection reads the inspection fields of a form (bench test and mystery order alike). A
@@ -251,6 +264,7 @@ func benchTestInput(v url.Values) audit.Input[audit.BenchTest] {
 	}
 	r.prefix = "inspection."
 	bt.Inspection = r.inspection()
+	bt.Submitted = evidence(bt.Inspection)
 	return audit.Input[audit.BenchTest]{Value: bt, Problems: r.problems}
 }
 
@@ -259,4 +273,128 @@ func inspectionInput(v url.Values) audit.Input[grading.Inspection] {
 	r := &reader{v: v}
 	in := r.inspection()
 	return audit.Input[grading.Inspection]{Value: in, Problems: r.problems}
+}
+
+// mysteryOrderInput reads a mystery-order form into the input the service records. The
+// service probe is optional: it is there when either of its times is given.
+func mysteryOrderInput(v url.Values) audit.Input[audit.MysteryOrder] {
+	r := &reader{v: v}
+	mo := audit.MysteryOrder{SellerID: r.text("seller_id"), OrderRef: r.text("order_ref"),
+		ListedGrade: grading.Marketplace(r.text("listed_grade"))}
+	mo.OrderedAt, _ = r.timestamp("ordered_at", true)
+	mo.ShippedAt = r.optionalTime("shipped_at")
+	mo.DeliveredAt = r.optionalTime("delivered_at")
+	l := &mo.Logistics
+	l.PackagingAdequate = r.boolean("logistics.packaging_adequate")
+	l.TransitDamage = r.boolean("logistics.transit_damage")
+	l.ChargeOnArrivalPct = r.number("logistics.charge_on_arrival_pct")
+	l.CableIncluded = r.boolean("logistics.cable_included")
+	l.ChargerAsListed = r.boolean("logistics.charger_as_listed")
+	mo.IdentityMatchesListing = r.boolean("identity_matches_listing")
+	if r.text("service_probe.question_sent_at") != "" || r.text("service_probe.answered_at") != "" {
+		sent, _ := r.timestamp("service_probe.question_sent_at", false)
+		mo.ServiceProbe = &audit.ServiceProbe{QuestionSentAt: sent, AnsweredAt: r.optionalTime("service_probe.answered_at")}
+	}
+	r.prefix = "inspection."
+	mo.Inspection = r.inspection()
+	mo.Submitted = evidence(mo.Inspection)
+	return audit.Input[audit.MysteryOrder]{Value: mo, Problems: r.problems}
+}
+
+// evidence is the document a form's inspection amounts to, in the API's JSON, kept beside the
+// record as the evidence its grade is defended against later, whichever adapter took it.
+func evidence(in grading.Inspection) []byte {
+	doc, err := wire.EncodeInspection(in)
+	if err != nil {
+		return nil // a value JSON cannot encode (NaN); the service refuses it anyway
+	}
+	return doc
+}
+
+// The form values of stored records, the inverse of the readers above, so that the form of a
+// correction starts from every value of the record it corrects.
+
+// formTime is an instant as a datetime-local field holds it, in UTC: to the minute when it has
+// no seconds, else to the millisecond, the finest a browser's field keeps (a finer instant,
+// which only the API can record, is corrected to its millisecond).
+func formTime(t time.Time) string {
+	t = t.UTC()
+	if t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Format("2006-01-02T15:04")
+	}
+	return t.Format("2006-01-02T15:04:05.999")
+}
+
+func formTimePtr(v url.Values, name string, t *time.Time) {
+	if t != nil {
+		v.Set(name, formTime(*t))
+	}
+}
+
+func formNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// inspectionValues sets the inspection fields of in on v.
+func inspectionValues(v url.Values, in grading.Inspection) {
+	d := in.Device
+	v.Set("device.category", string(d.Category))
+	v.Set("device.brand", d.Brand)
+	v.Set("device.model", d.Model)
+	v.Set("device.imei", d.IMEI)
+	v.Set("device.serial", d.Serial)
+	if d.StorageGB != 0 {
+		v.Set("device.storage_gb", strconv.Itoa(d.StorageGB))
+	}
+	for code, o := range in.Functional {
+		v.Set("functional."+code, string(o))
+	}
+	v.Set("battery.health_pct", formNumber(in.Battery.HealthPct))
+	if n := in.Battery.CycleCount; n != nil {
+		v.Set("battery.cycle_count", strconv.Itoa(*n))
+	}
+	v.Set("battery.genuine", strconv.FormatBool(in.Battery.Genuine))
+	for name, z := range map[string]grading.Zone{"screen": in.Cosmetic.Screen, "body": in.Cosmetic.Body} {
+		p := "cosmetic." + name + "."
+		for count, n := range map[string]int{"light_scratches": z.LightScratches, "deep_scratches": z.DeepScratches,
+			"dents": z.Dents, "chips": z.Chips, "cracks": z.Cracks, "visible_from_cm": z.VisibleFromCM} {
+			v.Set(p+count, strconv.Itoa(n))
+		}
+	}
+	c := in.Compliance
+	for name, b := range map[string]bool{"activation_lock": c.ActivationLock, "liquid_damage": c.LiquidDamage,
+		"data_erased": c.DataErased, "factory_reset": c.FactoryReset, "os_up_to_date": c.OSUpToDate,
+		"markings_intact": c.MarkingsIntact, "display_like_for_like": c.DisplayLikeForLike} {
+		v.Set("compliance."+name, strconv.FormatBool(b))
+	}
+	v.Set("compliance.imei_status", string(c.IMEIStatus))
+	v["parts.non_genuine"] = append([]string(nil), in.Parts.NonGenuine...)
+	v.Set("parts.disclosed", strconv.FormatBool(in.Parts.Disclosed))
+}
+
+// benchTestValues are the form values of a stored bench test.
+func benchTestValues(bt audit.BenchTest) url.Values {
+	v := url.Values{"seller_id": {bt.SellerID}, "lab": {bt.Lab}, "tested_at": {formTime(bt.TestedAt)},
+		"listed_grade": {string(bt.ListedGrade)}, "external_id": {bt.ExternalID}}
+	inspectionValues(v, bt.Inspection)
+	return v
+}
+
+// mysteryOrderValues are the form values of a stored mystery order.
+func mysteryOrderValues(mo audit.MysteryOrder) url.Values {
+	l := mo.Logistics
+	v := url.Values{"seller_id": {mo.SellerID}, "order_ref": {mo.OrderRef}, "ordered_at": {formTime(mo.OrderedAt)},
+		"listed_grade":                    {string(mo.ListedGrade)},
+		"logistics.packaging_adequate":    {strconv.FormatBool(l.PackagingAdequate)},
+		"logistics.transit_damage":        {strconv.FormatBool(l.TransitDamage)},
+		"logistics.charge_on_arrival_pct": {formNumber(l.ChargeOnArrivalPct)},
+		"logistics.cable_included":        {strconv.FormatBool(l.CableIncluded)},
+		"logistics.charger_as_listed":     {strconv.FormatBool(l.ChargerAsListed)},
+		"identity_matches_listing":        {strconv.FormatBool(mo.IdentityMatchesListing)}}
+	formTimePtr(v, "shipped_at", mo.ShippedAt)
+	formTimePtr(v, "delivered_at", mo.DeliveredAt)
+	if sp := mo.ServiceProbe; sp != nil {
+		v.Set("service_probe.question_sent_at", formTime(sp.QuestionSentAt))
+		formTimePtr(v, "service_probe.answered_at", sp.AnsweredAt)
+	}
+	inspectionValues(v, mo.Inspection)
+	return v
 }

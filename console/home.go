@@ -5,13 +5,14 @@ import (
 	"net/url"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // homePage is the signed-in person's home (console.md, /console/): for the people at the
-// bench, the first step of a bench test; for a seller, its approved scorecards.
+// bench, the first step of a bench test and their last records; for a seller, its approved
+// scorecards.
 type homePage struct {
 	Choose     *choosePage
+	Work       *workPage
 	Scorecards []audit.Scorecard
 }
 
@@ -25,14 +26,14 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 		page.Scorecards = cards
 		return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 	}
-	choose := choosePage{Form: newForm(url.Values{}), Categories: grading.Categories}
-	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
+	choose, err := c.choices(r, s, benchTests, newForm(url.Values{}))
 	if err != nil {
 		return err
 	}
-	if next == "" {
-		choose.Sellers = sellers
+	work, err := c.recentWork(r, s, audit.Page{Limit: homeWork})
+	if err != nil {
+		return err
 	}
-	page.Choose = &choose
+	page.Choose, page.Work = choose, &work
 	return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 }

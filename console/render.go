@@ -138,6 +138,8 @@ var navigation = []struct {
 	{"Home", "/console/", "GET /console/{$}"},
 	{"Bench test", "/console/bench-tests/new", "GET /console/bench-tests/new"},
 	{"Batch upload", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
+	{"Mystery order", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
+	{"Recent work", "/console/work", "GET /console/work"},
 }
 
 // nav is the navigation of a person on the page at current.

@@ -43,6 +43,16 @@ func (c *Console) routes() {
 	c.page("GET /console/bench-tests/{id}", technicians, c.benchTest)
 	c.page("GET /console/bench-tests/batch", technicians, c.batchForm)
 	c.page("POST /console/bench-tests/batch", technicians, c.uploadBatch)
+	c.page("GET /console/bench-tests/{id}/correct", technicians, c.correctBenchTestForm)
+	c.page("POST /console/bench-tests/{id}/corrections", technicians, c.correctBenchTest)
+
+	c.page("GET /console/mystery-orders/new", technicians, c.mysteryOrderForm)
+	c.page("POST /console/mystery-orders", technicians, c.createMysteryOrder)
+	c.page("GET /console/mystery-orders/{id}", technicians, c.mysteryOrder)
+	c.page("GET /console/mystery-orders/{id}/correct", technicians, c.correctMysteryOrderForm)
+	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correctMysteryOrder)
+
+	c.page("GET /console/work", technicians, c.work)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {

@@ -438,15 +438,19 @@ func (s *Store) BenchTest(ctx context.Context, id string) (BenchTestRecord, erro
 // BenchTestFilter is audit.BenchTestFilter.
 type BenchTestFilter = audit.BenchTestFilter
 
-// BenchTests lists bench tests in creation order, corrections and the records they corrected
-// alike.
+// BenchTests lists bench tests in creation order (newest first when f.NewestFirst),
+// corrections and the records they corrected alike. A list of one technician's reads the index
+// bench_tests_technician.
 func (s *Store) BenchTests(ctx context.Context, f BenchTestFilter, p Page) ([]BenchTestRecord, string, error) {
-	if !storable(f.SellerID) {
-		return nil, "", nil // no seller has such an id
+	if !storable(f.SellerID) || !storable(f.TechnicianKeyID) {
+		return nil, "", nil // no seller or technician has such an id
 	}
 	q := s.read.WithContext(ctx).Table("bench_tests").Select(benchTestColumns)
 	if f.SellerID != "" {
 		q = q.Where("bench_tests.seller_id = ?", f.SellerID)
+	}
+	if f.TechnicianKeyID != "" {
+		q = q.Where("bench_tests.technician_key_id = ?", f.TechnicianKeyID)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("bench_tests.tested_at >= ?", f.From.UTC())
@@ -455,7 +459,7 @@ func (s *Store) BenchTests(ctx context.Context, f BenchTestFilter, p Page) ([]Be
 		q = q.Where("bench_tests.tested_at < ?", f.To.UTC())
 	}
 	var rows []benchTestRow
-	next, err := applyPage(p, q, &rows, false)
+	next, err := applyPage(p, q, &rows, f.NewestFirst)
 	if err != nil {
 		return nil, "", translate(err, "bench tests")
 	}

@@ -225,10 +225,11 @@ func (s *Store) MysteryOrder(ctx context.Context, id string) (MysteryOrderRecord
 // MysteryOrderFilter is audit.MysteryOrderFilter.
 type MysteryOrderFilter = audit.MysteryOrderFilter
 
-// MysteryOrders lists mystery orders in creation order, corrections and the records they
-// corrected alike. A seller id no record can hold lists nothing.
+// MysteryOrders lists mystery orders in creation order (newest first when f.NewestFirst),
+// corrections and the records they corrected alike. A seller or technician id no record can
+// hold lists nothing. A list of one technician's reads the index mystery_orders_technician.
 func (s *Store) MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page) ([]MysteryOrderRecord, string, error) {
-	if !storable(f.SellerID) {
+	if !storable(f.SellerID) || !storable(f.TechnicianKeyID) {
 		if _, err := DecodeCursor(p.Cursor); err != nil {
 			return nil, "", err
 		}
@@ -238,6 +239,9 @@ func (s *Store) MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page)
 	if f.SellerID != "" {
 		q = q.Where("mystery_orders.seller_id = ?", f.SellerID)
 	}
+	if f.TechnicianKeyID != "" {
+		q = q.Where("mystery_orders.technician_key_id = ?", f.TechnicianKeyID)
+	}
 	if !f.From.IsZero() {
 		q = q.Where("mystery_orders.ordered_at >= ?", f.From.UTC())
 	}
@@ -245,7 +249,7 @@ func (s *Store) MysteryOrders(ctx context.Context, f MysteryOrderFilter, p Page)
 		q = q.Where("mystery_orders.ordered_at < ?", f.To.UTC())
 	}
 	var rows []mysteryOrderRow
-	next, err := applyPage(p, q, &rows, false)
+	next, err := applyPage(p, q, &rows, f.NewestFirst)
 	if err != nil {
 		return nil, "", translate(err, "mystery orders")
 	}
