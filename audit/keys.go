@@ -21,8 +21,11 @@ func (k Key) Principal() Principal {
 // CreateKey creates an API key and returns it with its token, which is shown this once and
 // never again (only a hash of it is stored). The rules of api.md: a known role; a seller key
 // names an existing seller (ErrNotFound otherwise, naming the seller) and a key of another
-// role names none; an expiry, when given, lies in the future.
+// role names none; an expiry, when given, lies in the future. Admin only.
 func (s *Service) CreateKey(ctx context.Context, by Principal, in Key) (Key, string, error) {
+	if err := mayManageKeys(by); err != nil {
+		return Key{}, "", err
+	}
 	if !in.Role.Valid() {
 		return Key{}, "", fmt.Errorf("role %q: %w", in.Role, ErrInvalid)
 	}
@@ -44,15 +47,31 @@ func (s *Service) CreateKey(ctx context.Context, by Principal, in Key) (Key, str
 	return s.store.CreateKey(ctx, by, in)
 }
 
-// Keys lists every key, without tokens, in creation order.
-func (s *Service) Keys(ctx context.Context, p Page) ([]Key, string, error) {
+// Keys lists every key, without tokens, in creation order. Admin only.
+func (s *Service) Keys(ctx context.Context, by Principal, p Page) ([]Key, string, error) {
+	if err := mayManageKeys(by); err != nil {
+		return nil, "", err
+	}
 	return s.store.Keys(ctx, p)
 }
 
 // RevokeKey revokes a key: its token is refused from the next request on, on every instance
 // sharing the database. Revoking a revoked key is a no-op; an unknown key is ErrNotFound.
+// Admin only.
 func (s *Service) RevokeKey(ctx context.Context, by Principal, id string) error {
+	if err := mayManageKeys(by); err != nil {
+		return err
+	}
 	return s.store.RevokeKey(ctx, by, id)
+}
+
+// mayManageKeys refuses every caller but an admin: keys grant every role, so only an admin
+// hands them out or takes them back, whichever adapter asks.
+func mayManageKeys(by Principal) error {
+	if by.Role != RoleAdmin {
+		return fmt.Errorf("only an admin manages API keys: %w", ErrForbidden)
+	}
+	return nil
 }
 
 // Authenticate returns the live key of a bearer token (its Principal is the caller). An

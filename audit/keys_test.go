@@ -159,3 +159,19 @@ func TestTouchKeyReportsAFailedWrite(t *testing.T) {
 	assert.NoError(t, svc.TouchKey(ctx, Key{ID: "key_1"}))
 	assert.Len(t, fake.touches, 1)
 }
+
+func TestKeysAdminOnly(t *testing.T) {
+	ctx := context.Background()
+	for _, by := range []Principal{{KeyID: "k", Role: RoleManager}, {KeyID: "k", Role: RoleTechnician}, {KeyID: "k", Role: RoleSeller, SellerID: "sl_1"}} {
+		t.Run(string(by.Role), func(t *testing.T) {
+			fake := newAdminFake(Seller{ID: "sl_1", Name: "One"})
+			svc := NewService(ServiceConfig{Store: fake})
+			_, _, err := svc.CreateKey(ctx, by, Key{Name: "x", Role: RoleAdmin})
+			assert.ErrorIs(t, err, ErrForbidden)
+			_, _, err = svc.Keys(ctx, by, Page{})
+			assert.ErrorIs(t, err, ErrForbidden)
+			assert.ErrorIs(t, svc.RevokeKey(ctx, by, "key_1"), ErrForbidden)
+			assert.Zero(t, fake.count("CreateKey"), "nothing reaches the store (the fake has no Keys nor RevokeKey: a call would panic)")
+		})
+	}
+}

@@ -69,7 +69,7 @@ func (s *Server) listKeys(c echo.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := s.svc.Keys(c.Request().Context(), page)
+	items, next, err := s.svc.Keys(c.Request().Context(), mustPrincipal(c), page)
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func keysList(ctx context.Context, e *env, args []string) error {
 	svc := adminService(st)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSELLER\tCREATED\tLAST USED\tEXPIRES\tSTATE")
-	keys, err := audit.All(func(p audit.Page) ([]audit.Key, string, error) { return svc.Keys(ctx, p) })
+	keys, err := audit.All(func(p audit.Page) ([]audit.Key, string, error) { return svc.Keys(ctx, cliPrincipal, p) })
 	if err != nil {
 		return err
 	}
