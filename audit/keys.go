@@ -3,15 +3,18 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/refurbqa/refurbqa/grading"
+	"unicode/utf8"
 )
 
 // TouchEvery bounds how often a key's last use is written: at most once a minute per key and
 // process, so that reads stay reads (a key used a thousand times a minute costs one write).
 const TouchEvery = time.Minute
+
+// maxKeyNameLen is the most characters of a key's name.
+const maxKeyNameLen = 200
 
 // Principal returns the caller that k authenticates.
 func (k Key) Principal() Principal {
@@ -21,23 +24,39 @@ func (k Key) Principal() Principal {
 // CreateKey creates an API key and returns it with its token, which is shown this once and
 // never again (only a hash of it is stored). The rules of api.md: a known role; a seller key
 // names an existing seller (ErrNotFound otherwise, naming the seller) and a key of another
-// role names none; an expiry, when given, lies in the future. Admin only.
+// role names none; an expiry, when given, lies in the future; a name of 1 to 200 characters
+// on one line. Every broken rule is a field of one *ValidationError. Admin only.
 func (s *Service) CreateKey(ctx context.Context, by Principal, in Key) (Key, string, error) {
 	if err := mayManageKeys(by); err != nil {
 		return Key{}, "", err
 	}
-	if !in.Role.Valid() {
-		return Key{}, "", fmt.Errorf("role %q: %w", in.Role, ErrInvalid)
+	var errs fieldErrors
+	in.Name = strings.TrimSpace(in.Name)
+	switch {
+	case in.Name == "":
+		errs.add("name", "is required")
+	case utf8.RuneCountInString(in.Name) > maxKeyNameLen:
+		errs.add("name", "must be at most %d characters", maxKeyNameLen)
+	case TextProblem(in.Name, false) != "":
+		errs.add("name", "%s", TextProblem(in.Name, false))
 	}
-	if (in.Role == RoleSeller) != (in.SellerID != "") {
-		return Key{}, "", fmt.Errorf("seller_id is required for the seller role and only for it: %w", ErrInvalid)
+	switch {
+	case !in.Role.Valid():
+		errs.add("role", "must be admin, manager, technician or seller")
+	case in.Role == RoleSeller && in.SellerID == "":
+		errs.add("seller_id", "is required for the seller role")
+	case in.Role != RoleSeller && in.SellerID != "":
+		errs.add("seller_id", "is only for the seller role")
 	}
 	if in.ExpiresAt != nil {
 		if !in.ExpiresAt.After(s.now()) {
-			return Key{}, "", Invalid([]grading.FieldError{{Field: "expires_at", Message: "must be in the future"}})
+			errs.add("expires_at", "must be in the future")
 		}
 		t := in.ExpiresAt.UTC()
 		in.ExpiresAt = &t
+	}
+	if err := Invalid(errs.sorted()); err != nil {
+		return Key{}, "", err
 	}
 	if in.SellerID != "" {
 		if _, err := s.store.Seller(ctx, in.SellerID); err != nil {

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,11 +29,15 @@ func TestCreateKeyRules(t *testing.T) {
 		{name: "a manager key", in: Key{Name: "qa", Role: RoleManager}},
 		{name: "a technician key", in: Key{Name: "bench", Role: RoleTechnician}},
 		{name: "a seller key names an existing seller", in: Key{Name: "portal", Role: RoleSeller, SellerID: "sl_1"}},
-		{name: "an unknown role", in: Key{Name: "x", Role: "root"}, is: ErrInvalid, msg: `role "root": invalid`},
-		{name: "no role", in: Key{Name: "x"}, is: ErrInvalid},
-		{name: "a seller key without seller", in: Key{Name: "x", Role: RoleSeller}, is: ErrInvalid,
-			msg: "seller_id is required for the seller role and only for it: invalid"},
-		{name: "another role naming a seller", in: Key{Name: "x", Role: RoleManager, SellerID: "sl_1"}, is: ErrInvalid},
+		{name: "an unknown role", in: Key{Name: "x", Role: "root"}, is: ErrInvalid, fields: []string{"role"}},
+		{name: "no role", in: Key{Name: "x"}, is: ErrInvalid, fields: []string{"role"}},
+		{name: "a seller key without seller", in: Key{Name: "x", Role: RoleSeller}, is: ErrInvalid, fields: []string{"seller_id"}},
+		{name: "another role naming a seller", in: Key{Name: "x", Role: RoleManager, SellerID: "sl_1"}, is: ErrInvalid, fields: []string{"seller_id"}},
+		{name: "no name", in: Key{Name: "  ", Role: RoleManager}, is: ErrInvalid, fields: []string{"name"}},
+		{name: "a name of 200 characters", in: Key{Name: strings.Repeat("é", 200), Role: RoleManager}},
+		{name: "a name of 201 characters", in: Key{Name: strings.Repeat("é", 201), Role: RoleManager}, is: ErrInvalid, fields: []string{"name"}},
+		{name: "a name with a line break", in: Key{Name: "a\nb", Role: RoleManager}, is: ErrInvalid, fields: []string{"name"}},
+		{name: "every problem at once", in: Key{Name: "", Role: "root", ExpiresAt: &now}, is: ErrInvalid, fields: []string{"expires_at", "name", "role"}},
 		{name: "a seller key of an unknown seller", in: Key{Name: "x", Role: RoleSeller, SellerID: "sl_nope"},
 			is: ErrNotFound, msg: "seller sl_nope: not found"},
 		{name: "expiring now", in: Key{Name: "x", Role: RoleManager, ExpiresAt: &now}, is: ErrInvalid, fields: []string{"expires_at"}},
@@ -67,7 +72,6 @@ func TestCreateKeyRules(t *testing.T) {
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve)
 				assert.Equal(t, tt.fields, fields(ve.Errors))
-				assert.Equal(t, "must be in the future", ve.Errors[0].Message)
 			}
 		})
 	}
