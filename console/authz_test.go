@@ -37,6 +37,13 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}":              {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/admin/users":                      {audit.RoleAdmin},
+	"POST /console/admin/users":                     {audit.RoleAdmin},
+	"POST /console/admin/users/{id}/disable":        {audit.RoleAdmin},
+	"POST /console/admin/users/{id}/reset-password": {audit.RoleAdmin},
+	"GET /console/admin/keys":                       {audit.RoleAdmin},
+	"POST /console/admin/keys":                      {audit.RoleAdmin},
+	"POST /console/admin/keys/{id}/revoke":          {audit.RoleAdmin},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 }
 
@@ -93,6 +100,11 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		return v
 	}
 
+	victim, _, err := h.svc.CreateUser(ctx, system, audit.NewUser{Email: "victim@x.example", Name: "V", Role: audit.RoleTechnician})
+	require.NoError(t, err)
+	victimKey, _, err := h.svc.CreateKey(ctx, system, audit.Key{Name: "victim", Role: audit.RoleTechnician})
+	require.NoError(t, err)
+
 	type call struct {
 		method, path string
 		form         url.Values
@@ -121,7 +133,14 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/mystery-orders/{id}/corrections": {
 			{"POST", ownOrder + "/corrections", preview(h.goodOrder(t), h.Own.ID)},
 			{"POST", otherOrder + "/corrections", preview(h.goodOrder(t), h.Other.ID)}},
-		"GET /console/work": {{"GET", "/console/work", nil}},
+		"GET /console/work":                             {{"GET", "/console/work", nil}},
+		"GET /console/admin/users":                      {{"GET", "/console/admin/users", nil}},
+		"POST /console/admin/users":                     {{"POST", "/console/admin/users", url.Values{"email": {"new@x.example"}, "name": {"New"}, "role": {"manager"}}}},
+		"POST /console/admin/users/{id}/disable":        {{"POST", "/console/admin/users/" + victim.ID + "/disable", url.Values{}}},
+		"POST /console/admin/users/{id}/reset-password": {{"POST", "/console/admin/users/" + victim.ID + "/reset-password", url.Values{}}},
+		"GET /console/admin/keys":                       {{"GET", "/console/admin/keys", nil}},
+		"POST /console/admin/keys":                      {{"POST", "/console/admin/keys", url.Values{"name": {"k"}, "role": {"manager"}}}},
+		"POST /console/admin/keys/{id}/revoke":          {{"POST", "/console/admin/keys/" + victimKey.ID + "/revoke", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

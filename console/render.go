@@ -76,6 +76,7 @@ var funcs = template.FuncMap{
 	"inputTime": inputTime,
 	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"dict":      dict,
+	"nextURL":   nextURL,
 	"list":      func(v ...string) []string { return v },
 	"label":     label,
 	"zoneLabel": func(count string) string {
@@ -140,6 +141,8 @@ var navigation = []struct {
 	{"Batch upload", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
 	{"Mystery order", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
 	{"Recent work", "/console/work", "GET /console/work"},
+	{"Users", "/console/admin/users", "GET /console/admin/users"},
+	{"API keys", "/console/admin/keys", "GET /console/admin/keys"},
 }
 
 // nav is the navigation of a person on the page at current.

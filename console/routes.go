@@ -13,6 +13,7 @@ import (
 var (
 	everyone    = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
 	technicians = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+	admins      = []audit.Role{audit.RoleAdmin}
 )
 
 // rule says who may use a route: anyone, or a signed-in person of one of roles.
@@ -53,6 +54,14 @@ func (c *Console) routes() {
 	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correctMysteryOrder)
 
 	c.page("GET /console/work", technicians, c.work)
+
+	c.page("GET /console/admin/users", admins, c.users)
+	c.page("POST /console/admin/users", admins, c.createUser)
+	c.page("POST /console/admin/users/{id}/disable", admins, c.disableUser)
+	c.page("POST /console/admin/users/{id}/reset-password", admins, c.resetPassword)
+	c.page("GET /console/admin/keys", admins, c.keys)
+	c.page("POST /console/admin/keys", admins, c.createKey)
+	c.page("POST /console/admin/keys/{id}/revoke", admins, c.revokeKey)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
