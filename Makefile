@@ -38,7 +38,13 @@ run: build
 	@./scripts/first-run.sh "$(BIN)" '$(DB)' '$(DSN)' '$(ADDR)'
 	REFURBQA_DB='$(DB)' REFURBQA_DSN='$(DSN)' REFURBQA_ADDR='$(ADDR)' ./$(BIN) serve
 
+# The browser tests (console/browsertest) need chromium ($$REFURBQA_CHROMIUM or /usr/bin/chromium),
+# node and npm. go test skips them quietly without; this line says so (in CI they fail instead).
 test:
+	@if [ "$$CI" != true ]; then \
+		if [ ! -x "$${REFURBQA_CHROMIUM:-/usr/bin/chromium}" ]; then echo "browser tests skipped: no chromium at $${REFURBQA_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)"; \
+		elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then echo "browser tests skipped: node and npm are not installed (apt-get install nodejs npm)"; fi; \
+	fi
 	$(GO) test -count=1 $(PKGS)
 
 # The same suite against PostgreSQL: store tests run on both databases, HTTP tests on PostgreSQL.
@@ -53,6 +59,7 @@ lint:
 	@! $(GO) list -deps ./store/... | grep refurbqa/reports || (echo "store depends on reports (it implements reports.Source without importing it)"; exit 1)
 	@! $(GO) list -deps $(ADAPTERS) | grep -E 'refurbqa/store$$' || (echo "an adapter (httpapi, console) depends on store: adapters call the domain's services, and only cmd wires store in"; exit 1)
 	@! $(GO) list -deps $(WIRE) | grep -E 'labstack/echo|gorm\.io' || (echo "httpapi/wire depends on echo or gorm: it decodes the API's documents for every adapter, the console's batch upload too"; exit 1)
+	@! $(GO) list -f '{{range .Imports}}{{if eq . "github.com/refurbqa/refurbqa/console/browsertest"}}{{$$.ImportPath}}{{"\n"}}{{end}}{{end}}' $(PKGS) | grep . || (echo "a package imports console/browsertest, which is for tests only"; exit 1)
 
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that
