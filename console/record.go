@@ -104,11 +104,21 @@ type choosePage struct {
 const maxSellerChoices = 200
 
 func label(code string) string {
+	if l, ok := labels[code]; ok {
+		return l
+	}
 	s := strings.ReplaceAll(code, "_", " ")
 	for i, r := range s {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
 	}
 	return s
+}
+
+// labels are the names in words of the codes whose words are not just the code's: initialisms
+// and brand spellings.
+var labels = map[string]string{
+	"wifi": "Wi-Fi", "gps": "GPS", "nfc": "NFC", "sim_reader": "SIM reader", "usb_ports": "USB ports",
+	"imei": "IMEI", "os_up_to_date": "OS up to date",
 }
 
 // newInspectionForm builds the inspection part of a form for the protocol of category.

@@ -19,7 +19,9 @@ import (
 // about the look of the source, not about what a browser or an assistive technology gets:
 // void-style (<meta ...> and <meta .../> are the same element; the problem pages of httpapi are
 // written to be readable as XML too) and no-trailing-whitespace (html/template leaves spaces at
-// line ends around its actions, and they change nothing).
+// line ends around its actions, and they change nothing). One rule is set as HTML itself says:
+// form-dup-name lets checkboxes share a name, as radio buttons do, since a group of boxes
+// sends one value per ticked box under one name (parts.non_genuine, console.md).
 func ValidateHTML(t testing.TB, files ...string) {
 	t.Helper()
 	validateHTML(t, requireTools(t), files)
