@@ -38,6 +38,11 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	// As the API's corrective actions (httpapi/routes.go).
+	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/corrective-actions/{id}/plan":  {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/corrective-actions/{id}/close": {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -64,7 +69,8 @@ func TestConsoleRouteTable(t *testing.T) {
 // TestConsoleAuthorizationMatrix calls every route as nobody and as every role, and checks
 // the answer: a signed-out person is sent to sign in, a role outside the route's area gets
 // 403, and a role inside it gets past the guard (whatever the page then answers). Records of
-// a seller are seen by staff whatever their seller; sellers reach none of the bench pages.
+// a seller are seen by staff whatever their seller; sellers reach none of the bench pages, and
+// of the pages they may use, a record of another seller is not found (404).
 func TestConsoleAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -85,8 +91,13 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	res = tech.post("/console/mystery-orders", other)
 	require.Equal(t, http.StatusSeeOther, res.status)
 	otherOrder := res.header.Get("Location")
+	ownAction := "/console/corrective-actions/" + h.openActions(t, h.Own.ID)[0].ID
+	otherAction := "/console/corrective-actions/" + h.openActions(t, h.Other.ID)[0].ID
+	// otherSellers are the addresses of records of another seller than the seller user's.
+	otherSellers := map[string]bool{otherAction: true, otherAction + "/plan": true, otherAction + "/close": true}
 	_ = ctx
-	// A correction previewed stores nothing, so that every role may post it in turn.
+	// A correction previewed stores nothing, so that every role may post it in turn; the
+	// other forms are sent empty, refused (422) once past the guard, so that they change nothing.
 	preview := func(v url.Values, seller string) url.Values {
 		v.Set("seller_id", seller)
 		v.Set("action", "preview")
@@ -122,6 +133,11 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 			{"POST", ownOrder + "/corrections", preview(h.goodOrder(t), h.Own.ID)},
 			{"POST", otherOrder + "/corrections", preview(h.goodOrder(t), h.Other.ID)}},
 		"GET /console/work": {{"GET", "/console/work", nil}},
+		"GET /console/corrective-actions": {{"GET", "/console/corrective-actions", nil},
+			{"GET", "/console/corrective-actions?seller_id=" + h.Own.ID + "&status=open", nil}},
+		"GET /console/corrective-actions/{id}":        {{"GET", ownAction, nil}, {"GET", otherAction, nil}},
+		"POST /console/corrective-actions/{id}/plan":  {{"POST", ownAction + "/plan", url.Values{}}, {"POST", otherAction + "/plan", url.Values{}}},
+		"POST /console/corrective-actions/{id}/close": {{"POST", ownAction + "/close", url.Values{}}, {"POST", otherAction + "/close", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -145,6 +161,8 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 					assert.True(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: sent to sign in", where)
 				case !slices.Contains(want, who):
 					assert.Equal(t, http.StatusForbidden, res.status, "%s: another role's area", where)
+				case who == audit.RoleSeller && otherSellers[cl.path]:
+					assert.Equal(t, http.StatusNotFound, res.status, "%s: another seller's record", where)
 				default:
 					assert.NotContains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError}, res.status, where)
 					if pattern != "POST /console/signout" { // whose answer is the sign-in page

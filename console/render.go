@@ -121,6 +121,18 @@ type view struct {
 	Nav    []navItem
 	Assets *assets
 	Data   any
+	// Flash is the outcome of the form the person sent just before this page (flash), shown
+	// once at its top.
+	Flash string
+}
+
+// flashKey is the session entry of the flash message.
+const flashKey = "flash"
+
+// flash keeps msg for the next page the person sees, the one a successful form redirects to
+// (post/redirect/get), which shows it once.
+func (c *Console) flash(r *http.Request, msg string) {
+	c.sessions(r).Put(r.Context(), flashKey, msg)
 }
 
 // navItem is one entry of the navigation.
@@ -140,6 +152,7 @@ var navigation = []struct {
 	{"Batch upload", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
 	{"Mystery order", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
 	{"Recent work", "/console/work", "GET /console/work"},
+	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
 }
 
 // nav is the navigation of a person on the page at current.
@@ -166,6 +179,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *signedIn, st
 	v := view{Title: title, Nav: c.nav(s, r.URL.Path), Assets: c.assets, Data: data}
 	if s != nil {
 		v.User = s.User
+	}
+	if v.User != nil {
+		v.Flash = c.sessions(r).PopString(r.Context(), flashKey)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

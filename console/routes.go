@@ -9,10 +9,15 @@ import (
 )
 
 // Who may use the pages, by role, following the API's role table (api.md) so that the
-// console grants nothing the API refuses: technicians, managers and admins work at the bench.
+// console grants nothing the API refuses: technicians, managers and admins work at the bench;
+// KPIs, audits, closing corrective actions and publishing charters are the managers' and the
+// admins'; a seller reads and answers its own corrective actions (the services keep it to
+// those); every role reads the charter.
 var (
-	everyone    = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
-	technicians = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+	everyone           = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
+	technicians        = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+	managers           = []audit.Role{audit.RoleAdmin, audit.RoleManager}
+	managersAndSellers = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleSeller}
 )
 
 // rule says who may use a route: anyone, or a signed-in person of one of roles.
@@ -54,10 +59,21 @@ func (c *Console) routes() {
 
 	c.page("GET /console/work", technicians, c.work)
 
+	c.page("GET /console/corrective-actions", managersAndSellers, c.actions)
+	c.page("GET /console/corrective-actions/{id}", managersAndSellers, c.action)
+	c.page("POST /console/corrective-actions/{id}/plan", managersAndSellers, c.submitPlan)
+	c.page("POST /console/corrective-actions/{id}/close", managers, c.closeAction)
+
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
 		return errNoPage
 	})
+}
+
+// may reports whether the signed-in person may use the route of pattern, so that a page offers
+// only the forms its reader may send.
+func (c *Console) may(s *signedIn, pattern string) bool {
+	return s != nil && s.User != nil && c.rules[pattern].allows(s.User.Role)
 }
 
 // public registers a route anyone may use, signed in or not.
