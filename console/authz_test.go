@@ -38,11 +38,13 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	// As the API's corrective actions (httpapi/routes.go).
+	// As the API's corrective actions and KPI import (httpapi/routes.go).
 	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/plan":  {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/close": {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/kpis":                           {audit.RoleAdmin, audit.RoleManager},
+	"POST /console/kpis":                          {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -138,6 +140,8 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"GET /console/corrective-actions/{id}":        {{"GET", ownAction, nil}, {"GET", otherAction, nil}},
 		"POST /console/corrective-actions/{id}/plan":  {{"POST", ownAction + "/plan", url.Values{}}, {"POST", otherAction + "/plan", url.Values{}}},
 		"POST /console/corrective-actions/{id}/close": {{"POST", ownAction + "/close", url.Values{}}, {"POST", otherAction + "/close", url.Values{}}},
+		"GET /console/kpis":                           {{"GET", "/console/kpis", nil}},
+		"POST /console/kpis":                          {{"POST", "/console/kpis", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

@@ -153,6 +153,7 @@ var navigation = []struct {
 	{"Mystery order", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
 	{"Recent work", "/console/work", "GET /console/work"},
 	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
+	{"KPIs", "/console/kpis", "GET /console/kpis"},
 }
 
 // nav is the navigation of a person on the page at current.

@@ -64,6 +64,9 @@ func (c *Console) routes() {
 	c.page("POST /console/corrective-actions/{id}/plan", managersAndSellers, c.submitPlan)
 	c.page("POST /console/corrective-actions/{id}/close", managers, c.closeAction)
 
+	c.page("GET /console/kpis", managers, c.kpiForm)
+	c.page("POST /console/kpis", managers, c.importKPIs)
+
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
 		return errNoPage
