@@ -38,13 +38,16 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	// As the API's corrective actions and KPI import (httpapi/routes.go).
+	// As the API's corrective actions, KPI import and charters (httpapi/routes.go).
 	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/plan":  {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/close": {audit.RoleAdmin, audit.RoleManager},
 	"GET /console/kpis":                           {audit.RoleAdmin, audit.RoleManager},
 	"POST /console/kpis":                          {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/charter":                        {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/charters/{version}":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"POST /console/charters":                      {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -142,6 +145,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/corrective-actions/{id}/close": {{"POST", ownAction + "/close", url.Values{}}, {"POST", otherAction + "/close", url.Values{}}},
 		"GET /console/kpis":                           {{"GET", "/console/kpis", nil}},
 		"POST /console/kpis":                          {{"POST", "/console/kpis", url.Values{}}},
+		"GET /console/charter":                        {{"GET", "/console/charter", nil}},
+		"GET /console/charters/{version}":             {{"GET", "/console/charters/2026.1", nil}},
+		"POST /console/charters":                      {{"POST", "/console/charters", url.Values{"document": {"{}"}}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
 )
 
 // Session lifetimes of console.md, "People and sign-in".
@@ -59,8 +60,10 @@ type Console struct {
 	plain, secure *scs.SessionManager
 	forceSecure   bool
 
-	pages    *pages
-	assets   *assets
+	pages  *pages
+	assets *assets
+	// programs compiles each charter version once, for the thresholds its pages show.
+	programs *checklist.Programs
 	throttle *throttle
 	mux      *http.ServeMux
 	rules    map[string]rule // "METHOD pattern" → who may use it; every route has one
@@ -75,6 +78,7 @@ func New(cfg Config) (*Console, error) {
 	c := &Console{
 		svc: cfg.Service, log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		forceSecure: cfg.SecureCookies, mux: http.NewServeMux(), rules: map[string]rule{},
+		programs: checklist.NewPrograms(),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))

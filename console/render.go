@@ -154,6 +154,7 @@ var navigation = []struct {
 	{"Recent work", "/console/work", "GET /console/work"},
 	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
 	{"KPIs", "/console/kpis", "GET /console/kpis"},
+	{"Charter", "/console/charter", "GET /console/charter"},
 }
 
 // nav is the navigation of a person on the page at current.

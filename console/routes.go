@@ -67,6 +67,10 @@ func (c *Console) routes() {
 	c.page("GET /console/kpis", managers, c.kpiForm)
 	c.page("POST /console/kpis", managers, c.importKPIs)
 
+	c.page("GET /console/charter", everyone, c.activeCharter)
+	c.page("GET /console/charters/{version}", everyone, c.charterVersion)
+	c.page("POST /console/charters", managers, c.publishCharter)
+
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
 		return errNoPage
