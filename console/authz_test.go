@@ -38,13 +38,17 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/mystery-orders/{id}/correct":      {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"POST /console/mystery-orders/{id}/corrections": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
-	// As the API's corrective actions, KPI import and charters (httpapi/routes.go).
+	// As the API's corrective actions, KPI import, audits and charters (httpapi/routes.go).
 	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/plan":  {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/corrective-actions/{id}/close": {audit.RoleAdmin, audit.RoleManager},
 	"GET /console/kpis":                           {audit.RoleAdmin, audit.RoleManager},
 	"POST /console/kpis":                          {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits":                         {audit.RoleAdmin, audit.RoleManager},
+	"POST /console/audits":                        {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits/{run}":                   {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits/{run}/progress":          {audit.RoleAdmin, audit.RoleManager},
 	"GET /console/charter":                        {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
 	"GET /console/charters/{version}":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
 	"POST /console/charters":                      {audit.RoleAdmin, audit.RoleManager},
@@ -100,6 +104,11 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	otherAction := "/console/corrective-actions/" + h.openActions(t, h.Other.ID)[0].ID
 	// otherSellers are the addresses of records of another seller than the seller user's.
 	otherSellers := map[string]bool{otherAction: true, otherAction + "/plan": true, otherAction + "/close": true}
+	res = h.signedIn(audit.RoleManager).post("/console/audits", url.Values{"seller_id": {h.Own.ID},
+		"period_start": {"2026-11-01"}, "period_end": {"2026-12-01"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	run := res.header.Get("Location")
+	h.console.WaitRuns()
 	_ = ctx
 	// A correction previewed stores nothing, so that every role may post it in turn; the
 	// other forms are sent empty, refused (422) once past the guard, so that they change nothing.
@@ -145,6 +154,10 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/corrective-actions/{id}/close": {{"POST", ownAction + "/close", url.Values{}}, {"POST", otherAction + "/close", url.Values{}}},
 		"GET /console/kpis":                           {{"GET", "/console/kpis", nil}},
 		"POST /console/kpis":                          {{"POST", "/console/kpis", url.Values{}}},
+		"GET /console/audits":                         {{"GET", "/console/audits", nil}},
+		"POST /console/audits":                        {{"POST", "/console/audits", url.Values{"period_start": {"2026-11-01"}}}},
+		"GET /console/audits/{run}":                   {{"GET", run, nil}},
+		"GET /console/audits/{run}/progress":          {{"GET", run + "/progress", nil}},
 		"GET /console/charter":                        {{"GET", "/console/charter", nil}},
 		"GET /console/charters/{version}":             {{"GET", "/console/charters/2026.1", nil}},
 		"POST /console/charters":                      {{"POST", "/console/charters", url.Values{"document": {"{}"}}}},

@@ -124,7 +124,14 @@ type view struct {
 	// Flash is the outcome of the form the person sent just before this page (flash), shown
 	// once at its top.
 	Flash string
+	// Refresh, when not zero, reloads the page after that many seconds when the script does not
+	// run (a page that follows work going on, refresher).
+	Refresh int
 }
+
+// refresher is the data of a page that follows work going on: RefreshAfter is how many
+// seconds until the page should be loaded again, 0 once there is nothing more to follow.
+type refresher interface{ RefreshAfter() int }
 
 // flashKey is the session entry of the flash message.
 const flashKey = "flash"
@@ -154,6 +161,7 @@ var navigation = []struct {
 	{"Recent work", "/console/work", "GET /console/work"},
 	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
 	{"KPIs", "/console/kpis", "GET /console/kpis"},
+	{"Audit", "/console/audits", "GET /console/audits"},
 	{"Charter", "/console/charter", "GET /console/charter"},
 }
 
@@ -184,6 +192,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *signedIn, st
 	}
 	if v.User != nil {
 		v.Flash = c.sessions(r).PopString(r.Context(), flashKey)
+	}
+	if rf, ok := data.(refresher); ok {
+		v.Refresh = rf.RefreshAfter()
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

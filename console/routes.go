@@ -67,6 +67,11 @@ func (c *Console) routes() {
 	c.page("GET /console/kpis", managers, c.kpiForm)
 	c.page("POST /console/kpis", managers, c.importKPIs)
 
+	c.page("GET /console/audits", managers, c.auditForm)
+	c.page("POST /console/audits", managers, c.startAudit)
+	c.page("GET /console/audits/{run}", managers, c.auditRun)
+	c.page("GET /console/audits/{run}/progress", managers, c.auditProgress)
+
 	c.page("GET /console/charter", everyone, c.activeCharter)
 	c.page("GET /console/charters/{version}", everyone, c.charterVersion)
 	c.page("POST /console/charters", managers, c.publishCharter)
