@@ -454,10 +454,8 @@ func (c *Console) runPageOf(run *auditRun, from int) runPage {
 	return page
 }
 
-// errNoRun is the id of a run this console does not know.
-var errNoRun = fmt.Errorf("no audit run has this id: %w", audit.ErrNotFound)
-
-// runOf is the run the path names.
+// runOf is the run the path names; for an id it does not know, it renders the not-found page
+// saying where runs are kept, and returns nil.
 func (c *Console) runOf(w http.ResponseWriter, r *http.Request, s *signedIn) (*auditRun, error) {
 	run := c.runs.find(r.PathValue("run"))
 	if run == nil {
