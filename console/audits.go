@@ -179,6 +179,15 @@ type runCard struct {
 	Failed, FailedCritical   int
 }
 
+// ScoreText is the score as a scorecard shows it, to one decimal, or "not scored" when no
+// point was evaluated.
+func (c runCard) ScoreText() string {
+	if c.Score == nil {
+		return "not scored"
+	}
+	return strconv.FormatFloat(*c.Score, 'f', 1, 64)
+}
+
 // snapshot is the run's state now; its Cards are never changed after the run ends.
 func (r *auditRun) snapshot() runState {
 	r.mu.Lock()
