@@ -75,6 +75,12 @@ func (c *Compiled) Charter() Charter {
 	return Charter{Version: c.charter.Version, Points: slices.Clone(c.charter.Points)}
 }
 
+// Threshold returns what point i (in charter order) must meet, as a scorecard shows it beside
+// the point's value: the comparison of its primary metric (">= 0.95"), or the whole rule when
+// it has no such simple shape. It lets a page that shows a charter, before any audit, show the
+// same thresholds as the scorecards it will produce. It panics when i is out of range.
+func (c *Compiled) Threshold(i int) string { return c.points[i].threshold }
+
 // Compile validates a whole charter and compiles its rules. It is the gate a charter passes
 // when it is published, so it reports every problem at once as a *CompileError rather than
 // stopping at the first.

@@ -211,6 +211,7 @@ func TestThreshold(t *testing.T) {
 		require.NoError(t, err, tt.rule)
 		assert.Equal(t, tt.want, compiled.points[0].threshold, tt.rule)
 		assert.Equal(t, tt.want, compiled.Evaluate(Metrics{}).Points[0].Threshold, tt.rule)
+		assert.Equal(t, tt.want, compiled.Threshold(0), tt.rule)
 	}
 }
 

@@ -45,6 +45,20 @@ var consoleRoles = map[string][]audit.Role{
 	"POST /console/admin/keys":                      {audit.RoleAdmin},
 	"POST /console/admin/keys/{id}/revoke":          {audit.RoleAdmin},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	// As the API's corrective actions, KPI import, audits and charters (httpapi/routes.go).
+	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/corrective-actions/{id}/plan":  {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/corrective-actions/{id}/close": {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/kpis":                           {audit.RoleAdmin, audit.RoleManager},
+	"POST /console/kpis":                          {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits":                         {audit.RoleAdmin, audit.RoleManager},
+	"POST /console/audits":                        {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits/{run}":                   {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/audits/{run}/progress":          {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/charter":                        {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"GET /console/charters/{version}":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"POST /console/charters":                      {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -71,7 +85,8 @@ func TestConsoleRouteTable(t *testing.T) {
 // TestConsoleAuthorizationMatrix calls every route as nobody and as every role, and checks
 // the answer: a signed-out person is sent to sign in, a role outside the route's area gets
 // 403, and a role inside it gets past the guard (whatever the page then answers). Records of
-// a seller are seen by staff whatever their seller; sellers reach none of the bench pages.
+// a seller are seen by staff whatever their seller; sellers reach none of the bench pages, and
+// of the pages they may use, a record of another seller is not found (404).
 func TestConsoleAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -92,8 +107,18 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	res = tech.post("/console/mystery-orders", other)
 	require.Equal(t, http.StatusSeeOther, res.status)
 	otherOrder := res.header.Get("Location")
+	ownAction := "/console/corrective-actions/" + h.openActions(t, h.Own.ID)[0].ID
+	otherAction := "/console/corrective-actions/" + h.openActions(t, h.Other.ID)[0].ID
+	// otherSellers are the addresses of records of another seller than the seller user's.
+	otherSellers := map[string]bool{otherAction: true, otherAction + "/plan": true, otherAction + "/close": true}
+	res = h.signedIn(audit.RoleManager).post("/console/audits", url.Values{"seller_id": {h.Own.ID},
+		"period_start": {"2026-11-01"}, "period_end": {"2026-12-01"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	run := res.header.Get("Location")
+	h.console.WaitRuns()
 	_ = ctx
-	// A correction previewed stores nothing, so that every role may post it in turn.
+	// A correction previewed stores nothing, so that every role may post it in turn; the
+	// other forms are sent empty, refused (422) once past the guard, so that they change nothing.
 	preview := func(v url.Values, seller string) url.Values {
 		v.Set("seller_id", seller)
 		v.Set("action", "preview")
@@ -141,6 +166,20 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"GET /console/admin/keys":                       {{"GET", "/console/admin/keys", nil}},
 		"POST /console/admin/keys":                      {{"POST", "/console/admin/keys", url.Values{"name": {"k"}, "role": {"manager"}}}},
 		"POST /console/admin/keys/{id}/revoke":          {{"POST", "/console/admin/keys/" + victimKey.ID + "/revoke", url.Values{}}},
+		"GET /console/corrective-actions": {{"GET", "/console/corrective-actions", nil},
+			{"GET", "/console/corrective-actions?seller_id=" + h.Own.ID + "&status=open", nil}},
+		"GET /console/corrective-actions/{id}":        {{"GET", ownAction, nil}, {"GET", otherAction, nil}},
+		"POST /console/corrective-actions/{id}/plan":  {{"POST", ownAction + "/plan", url.Values{}}, {"POST", otherAction + "/plan", url.Values{}}},
+		"POST /console/corrective-actions/{id}/close": {{"POST", ownAction + "/close", url.Values{}}, {"POST", otherAction + "/close", url.Values{}}},
+		"GET /console/kpis":                           {{"GET", "/console/kpis", nil}},
+		"POST /console/kpis":                          {{"POST", "/console/kpis", url.Values{}}},
+		"GET /console/audits":                         {{"GET", "/console/audits", nil}},
+		"POST /console/audits":                        {{"POST", "/console/audits", url.Values{"period_start": {"2026-11-01"}}}},
+		"GET /console/audits/{run}":                   {{"GET", run, nil}},
+		"GET /console/audits/{run}/progress":          {{"GET", run + "/progress", nil}},
+		"GET /console/charter":                        {{"GET", "/console/charter", nil}},
+		"GET /console/charters/{version}":             {{"GET", "/console/charters/2026.1", nil}},
+		"POST /console/charters":                      {{"POST", "/console/charters", url.Values{"document": {"{}"}}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -164,6 +203,8 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 					assert.True(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: sent to sign in", where)
 				case !slices.Contains(want, who):
 					assert.Equal(t, http.StatusForbidden, res.status, "%s: another role's area", where)
+				case who == audit.RoleSeller && otherSellers[cl.path]:
+					assert.Equal(t, http.StatusNotFound, res.status, "%s: another seller's record", where)
 				default:
 					assert.NotContains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError}, res.status, where)
 					if pattern != "POST /console/signout" { // whose answer is the sign-in page

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
 )
 
 // Session lifetimes of console.md, "People and sign-in".
@@ -59,8 +60,12 @@ type Console struct {
 	plain, secure *scs.SessionManager
 	forceSecure   bool
 
-	pages    *pages
-	assets   *assets
+	pages  *pages
+	assets *assets
+	// programs compiles each charter version once, for the thresholds its pages show.
+	programs *checklist.Programs
+	// runs are the audit runs started here, going on in the background (audits.go).
+	runs     *auditRuns
 	throttle *throttle
 	mux      *http.ServeMux
 	rules    map[string]rule // "METHOD pattern" → who may use it; every route has one
@@ -75,6 +80,7 @@ func New(cfg Config) (*Console, error) {
 	c := &Console{
 		svc: cfg.Service, log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		forceSecure: cfg.SecureCookies, mux: http.NewServeMux(), rules: map[string]rule{},
+		programs: checklist.NewPrograms(), runs: newAuditRuns(),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -114,6 +120,11 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm.Cookie.Persist = true
 	return sm
 }
+
+// Close stops the audit runs still going in the background (cancelling their context, so
+// that they save nothing) and waits for them to end, and refuses new ones. Call it when the
+// server stops, after it has stopped serving requests and before the store is closed.
+func (c *Console) Close() { c.runs.close() }
 
 // ServeHTTP implements http.Handler.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.handler.ServeHTTP(w, r) }

@@ -47,6 +47,13 @@ type harnessOption func(*console.Config)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
+	return newHarnessOver(t, nil, opts...)
+}
+
+// newHarnessOver is newHarness with the services over wrap(store) instead of the store itself
+// (wrap nil: the store), for tests that hold a use case at a step of its work.
+func newHarnessOver(t *testing.T, wrap func(*store.Store) audit.Store, opts ...harnessOption) *harness {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, store.Config{})
 	protocols, err := checklist.LoadProtocols()
@@ -54,7 +61,11 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	def, err := checklist.DefaultCharter()
 	require.NoError(t, err)
 	require.NoError(t, st.EnsureDefaultCharter(ctx, system, def))
-	svc := audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols, PasswordCost: bcrypt.MinCost})
+	var port audit.Store = st
+	if wrap != nil {
+		port = wrap(st)
+	}
+	svc := audit.NewService(audit.ServiceConfig{Store: port, Protocols: protocols, PasswordCost: bcrypt.MinCost})
 	h := &harness{t: t, st: st, svc: svc, sessions: memstore.New(), users: map[audit.Role]audit.User{}}
 	cfg := console.Config{Service: svc, Sessions: h.sessions, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, o := range opts {
@@ -62,6 +73,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	h.console, err = console.New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(h.console.Close) // after the server, before the store: its audit runs end first
 	h.srv = httptest.NewServer(h.console)
 	t.Cleanup(h.srv.Close)
 

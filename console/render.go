@@ -122,6 +122,25 @@ type view struct {
 	Nav    []navItem
 	Assets *assets
 	Data   any
+	// Flash is the outcome of the form the person sent just before this page (flash), shown
+	// once at its top.
+	Flash string
+	// Refresh, when not zero, reloads the page after that many seconds when the script does not
+	// run (a page that follows work going on, refresher).
+	Refresh int
+}
+
+// refresher is the data of a page that follows work going on: RefreshAfter is how many
+// seconds until the page should be loaded again, 0 once there is nothing more to follow.
+type refresher interface{ RefreshAfter() int }
+
+// flashKey is the session entry of the flash message.
+const flashKey = "flash"
+
+// flash keeps msg for the next page the person sees, the one a successful form redirects to
+// (post/redirect/get), which shows it once.
+func (c *Console) flash(r *http.Request, msg string) {
+	c.sessions(r).Put(r.Context(), flashKey, msg)
 }
 
 // navItem is one entry of the navigation.
@@ -143,6 +162,10 @@ var navigation = []struct {
 	{"Recent work", "/console/work", "GET /console/work"},
 	{"Users", "/console/admin/users", "GET /console/admin/users"},
 	{"API keys", "/console/admin/keys", "GET /console/admin/keys"},
+	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
+	{"KPIs", "/console/kpis", "GET /console/kpis"},
+	{"Audit", "/console/audits", "GET /console/audits"},
+	{"Charter", "/console/charter", "GET /console/charter"},
 }
 
 // nav is the navigation of a person on the page at current.
@@ -169,6 +192,12 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *signedIn, st
 	v := view{Title: title, Nav: c.nav(s, r.URL.Path), Assets: c.assets, Data: data}
 	if s != nil {
 		v.User = s.User
+	}
+	if v.User != nil {
+		v.Flash = c.sessions(r).PopString(r.Context(), flashKey)
+	}
+	if rf, ok := data.(refresher); ok {
+		v.Refresh = rf.RefreshAfter()
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

@@ -9,11 +9,16 @@ import (
 )
 
 // Who may use the pages, by role, following the API's role table (api.md) so that the
-// console grants nothing the API refuses: technicians, managers and admins work at the bench.
+// console grants nothing the API refuses: technicians, managers and admins work at the bench;
+// KPIs, audits, closing corrective actions and publishing charters are the managers' and the
+// admins'; a seller reads and answers its own corrective actions (the services keep it to
+// those); every role reads the charter.
 var (
-	everyone    = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
-	technicians = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
-	admins      = []audit.Role{audit.RoleAdmin}
+	everyone           = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
+	technicians        = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+	managers           = []audit.Role{audit.RoleAdmin, audit.RoleManager}
+	managersAndSellers = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleSeller}
+	admins             = []audit.Role{audit.RoleAdmin}
 )
 
 // rule says who may use a route: anyone, or a signed-in person of one of roles.
@@ -62,11 +67,33 @@ func (c *Console) routes() {
 	c.page("GET /console/admin/keys", admins, c.keys)
 	c.page("POST /console/admin/keys", admins, c.createKey)
 	c.page("POST /console/admin/keys/{id}/revoke", admins, c.revokeKey)
+	c.page("GET /console/corrective-actions", managersAndSellers, c.actions)
+	c.page("GET /console/corrective-actions/{id}", managersAndSellers, c.action)
+	c.page("POST /console/corrective-actions/{id}/plan", managersAndSellers, c.submitPlan)
+	c.page("POST /console/corrective-actions/{id}/close", managers, c.closeAction)
+
+	c.page("GET /console/kpis", managers, c.kpiForm)
+	c.page("POST /console/kpis", managers, c.importKPIs)
+
+	c.page("GET /console/audits", managers, c.auditForm)
+	c.page("POST /console/audits", managers, c.startAudit)
+	c.page("GET /console/audits/{run}", managers, c.auditRun)
+	c.page("GET /console/audits/{run}/progress", managers, c.auditProgress)
+
+	c.page("GET /console/charter", everyone, c.activeCharter)
+	c.page("GET /console/charters/{version}", everyone, c.charterVersion)
+	c.page("POST /console/charters", managers, c.publishCharter)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {
 		return errNoPage
 	})
+}
+
+// may reports whether the signed-in person may use the route of pattern, so that a page offers
+// only the forms its reader may send.
+func (c *Console) may(s *signedIn, pattern string) bool {
+	return s != nil && s.User != nil && c.rules[pattern].allows(s.User.Role)
 }
 
 // public registers a route anyone may use, signed in or not.

@@ -67,6 +67,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// After the server has drained and before the store closes: stops the console's audit
+	// runs still going in the background.
+	defer con.Close()
 	srv, err := httpapi.New(httpapi.Config{
 		Service: svc,
 		Reports: reports.NewBuilder(st),
