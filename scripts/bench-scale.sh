@@ -58,6 +58,9 @@ echo "rows: $(sqlite3 "$db" "SELECT (SELECT COUNT(*) FROM bench_tests) || ' benc
 
 mgr=$("$bin" keys create --role manager --name bench-scale)
 tech=$("$bin" keys create --role technician --name bench-scale)
+# A console user per role measured: each load client signs in with a session of its own.
+console_pw="bench-scale password $$"
+printf '%s\n' "$console_pw" | "$bin" users create --email tech@bench-scale.example --name "Bench technician" --role technician --password-stdin > /dev/null
 
 start_server() {
   "$bin" serve --addr "127.0.0.1:$port" --rate-limit 0 > "$work/serve.log" 2>&1 &
@@ -95,6 +98,11 @@ fi
 
 start_server
 echo "server: pid $server on $url, RSS $(server_rss) MiB after start"
+# cookie_of signs in as a console user and prints the session cookie, for curl.
+cookie_of() {
+  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' --data-urlencode "email=$1" --data-urlencode "password=$console_pw" \
+    "$url/console/signin" | sed -n 's/^[Ss]et-[Cc]ookie: \(refurbqa_session=[^;]*\).*/\1/p' | tr -d '\r'
+}
 run_load() {
   local name=$1; shift
   "$load" --url "$url" --json "$out/$name.json" "$@" > "$work/$name.load" 2> "$work/$name.err" || true
@@ -106,6 +114,23 @@ run_load scorecards --token "$mgr" --scenario scorecards --concurrency 64 --warm
 run_load report-median --token "$mgr" --scenario reports --concurrency 1 --warmup 2s --duration 10s
 run_load reports --token "$mgr" --scenario reports --concurrency 4 --warmup 2s --duration "${secs}s"
 run_load preview --token "$tech" --scenario preview --concurrency 16 --warmup 3s --duration "${secs}s"
+# The technician's console pages, each alone (one client: its latency is the page's server time
+# plus loopback), then the live preview with 16 technicians at once.
+first_id() { curl -s -H "Authorization: Bearer $tech" "$url$1" | grep -o '"id":"[a-z]*_[0-9a-z]*"' | head -1 | cut -d'"' -f4; }
+bt=$(first_id "/api/v1/bench-tests?limit=1")
+mo=$(first_id "/api/v1/mystery-orders?limit=1")
+seller=$(first_id "/api/v1/sellers?limit=1")
+for page in "home:/console/" "bench-test-form:/console/bench-tests/new?seller_id=$seller&category=smartphone" \
+  "bench-test:/console/bench-tests/$bt" "bench-test-correct:/console/bench-tests/$bt/correct" \
+  "mystery-order-form:/console/mystery-orders/new?seller_id=$seller&category=smartphone" \
+  "mystery-order:/console/mystery-orders/$mo" "batch-upload:/console/bench-tests/batch" "recent-work:/console/work"; do
+  run_load "console-${page%%:*}" --email tech@bench-scale.example --password "$console_pw" --scenario console-pages \
+    --path "${page#*:}" --concurrency 1 --warmup 1s --duration 10s
+  printf '%-28s %s bytes\n' "  size of ${page%%:*}" "$(curl -s -o /dev/null -w '%{size_download}' -b "$(cookie_of tech@bench-scale.example)" "$url${page#*:}")"
+done
+printf '%-28s %s bytes (%s gzipped)\n' "  console.js" "$(curl -s "$url/console/assets/console.js" | wc -c)" "$(curl -s "$url/console/assets/console.js" | gzip -9 | wc -c)"
+run_load console-preview --email tech@bench-scale.example --password "$console_pw" --scenario console-preview \
+  --concurrency 16 --warmup 3s --duration "${secs}s"
 run_load ingest --token "$tech" --scenario ingest --concurrency 8 --batch 500 --warmup 3s --duration "${secs}s"
 printf '{"step":"server","peak_rss_mib":%s}\n' "$(server_rss)" >> "$out/steps.jsonl"
 stop_server
