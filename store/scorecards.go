@@ -448,6 +448,7 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 // is audit.ErrConflict, whether it comes later or races the first (the review's primary key).
 // The audit lock (and SQLite's single writer) orders approvals and audits, so that a draft is
 // never both approved and superseded: approve sees the scorecard as the last audit left it.
+// The seller's standing (seller_standings) is rewritten in the same transaction.
 func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id string,
 	approve func(sc audit.Scorecard, now time.Time) (audit.Scorecard, []audit.CorrectiveAction, error)) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	var sc audit.Scorecard
@@ -474,6 +475,10 @@ func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id str
 		// The scorecard leaves its draft slot: the next audit of its period adds a new draft
 		// beside it instead of replacing it.
 		if err := tx.Where("scorecard_id = ?", sc.ID).Delete(&draftSlotRow{}).Error; err != nil {
+			return err
+		}
+		// The seller's standing follows its approvals (the managers' lists read it).
+		if err := refreshStanding(tx, sc.SellerID); err != nil {
 			return err
 		}
 		if err := s.record(tx, by, "approve", "scorecard", sc.ID); err != nil {
