@@ -408,8 +408,8 @@ func TestOverviewCounts(t *testing.T) {
 		e.card(c, "sc_o6", "2026-07-01", "2026-10-01", auScore(50), checklist.TierProbation, true)
 		e.card(c, "sc_o7", "2026-01-01", "2026-07-01", auScore(50), checklist.TierProbation, true)
 
-		e.action(a, "sc_o1", "ca_o1", "QC01", "2026-11-01T00:00:00Z", "")                     // open, past due
-		e.action(a, "sc_o1", "ca_o2", "QC02", "2026-11-10T00:00:00Z", "")                     // open, due later
+		e.action(a, "sc_o1", "ca_o1", "QC01", "2026-11-01T00:00:00Z", "")                      // open, past due
+		e.action(a, "sc_o1", "ca_o2", "QC02", "2026-11-10T00:00:00Z", "")                      // open, due later
 		e.action(bb, "sc_o2", "ca_o3", "QC03", "2026-10-20T00:00:00Z", "2026-10-25T00:00:00Z") // closed late: not outstanding
 		e.action(bb, "sc_o2", "ca_o4", "QC04", "2026-10-30T00:00:00Z", "")
 		require.NoError(t, e.db.Exec("UPDATE corrective_actions SET status = 'plan_submitted' WHERE id IN ('ca_o2', 'ca_o4')").Error)
