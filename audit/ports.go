@@ -155,6 +155,9 @@ type StandingStore interface {
 	SellerStandings(ctx context.Context, f StandingFilter, p Page) ([]Standing, string, error)
 	// ReviewQueue lists the current drafts of one period, without their points.
 	ReviewQueue(ctx context.Context, f ReviewFilter, p Page) ([]ScorecardSummary, string, error)
+	// ScorecardSummaries lists scorecards as Scorecards does (the same filter, newest first),
+	// without their points.
+	ScorecardSummaries(ctx context.Context, f ScorecardFilter, p Page) ([]ScorecardSummary, string, error)
 	// RecordCounts counts the bench tests and mystery orders of a seller in force.
 	RecordCounts(ctx context.Context, sellerID string) (RecordCounts, error)
 }

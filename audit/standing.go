@@ -260,12 +260,14 @@ type ScorecardSummary struct {
 	SellerName      string
 	Period          Period
 	CharterVersion  string
+	Status          ScorecardStatus
 	Score           *float64
 	Tier            checklist.Tier
 	EvaluatedPoints int
 	FailedPoints    int
 	FailedCritical  int
-	CreatedAt       time.Time
+	ApprovedAt      *time.Time // nil unless approved
+	SupersededBy    string     // empty unless superseded
 }
 
 // ReviewFilter is a review queue: the current drafts of one period, in an order.
@@ -358,4 +360,18 @@ func (s *Service) SellerRecordCounts(ctx context.Context, by Principal, sellerID
 		return RecordCounts{}, err
 	}
 	return s.store.RecordCounts(ctx, sellerID)
+}
+
+// SellerScorecardSummaries is SellerScorecards without the points of each scorecard, for the
+// lists that show many at once: the same scorecards, seen by the same rules, in the same
+// order.
+func (s *Service) SellerScorecardSummaries(ctx context.Context, by Principal, sellerID string, status ScorecardStatus, p Page) ([]ScorecardSummary, string, error) {
+	f, visible, err := s.sellerScorecardFilter(ctx, by, sellerID, status)
+	if err != nil {
+		return nil, "", err
+	}
+	if !visible {
+		return []ScorecardSummary{}, "", nil
+	}
+	return s.store.ScorecardSummaries(ctx, f, p)
 }

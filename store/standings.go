@@ -257,7 +257,7 @@ func (s *Store) ReviewQueue(ctx context.Context, f audit.ReviewFilter, p Page) (
 	}
 	n := pageLimit(p)
 	q := "SELECT s.id, s.seller_id, se.name, s.period_start, s.period_end, s.charter_version, s.score, s.tier, " +
-		"s.evaluated_points, s.failed_points, s.failed_critical, s.created_at " + queueFrom +
+		"s.evaluated_points, s.failed_points, s.failed_critical " + queueFrom +
 		" WHERE " + strings.Join(conds, " AND ") + " ORDER BY " + order + fmt.Sprintf(" LIMIT %d", n+1)
 	var out []audit.ScorecardSummary
 	err = scanRows(s.read.WithContext(ctx).Raw(q, args...), func(rows *sql.Rows) error {
@@ -268,14 +268,14 @@ func (s *Store) ReviewQueue(ctx context.Context, f audit.ReviewFilter, p Page) (
 			score      sql.NullFloat64
 		)
 		if err := rows.Scan(&sc.ID, &sc.SellerID, &sc.SellerName, &start, &end, &sc.CharterVersion, &score, &tier,
-			&sc.EvaluatedPoints, &sc.FailedPoints, &sc.FailedCritical, &sc.CreatedAt); err != nil {
+			&sc.EvaluatedPoints, &sc.FailedPoints, &sc.FailedCritical); err != nil {
 			return err
 		}
 		var err error
 		if sc.Period, err = storedPeriod(start, end); err != nil {
 			return fmt.Errorf("scorecard %s: %w", sc.ID, err)
 		}
-		sc.Tier, sc.CreatedAt = checklist.Tier(tier), sc.CreatedAt.UTC()
+		sc.Tier, sc.Status = checklist.Tier(tier), audit.Draft
 		if score.Valid {
 			v := score.Float64
 			sc.Score = &v

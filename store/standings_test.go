@@ -378,7 +378,7 @@ func TestReviewQueue(t *testing.T) {
 		assert.Equal(t, checklist.TierTrusted, it.Tier)
 		assert.Equal(t, 20, it.EvaluatedPoints)
 		assert.Equal(t, 1, it.FailedPoints)
-		assert.False(t, it.CreatedAt.IsZero())
+		assert.Equal(t, audit.Draft, it.Status)
 
 		empty, next, err := e.st.ReviewQueue(ctx, audit.ReviewFilter{Period: audit.Period{Start: p.End, End: p.End.AddDate(0, 1, 0)},
 			Order: audit.ListOrder{By: audit.SortTier}}, store.Page{})
@@ -519,5 +519,61 @@ func TestStandingsMigrationBackfills(t *testing.T) {
 		assert.Nil(t, got[1].Previous)
 		assert.Equal(t, c, got[2].Seller.ID)
 		assert.Nil(t, got[2].Latest)
+	})
+}
+
+// Summaries are the scorecards Scorecards lists, in the same order and pages, for every
+// filter, without their points.
+func TestScorecardSummariesAreTheScorecards(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a, bb := e.seller("A"), e.seller("B")
+		e.card(a, "sc_s1", "2026-07-01", "2026-08-01", auScore(80), checklist.TierWatch, true)
+		e.card(a, "sc_s2", "2026-08-01", "2026-09-01", nil, checklist.TierInsufficientData, true)
+		e.card(bb, "sc_s3", "2026-08-01", "2026-09-01", auScore(30), checklist.TierSuspend, true)
+		e.approve("sc_s1")
+		p := audit.Period{Start: auAt(t, "2026-08-01T00:00:00Z"), End: auAt(t, "2026-09-01T00:00:00Z")}
+		_, err := auditSellers(ctx, e.st, auditor, p, []string{a}) // supersedes sc_s2
+		require.NoError(t, err)
+
+		filters := []store.ScorecardFilter{{}, {SellerID: a}, {SellerID: a, Status: audit.Approved}, {Status: audit.Draft},
+			{Status: audit.Superseded}, {SellerID: bb}, {From: p.Start}, {To: p.Start}}
+		for _, f := range filters {
+			for _, limit := range []int{1, 2, 50} {
+				var want []audit.ScorecardSummary
+				var got []audit.ScorecardSummary
+				pg := store.Page{Limit: limit}
+				for {
+					cards, next, err := e.st.Scorecards(ctx, f, pg)
+					require.NoError(t, err)
+					for _, sc := range cards {
+						sum := audit.ScorecardSummary{ID: sc.ID, SellerID: sc.SellerID, Period: sc.Period, CharterVersion: sc.CharterVersion,
+							Status: sc.Status, Score: sc.Result.Score, Tier: sc.Result.Tier, EvaluatedPoints: sc.Result.EvaluatedPoints,
+							FailedPoints: sc.Result.FailedPoints, FailedCritical: sc.Result.FailedCritical, SupersededBy: sc.SupersededBy}
+						sum.SellerName = map[string]string{a: "A", bb: "B"}[sc.SellerID]
+						if sc.Review != nil {
+							at := sc.Review.ApprovedAt
+							sum.ApprovedAt = &at
+						}
+						want = append(want, sum)
+					}
+					sums, snext, err := e.st.ScorecardSummaries(ctx, f, pg)
+					require.NoError(t, err)
+					got = append(got, sums...)
+					require.Equal(t, next, snext, "%+v", f)
+					if next == "" {
+						break
+					}
+					pg.Cursor = next
+				}
+				assert.Equal(t, want, got, "%+v, pages of %d", f, limit)
+			}
+		}
+		sums, _, err := e.st.ScorecardSummaries(ctx, store.ScorecardFilter{Status: audit.Superseded}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, sums, 1)
+		assert.Equal(t, "sc_s2", sums[0].ID)
+		assert.NotEmpty(t, sums[0].SupersededBy)
 	})
 }
