@@ -153,6 +153,8 @@ type StandingStore interface {
 	Overview(ctx context.Context, at time.Time) (Overview, error)
 	// SellerStandings lists the sellers with their standing, as f narrows and orders them.
 	SellerStandings(ctx context.Context, f StandingFilter, p Page) ([]Standing, string, error)
+	// SellerStanding returns one seller with its standing, or ErrNotFound.
+	SellerStanding(ctx context.Context, sellerID string) (Standing, error)
 	// ReviewQueue lists the current drafts of one period, without their points.
 	ReviewQueue(ctx context.Context, f ReviewFilter, p Page) ([]ScorecardSummary, string, error)
 	// ScorecardSummaries lists scorecards as Scorecards does (the same filter, newest first),

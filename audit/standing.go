@@ -350,6 +350,15 @@ func (s *Service) ReviewQueue(ctx context.Context, by Principal, f ReviewFilter,
 	return s.store.ReviewQueue(ctx, f, p)
 }
 
+// SellerStanding returns one seller with its standing, as the seller list shows it (managers
+// and admins only); an unknown seller is ErrNotFound.
+func (s *Service) SellerStanding(ctx context.Context, by Principal, sellerID string) (Standing, error) {
+	if err := mayManage(by, "seller standing"); err != nil {
+		return Standing{}, err
+	}
+	return s.store.SellerStanding(ctx, sellerID)
+}
+
 // SellerRecordCounts counts the bench tests and mystery orders of a seller in force. A seller
 // counts its own only (another seller is ErrNotFound); an unknown seller is ErrNotFound.
 func (s *Service) SellerRecordCounts(ctx context.Context, by Principal, sellerID string) (RecordCounts, error) {

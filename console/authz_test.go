@@ -45,6 +45,13 @@ var consoleRoles = map[string][]audit.Role{
 	"POST /console/admin/keys":                      {audit.RoleAdmin},
 	"POST /console/admin/keys/{id}/revoke":          {audit.RoleAdmin},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+
+	"GET /console/sellers":                    {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/sellers/{id}":               {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/review":                     {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/scorecards/{id}":            {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/scorecards/{id}/approve":   {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/scorecards/{id}/report.pdf": {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -71,7 +78,9 @@ func TestConsoleRouteTable(t *testing.T) {
 // TestConsoleAuthorizationMatrix calls every route as nobody and as every role, and checks
 // the answer: a signed-out person is sent to sign in, a role outside the route's area gets
 // 403, and a role inside it gets past the guard (whatever the page then answers). Records of
-// a seller are seen by staff whatever their seller; sellers reach none of the bench pages.
+// a seller are seen by staff whatever their seller; sellers reach none of the bench pages, and
+// of the scorecards only their own approved ones: another seller's, and their own drafts, are
+// "not found" (calls marked sellerNotFound).
 func TestConsoleAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -104,6 +113,14 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	victimKey, _, err := h.svc.CreateKey(ctx, system, audit.Key{Name: "victim", Role: audit.RoleTechnician})
 	require.NoError(t, err)
+	f := newReviewFixture(t, h)
+	// The scorecards a seller (of h.Own) may not see: another seller's, and its own drafts,
+	// superseded or not. It gets 404 for them, as for records that do not exist.
+	sellerNotFound := map[string]bool{}
+	for _, id := range []string{f.OwnNov, f.OwnNovOld, f.OtherOct, f.OtherNov} {
+		sellerNotFound["/console/scorecards/"+id] = true
+		sellerNotFound["/console/scorecards/"+id+"/report.pdf"] = true
+	}
 
 	type call struct {
 		method, path string
@@ -141,6 +158,24 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"GET /console/admin/keys":                       {{"GET", "/console/admin/keys", nil}},
 		"POST /console/admin/keys":                      {{"POST", "/console/admin/keys", url.Values{"name": {"k"}, "role": {"manager"}}}},
 		"POST /console/admin/keys/{id}/revoke":          {{"POST", "/console/admin/keys/" + victimKey.ID + "/revoke", url.Values{}}},
+
+		"GET /console/sellers":      {{"GET", "/console/sellers?q=Refurb&sort=-score", nil}},
+		"GET /console/sellers/{id}": {{"GET", "/console/sellers/" + h.Own.ID, nil}, {"GET", "/console/sellers/" + h.Other.ID, nil}},
+		"GET /console/review":       {{"GET", "/console/review?period_start=2026-11-01&period_end=2026-12-01", nil}},
+		"GET /console/scorecards/{id}": {
+			{"GET", "/console/scorecards/" + f.OwnOct, nil},
+			{"GET", "/console/scorecards/" + f.OwnNov, nil},
+			{"GET", "/console/scorecards/" + f.OwnNovOld, nil},
+			{"GET", "/console/scorecards/" + f.OtherOct, nil},
+			{"GET", "/console/scorecards/" + f.OtherNov, nil},
+		},
+		// The first role let in approves the draft; the next one finds it approved (409).
+		"POST /console/scorecards/{id}/approve": {{"POST", "/console/scorecards/" + f.OtherAug + "/approve", url.Values{"comment": {"fine"}}}},
+		"GET /console/scorecards/{id}/report.pdf": {
+			{"GET", "/console/scorecards/" + f.OwnSep + "/report.pdf", nil},
+			{"GET", "/console/scorecards/" + f.OwnNov + "/report.pdf", nil},
+			{"GET", "/console/scorecards/" + f.OtherOct + "/report.pdf", nil},
+		},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -164,6 +199,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 					assert.True(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: sent to sign in", where)
 				case !slices.Contains(want, who):
 					assert.Equal(t, http.StatusForbidden, res.status, "%s: another role's area", where)
+				case sellerNotFound[cl.path] && who == audit.RoleSeller:
+					assert.Equal(t, http.StatusNotFound, res.status, "%s: not the seller's to see", where)
+					assert.Contains(t, res.body, "<h1>Not found</h1>", where)
 				default:
 					assert.NotContains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError}, res.status, where)
 					if pattern != "POST /console/signout" { // whose answer is the sign-in page

@@ -9,11 +9,15 @@ import (
 )
 
 // Who may use the pages, by role, following the API's role table (api.md) so that the
-// console grants nothing the API refuses: technicians, managers and admins work at the bench.
+// console grants nothing the API refuses: technicians, managers and admins work at the bench;
+// the sellers' standing, KPIs, review and approval are the managers' and the admins'; a
+// seller reads its own approved scorecards and their reports (the services keep it to those).
 var (
-	everyone    = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
-	technicians = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
-	admins      = []audit.Role{audit.RoleAdmin}
+	everyone           = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
+	technicians        = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
+	managers           = []audit.Role{audit.RoleAdmin, audit.RoleManager}
+	managersAndSellers = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleSeller}
+	admins             = []audit.Role{audit.RoleAdmin}
 )
 
 // rule says who may use a route: anyone, or a signed-in person of one of roles.
@@ -62,6 +66,13 @@ func (c *Console) routes() {
 	c.page("GET /console/admin/keys", admins, c.keys)
 	c.page("POST /console/admin/keys", admins, c.createKey)
 	c.page("POST /console/admin/keys/{id}/revoke", admins, c.revokeKey)
+
+	c.page("GET /console/sellers", managers, c.sellers)
+	c.page("GET /console/sellers/{id}", managers, c.seller)
+	c.page("GET /console/review", managers, c.review)
+	c.page("GET /console/scorecards/{id}", managersAndSellers, c.scorecard)
+	c.page("POST /console/scorecards/{id}/approve", managers, c.approveScorecard)
+	c.page("GET /console/scorecards/{id}/report.pdf", managersAndSellers, c.scorecardReport)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {

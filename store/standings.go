@@ -164,28 +164,56 @@ func (s *Store) SellerStandings(ctx context.Context, f audit.StandingFilter, p P
 		conds = append(conds, page)
 		args = append(args, after)
 	}
-	q := "SELECT se.id, se.name, se.country, se.contact_email, se.created_at, st.scorecard_id, st.period_start, st.period_end, " +
-		"st.score, st.tier, st.previous_id, st.previous_start, st.previous_end, st.previous_tier, st.previous_score " + standingFrom
+	q := standingSelectList
 	if len(conds) > 0 {
 		q += " WHERE (" + strings.Join(conds, ") AND (") + ")"
 	}
 	n := pageLimit(p)
 	q += " ORDER BY " + order + fmt.Sprintf(" LIMIT %d", n+1)
+	out, err := scanStandings(s.read.WithContext(ctx).Raw(q, args...))
+	if err != nil {
+		return nil, "", translate(err, "seller standings")
+	}
+	if len(out) <= n {
+		return out, "", nil
+	}
+	out = out[:n]
+	return out, EncodeCursor(out[n-1].Seller.ID), nil
+}
+
+// SellerStanding returns one seller with its standing.
+func (s *Store) SellerStanding(ctx context.Context, sellerID string) (audit.Standing, error) {
+	out, err := scanStandings(s.read.WithContext(ctx).Raw(standingSelectList+" WHERE se.id = ?", sellerID))
+	if err != nil {
+		return audit.Standing{}, translate(err, "seller "+sellerID)
+	}
+	if len(out) == 0 {
+		return audit.Standing{}, fmt.Errorf("seller %s: %w", sellerID, audit.ErrNotFound)
+	}
+	return out[0], nil
+}
+
+// standingSelectList selects sellers with their standing, for scanStandings.
+const standingSelectList = "SELECT se.id, se.name, se.country, se.contact_email, se.created_at, st.scorecard_id, st.period_start, st.period_end, " +
+	"st.score, st.tier, st.previous_id, st.previous_start, st.previous_end, st.previous_tier, st.previous_score " + standingFrom
+
+// scanStandings reads the rows of a standingSelectList query.
+func scanStandings(q *gorm.DB) ([]audit.Standing, error) {
 	var out []audit.Standing
-	err = scanRows(s.read.WithContext(ctx).Raw(q, args...), func(rows *sql.Rows) error {
+	err := scanRows(q, func(rows *sql.Rows) error {
 		var (
-			st                       audit.Standing
-			id, start, end, tier     sql.NullString
-			pid, pstart, pend, ptier sql.NullString
-			score, pscore            sql.NullFloat64
-			createdAt                time.Time
-			sellerName, sellerEmail  string
+			st                   audit.Standing
+			id, start, end, tier sql.NullString
+			pid, pstart, pend    sql.NullString
+			ptier                sql.NullString
+			score, pscore        sql.NullFloat64
+			createdAt            time.Time
 		)
-		if err := rows.Scan(&st.Seller.ID, &sellerName, &st.Seller.Country, &sellerEmail, &createdAt,
+		if err := rows.Scan(&st.Seller.ID, &st.Seller.Name, &st.Seller.Country, &st.Seller.ContactEmail, &createdAt,
 			&id, &start, &end, &score, &tier, &pid, &pstart, &pend, &ptier, &pscore); err != nil {
 			return err
 		}
-		st.Seller.Name, st.Seller.ContactEmail, st.Seller.CreatedAt = sellerName, sellerEmail, createdAt.UTC()
+		st.Seller.CreatedAt = createdAt.UTC()
 		var err error
 		if st.Latest, err = scoreMark(id, start, end, score, tier); err != nil {
 			return err
@@ -196,14 +224,7 @@ func (s *Store) SellerStandings(ctx context.Context, f audit.StandingFilter, p P
 		out = append(out, st)
 		return nil
 	})
-	if err != nil {
-		return nil, "", translate(err, "seller standings")
-	}
-	if len(out) <= n {
-		return out, "", nil
-	}
-	out = out[:n]
-	return out, EncodeCursor(out[n-1].Seller.ID), nil
+	return out, err
 }
 
 // scoreMark reads a scorecard of a standing row: nil when the row has none.

@@ -577,3 +577,26 @@ func TestScorecardSummariesAreTheScorecards(t *testing.T) {
 		assert.NotEmpty(t, sums[0].SupersededBy)
 	})
 }
+
+// One seller's standing is its row of the seller list.
+func TestSellerStanding(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newAuditEnv(t, b)
+		a, bb := e.seller("A"), e.seller("B")
+		e.card(a, "sc_t1", "2026-07-01", "2026-08-01", auScore(80), checklist.TierWatch, false)
+		e.card(a, "sc_t2", "2026-08-01", "2026-09-01", auScore(90), checklist.TierTrusted, false)
+		e.approve("sc_t1")
+		e.approve("sc_t2")
+		list := standings(t, e.st, audit.StandingFilter{}, 10)
+		require.Len(t, list, 2)
+		for i, id := range []string{a, bb} {
+			got, err := e.st.SellerStanding(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, list[i], got)
+		}
+		assert.Equal(t, audit.TrendUp, list[0].Trend())
+		_, err := e.st.SellerStanding(ctx, "sl_nobody")
+		assert.ErrorIs(t, err, audit.ErrNotFound)
+	})
+}
