@@ -168,6 +168,11 @@ func (f *standingFake) ReviewQueue(_ context.Context, rf ReviewFilter, _ Page) (
 	return nil, "", nil
 }
 
+func (f *standingFake) SellerStanding(_ context.Context, id string) (Standing, error) {
+	f.called("SellerStanding")
+	return Standing{Seller: Seller{ID: id}}, nil
+}
+
 func (f *standingFake) RecordCounts(_ context.Context, _ string) (RecordCounts, error) {
 	f.called("RecordCounts")
 	return RecordCounts{BenchTests: 3}, nil
@@ -187,12 +192,17 @@ func TestManagersListsRules(t *testing.T) {
 		assert.ErrorIs(t, err, ErrForbidden, role)
 		_, _, err = svc.ReviewQueue(ctx, by, ReviewFilter{}, Page{})
 		assert.ErrorIs(t, err, ErrForbidden, role)
+		_, err = svc.SellerStanding(ctx, by, "sl_1")
+		assert.ErrorIs(t, err, ErrForbidden, role)
 	}
-	assert.Zero(t, f.count("Overview")+f.count("SellerStandings")+f.count("ReviewQueue"))
+	assert.Zero(t, f.count("Overview")+f.count("SellerStandings")+f.count("ReviewQueue")+f.count("SellerStanding"))
 
 	mgr := Principal{KeyID: "k", Role: RoleManager}
 	o, err := svc.Overview(ctx, mgr)
 	require.NoError(t, err)
+	st, err := svc.SellerStanding(ctx, mgr, "sl_2")
+	require.NoError(t, err)
+	assert.Equal(t, "sl_2", st.Seller.ID)
 	assert.Equal(t, f.now, o.At, "overdue is judged at the service's clock")
 
 	_, _, err = svc.SellerStandings(ctx, mgr, StandingFilter{Query: "  acme "}, Page{})
