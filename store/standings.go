@@ -257,8 +257,9 @@ func storedPeriod(start, end string) (audit.Period, error) {
 	return audit.Period{Start: s, End: e}, nil
 }
 
-// queueFrom is every current draft with its scorecard and seller.
-const queueFrom = "FROM scorecard_drafts d JOIN scorecards s ON s.id = d.scorecard_id JOIN sellers se ON se.id = s.seller_id"
+// queueFrom is every current draft with its seller: the scorecards in a draft slot, read from
+// the index scorecards_review.
+const queueFrom = "FROM scorecards s JOIN scorecard_drafts d ON d.scorecard_id = s.id JOIN sellers se ON se.id = s.seller_id"
 
 // ReviewQueue lists the current drafts of one period (those in a draft slot: superseded ones
 // left theirs), without their points, as f orders them, one page at a time after the
@@ -269,7 +270,7 @@ func (s *Store) ReviewQueue(ctx context.Context, f audit.ReviewFilter, p Page) (
 		return nil, "", err
 	}
 	keys, desc := s.orderKeys(f.Order, listColumns{name: "se.name", country: "se.country", score: "s.score", tier: "s.tier", id: "s.id"})
-	conds := []string{"d.period_start = ?", "d.period_end = ?"}
+	conds := []string{"s.period_start = ?", "s.period_end = ?"}
 	args := []any{f.Period.Start.UTC().Format(time.DateOnly), f.Period.End.UTC().Format(time.DateOnly)}
 	page, order := keyset(keys, desc, "FROM scorecards s JOIN sellers se ON se.id = s.seller_id WHERE s.id = ?")
 	if after != "" {

@@ -38,13 +38,27 @@ SELECT l.seller_id, l.id, l.period_start, l.period_end, l.score, l.tier,
 FROM approved l LEFT JOIN earlier e ON e.seller_id = l.seller_id AND e.k = 1
 WHERE l.rn = 1;
 
--- The review queue of a period reads its draft slots.
+-- The overview counts the draft slots of each period.
 CREATE INDEX scorecard_drafts_period ON scorecard_drafts (period_start, period_end);
+
+-- The review queue of a period reads the scorecards of the period that are in a draft slot,
+-- from this index alone: the scorecard rows hold the points document, many times larger than
+-- what the queue shows.
+CREATE INDEX scorecards_review ON scorecards (period_start, period_end, id, seller_id, charter_version, score, tier,
+                                              evaluated_points, failed_points, failed_critical);
 
 -- The overview counts the plans waiting for verification and the actions past due.
 CREATE INDEX corrective_actions_status ON corrective_actions (status, due_at);
 
+-- A seller's page counts its records in force: every record less the corrections, which
+-- these small indexes hold (a count of the corrections would otherwise read every row).
+CREATE INDEX bench_tests_seller_corrections ON bench_tests (seller_id) WHERE supersedes IS NOT NULL;
+CREATE INDEX mystery_orders_seller_corrections ON mystery_orders (seller_id) WHERE supersedes IS NOT NULL;
+
 -- +goose Down
+DROP INDEX mystery_orders_seller_corrections;
+DROP INDEX bench_tests_seller_corrections;
 DROP INDEX corrective_actions_status;
+DROP INDEX scorecards_review;
 DROP INDEX scorecard_drafts_period;
 DROP TABLE seller_standings;
