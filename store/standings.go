@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,34 +20,74 @@ import (
 // is kept in seller_standings (migration 00009), rewritten in the transaction of each approval
 // by refreshStanding.
 
-// standingSelect selects the standing row of one seller (its one parameter), if it has an
-// approved scorecard: audit.StandingOf in SQL (the latest approved scorecard by period end,
-// period start, creation time and id, and the latest before it with a score). Migration 00009
-// backfilled the table with the same SELECT over every seller.
-const standingSelect = `WITH approved AS (
-    SELECT s.seller_id, s.id, s.period_start, s.period_end, s.score, s.tier,
-           ROW_NUMBER() OVER (PARTITION BY s.seller_id
-                              ORDER BY s.period_end DESC, s.period_start DESC, s.created_at DESC, s.id DESC) AS rn
-    FROM scorecards s JOIN scorecard_reviews r ON r.scorecard_id = s.id
-    WHERE s.seller_id = ?
-), earlier AS (
-    SELECT a.seller_id, a.id, a.period_start, a.period_end, a.tier, a.score,
-           ROW_NUMBER() OVER (PARTITION BY a.seller_id ORDER BY a.rn) AS k
-    FROM approved a WHERE a.rn > 1 AND a.score IS NOT NULL
-)
-SELECT l.seller_id, l.id, l.period_start, l.period_end, l.score, l.tier,
-       e.id, e.period_start, e.period_end, e.tier, e.score
-FROM approved l LEFT JOIN earlier e ON e.seller_id = l.seller_id AND e.k = 1
-WHERE l.rn = 1`
-
 // refreshStanding rewrites the standing of one seller from its approved scorecards, inside
-// the transaction that approved one of them.
+// the transaction that approved one of them, by the domain's rule (audit.StandingOf). It reads
+// the seller's scorecards by their seller index, then which of them have a review by the
+// reviews' primary key: two lookups whose plans do not depend on the database's statistics.
+// (Migration 00009 backfilled the table with the same rule in SQL, over every seller; a test
+// holds the two to the same answers.)
 func refreshStanding(tx *gorm.DB, sellerID string) error {
+	var cards []audit.Scorecard
+	err := scanRows(tx.Raw("SELECT id, period_start, period_end, score, tier, created_at FROM scorecards WHERE seller_id = ?", sellerID),
+		func(rows *sql.Rows) error {
+			var (
+				sc         audit.Scorecard
+				start, end string
+				score      sql.NullFloat64
+				tier       string
+			)
+			if err := rows.Scan(&sc.ID, &start, &end, &score, &tier, &sc.CreatedAt); err != nil {
+				return err
+			}
+			var err error
+			if sc.Period, err = storedPeriod(start, end); err != nil {
+				return fmt.Errorf("scorecard %s: %w", sc.ID, err)
+			}
+			sc.SellerID, sc.Result.Tier, sc.CreatedAt = sellerID, checklist.Tier(tier), sc.CreatedAt.UTC()
+			if score.Valid {
+				v := score.Float64
+				sc.Result.Score = &v
+			}
+			cards = append(cards, sc)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	reviewed := map[string]bool{}
+	ids := make([]string, len(cards))
+	for i, sc := range cards {
+		ids[i] = sc.ID
+	}
+	for chunk := range slices.Chunk(ids, idChunk) {
+		var got []string
+		if err := tx.Model(&reviewRow{}).Where("scorecard_id IN ?", chunk).Pluck("scorecard_id", &got).Error; err != nil {
+			return err
+		}
+		for _, id := range got {
+			reviewed[id] = true
+		}
+	}
+	for i := range cards {
+		if reviewed[cards[i].ID] {
+			cards[i].Status = audit.Approved
+		}
+	}
 	if err := tx.Exec("DELETE FROM seller_standings WHERE seller_id = ?", sellerID).Error; err != nil {
 		return err
 	}
-	return tx.Exec(`INSERT INTO seller_standings (seller_id, scorecard_id, period_start, period_end, score, tier,
-        previous_id, previous_start, previous_end, previous_tier, previous_score) `+standingSelect, sellerID).Error
+	latest, previous := audit.StandingOf(cards)
+	if latest == nil {
+		return nil
+	}
+	row := map[string]any{"seller_id": sellerID, "scorecard_id": latest.ScorecardID,
+		"period_start": latest.Period.Start.Format(time.DateOnly), "period_end": latest.Period.End.Format(time.DateOnly),
+		"score": latest.Score, "tier": string(latest.Tier)}
+	if previous != nil {
+		row["previous_id"], row["previous_tier"], row["previous_score"] = previous.ScorecardID, string(previous.Tier), previous.Score
+		row["previous_start"], row["previous_end"] = previous.Period.Start.Format(time.DateOnly), previous.Period.End.Format(time.DateOnly)
+	}
+	return tx.Table("seller_standings").Create(row).Error
 }
 
 // fold is a text column compared without the case of ASCII letters, byte by byte: the same

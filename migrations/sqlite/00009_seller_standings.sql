@@ -4,8 +4,8 @@
 -- overview read every seller at once on each page view; ranking every approved scorecard of
 -- every seller there would cost more with each month of history, so the standing is kept
 -- here, one row per seller that has an approved scorecard, and rewritten by the store in the
--- transaction of each approval (the only way a scorecard becomes approved). The store's
--- refreshStanding runs the same SELECT as the backfill below, for one seller.
+-- transaction of each approval (the only way a scorecard becomes approved), by the domain's
+-- rule (store's refreshStanding); the backfill below is that rule in SQL, over every seller.
 CREATE TABLE seller_standings (
     seller_id      TEXT PRIMARY KEY REFERENCES sellers (id),
     scorecard_id   TEXT NOT NULL REFERENCES scorecards (id),
