@@ -160,7 +160,8 @@ const (
 // ListOrder is a list's order as asked: a key, and the direction. Ascending scores and tiers are
 // worst first, so that what needs attention comes first; descending best first. Whatever the
 // direction, entries without a score come after those with one, and ties are broken by seller
-// name and then id, so that the order is total and pages never overlap.
+// name and then id (in the review queue, sorted by score or tier, by scorecard id alone), so
+// that the order is total and pages never overlap.
 type ListOrder struct {
 	By   ListSort
 	Desc bool

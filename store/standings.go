@@ -109,7 +109,8 @@ func (s *Store) bytewise(col string) string {
 	return col
 }
 
-// listColumns name the columns a list is ordered by.
+// listColumns name the columns a list is ordered by. Without a name column, entries of equal
+// score or tier are in id order.
 type listColumns struct{ name, country, score, tier, id string }
 
 // orderKeys are the sort keys of o over cols (audit.ListOrder): every key ascending, or every
@@ -123,12 +124,15 @@ func (s *Store) orderKeys(o audit.ListOrder, c listColumns) (keys []string, desc
 	if o.Desc {
 		score = "-" + score
 	}
-	name := s.fold(c.name)
+	ties := []string{c.id}
+	if c.name != "" {
+		ties = []string{s.fold(c.name), c.id}
+	}
 	switch o.By {
 	case audit.SortCountry:
-		return []string{s.bytewise(c.country), name, c.id}, o.Desc
+		return append([]string{s.bytewise(c.country)}, ties...), o.Desc
 	case audit.SortScore:
-		return []string{noScore, score, name, c.id}, false
+		return append([]string{noScore, score}, ties...), false
 	case audit.SortTier:
 		var b strings.Builder
 		b.WriteString("CASE " + c.tier)
@@ -136,9 +140,9 @@ func (s *Store) orderKeys(o audit.ListOrder, c listColumns) (keys []string, desc
 			fmt.Fprintf(&b, " WHEN '%s' THEN %d", t, audit.TierRank(t, o.Desc))
 		}
 		fmt.Fprintf(&b, " ELSE %d END", audit.TierRank(audit.TierNone, o.Desc))
-		return []string{b.String(), noScore, score, name, c.id}, false
+		return append([]string{b.String(), noScore, score}, ties...), false
 	default:
-		return []string{name, c.id}, o.Desc
+		return ties, o.Desc
 	}
 }
 
@@ -298,30 +302,41 @@ func storedPeriod(start, end string) (audit.Period, error) {
 	return audit.Period{Start: s, End: e}, nil
 }
 
-// queueFrom is every current draft with its seller: the scorecards in a draft slot, read from
-// the index scorecards_review.
-const queueFrom = "FROM scorecards s JOIN scorecard_drafts d ON d.scorecard_id = s.id JOIN sellers se ON se.id = s.seller_id"
-
 // ReviewQueue lists the current drafts of one period (those in a draft slot: superseded ones
 // left theirs), without their points, as f orders them, one page at a time after the
-// scorecard the cursor names.
+// scorecard the cursor names. Drafts of equal tier or score are in scorecard id order, so that
+// a page is chosen from the covering index scorecards_review and the draft slots alone, and
+// only its own drafts are joined to their sellers' names; sorted by name, every draft is.
 func (s *Store) ReviewQueue(ctx context.Context, f audit.ReviewFilter, p Page) ([]audit.ScorecardSummary, string, error) {
 	after, err := DecodeCursor(p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	keys, desc := s.orderKeys(f.Order, listColumns{name: "se.name", country: "se.country", score: "s.score", tier: "s.tier", id: "s.id"})
+	inner := listColumns{score: "s.score", tier: "s.tier", id: "s.id"}
+	outer := listColumns{score: "q.score", tier: "q.tier", id: "q.id"}
+	from, sel := "FROM scorecards s JOIN scorecard_drafts d ON d.scorecard_id = s.id", "FROM scorecards s WHERE s.id = ?"
+	if f.Order.By == audit.SortName {
+		inner.name, outer.name = "se.name", "se.name"
+		from += " JOIN sellers se ON se.id = s.seller_id"
+		sel = "FROM scorecards s JOIN sellers se ON se.id = s.seller_id WHERE s.id = ?"
+	}
+	keys, desc := s.orderKeys(f.Order, inner)
 	conds := []string{"s.period_start = ?", "s.period_end = ?"}
 	args := []any{f.Period.Start.UTC().Format(time.DateOnly), f.Period.End.UTC().Format(time.DateOnly)}
-	page, order := keyset(keys, desc, "FROM scorecards s JOIN sellers se ON se.id = s.seller_id WHERE s.id = ?")
+	page, order := keyset(keys, desc, sel)
 	if after != "" {
 		conds = append(conds, page)
 		args = append(args, after)
 	}
 	n := pageLimit(p)
-	q := "SELECT s.id, s.seller_id, se.name, s.period_start, s.period_end, s.charter_version, s.score, s.tier, " +
-		"s.evaluated_points, s.failed_points, s.failed_critical " + queueFrom +
-		" WHERE " + strings.Join(conds, " AND ") + " ORDER BY " + order + fmt.Sprintf(" LIMIT %d", n+1)
+	outerKeys, _ := s.orderKeys(f.Order, outer)
+	_, outerOrder := keyset(outerKeys, desc, "")
+	q := "SELECT q.id, q.seller_id, se.name, q.period_start, q.period_end, q.charter_version, q.score, q.tier, " +
+		"q.evaluated_points, q.failed_points, q.failed_critical FROM (" +
+		"SELECT s.id, s.seller_id, s.period_start, s.period_end, s.charter_version, s.score, s.tier, " +
+		"s.evaluated_points, s.failed_points, s.failed_critical " + from +
+		" WHERE " + strings.Join(conds, " AND ") + " ORDER BY " + order + fmt.Sprintf(" LIMIT %d", n+1) +
+		") q JOIN sellers se ON se.id = q.seller_id ORDER BY " + outerOrder
 	var out []audit.ScorecardSummary
 	err = scanRows(s.read.WithContext(ctx).Raw(q, args...), func(rows *sql.Rows) error {
 		var (

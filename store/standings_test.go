@@ -337,6 +337,8 @@ func TestReviewQueue(t *testing.T) {
 		e.card(a, "sc_q5", "2026-08-01", "2026-09-01", auScore(50), checklist.TierProbation, true)
 		e.approve("sc_q4")
 		e.card(d, "sc_q6", "2026-09-01", "2026-10-01", auScore(60), checklist.TierProbation, true)
+		// A tie with sc_q2 in tier and score: the scorecard id breaks it, whichever the direction.
+		e.card(e.seller("Echo"), "sc_q7", "2026-09-01", "2026-10-01", auScore(45), checklist.TierSuspend, true)
 		p := audit.Period{Start: auAt(t, "2026-09-01T00:00:00Z"), End: auAt(t, "2026-10-01T00:00:00Z")}
 		_, err := auditSellers(ctx, e.st, auditor, p, []string{c})
 		require.NoError(t, err)
@@ -359,11 +361,12 @@ func TestReviewQueue(t *testing.T) {
 			}
 		}
 		for _, limit := range []int{1, 2, 10} {
-			assert.Equal(t, []string{"sc_q2", "sc_q6", "sc_q1", c2}, queue(audit.ListOrder{By: audit.SortTier}, limit))
-			assert.Equal(t, []string{"sc_q1", "sc_q6", "sc_q2", c2}, queue(audit.ListOrder{By: audit.SortTier, Desc: true}, limit))
-			assert.Equal(t, []string{"sc_q2", "sc_q6", "sc_q1", c2}, queue(audit.ListOrder{By: audit.SortScore}, limit))
-			assert.Equal(t, []string{"sc_q1", "sc_q6", "sc_q2", c2}, queue(audit.ListOrder{By: audit.SortScore, Desc: true}, limit))
-			assert.Equal(t, []string{"sc_q1", "sc_q2", c2, "sc_q6"}, queue(audit.ListOrder{By: audit.SortName}, limit))
+			assert.Equal(t, []string{"sc_q2", "sc_q7", "sc_q6", "sc_q1", c2}, queue(audit.ListOrder{By: audit.SortTier}, limit))
+			assert.Equal(t, []string{"sc_q1", "sc_q6", "sc_q2", "sc_q7", c2}, queue(audit.ListOrder{By: audit.SortTier, Desc: true}, limit))
+			assert.Equal(t, []string{"sc_q2", "sc_q7", "sc_q6", "sc_q1", c2}, queue(audit.ListOrder{By: audit.SortScore}, limit))
+			assert.Equal(t, []string{"sc_q1", "sc_q6", "sc_q2", "sc_q7", c2}, queue(audit.ListOrder{By: audit.SortScore, Desc: true}, limit))
+			assert.Equal(t, []string{"sc_q1", "sc_q2", c2, "sc_q6", "sc_q7"}, queue(audit.ListOrder{By: audit.SortName}, limit))
+			assert.Equal(t, []string{"sc_q7", "sc_q6", c2, "sc_q2", "sc_q1"}, queue(audit.ListOrder{By: audit.SortName, Desc: true}, limit))
 		}
 		items, _, err := e.st.ReviewQueue(ctx, audit.ReviewFilter{Period: p, Order: audit.ListOrder{By: audit.SortName}}, store.Page{Limit: 1})
 		require.NoError(t, err)
