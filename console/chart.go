@@ -21,7 +21,7 @@ const (
 	chartWidth  = 640
 	chartHeight = 240
 	chartLeft   = 44 // room for the score labels
-	chartRight  = 16
+	chartRight  = 36 // room for half the last period label
 	chartTop    = 12
 	chartBottom = 36 // room for the period labels
 	// chartLabels is the most period labels drawn under the axis; the others are in the
