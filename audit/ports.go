@@ -23,6 +23,7 @@ type Store interface {
 	ScorecardStore
 	ActionStore
 	EventStore
+	StandingStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -140,4 +141,25 @@ type ActionStore interface {
 // same transaction).
 type EventStore interface {
 	Events(ctx context.Context, f EventFilter, p Page) ([]Event, string, error)
+}
+
+// StandingStore answers the quality managers' lists over every seller (standing.go). The
+// store keeps each seller's standing as approvals change it, so that these reads stay
+// proportional to the sellers and not to their history.
+type StandingStore interface {
+	// Overview counts the sellers by the tier of their standing, the current drafts of each
+	// period, the plans waiting for verification and the actions not closed past their due
+	// date at at.
+	Overview(ctx context.Context, at time.Time) (Overview, error)
+	// SellerStandings lists the sellers with their standing, as f narrows and orders them.
+	SellerStandings(ctx context.Context, f StandingFilter, p Page) ([]Standing, string, error)
+	// SellerStanding returns one seller with its standing, or ErrNotFound.
+	SellerStanding(ctx context.Context, sellerID string) (Standing, error)
+	// ReviewQueue lists the current drafts of one period, without their points.
+	ReviewQueue(ctx context.Context, f ReviewFilter, p Page) ([]ScorecardSummary, string, error)
+	// ScorecardSummaries lists scorecards as Scorecards does (the same filter, newest first),
+	// without their points.
+	ScorecardSummaries(ctx context.Context, f ScorecardFilter, p Page) ([]ScorecardSummary, string, error)
+	// RecordCounts counts the bench tests and mystery orders of a seller in force.
+	RecordCounts(ctx context.Context, sellerID string) (RecordCounts, error)
 }

@@ -238,26 +238,36 @@ func (s *Service) Scorecard(ctx context.Context, by Principal, id string) (Score
 // asking for its drafts or superseded drafts gives an empty list. An unknown seller is
 // ErrNotFound; a status other than draft, approved or superseded a *ValidationError of status.
 func (s *Service) SellerScorecards(ctx context.Context, by Principal, sellerID string, status ScorecardStatus, p Page) ([]Scorecard, string, error) {
+	f, visible, err := s.sellerScorecardFilter(ctx, by, sellerID, status)
+	if err != nil {
+		return nil, "", err
+	}
+	if !visible {
+		return []Scorecard{}, "", nil
+	}
+	return s.store.Scorecards(ctx, f, p)
+}
+
+// sellerScorecardFilter checks a list of the scorecards of a seller (SellerScorecards) and
+// returns its filter, and whether by may see anything of it at all.
+func (s *Service) sellerScorecardFilter(ctx context.Context, by Principal, sellerID string, status ScorecardStatus) (ScorecardFilter, bool, error) {
 	if status != "" && !status.Valid() {
 		var errs fieldErrors
 		errs.add("status", "must be draft, approved or superseded")
-		return nil, "", Invalid(errs)
+		return ScorecardFilter{}, false, Invalid(errs)
 	}
 	if err := by.OwnSeller(sellerID, "seller "+sellerID); err != nil {
-		return nil, "", err
+		return ScorecardFilter{}, false, err
 	}
 	if _, err := s.store.Seller(ctx, sellerID); err != nil {
-		return nil, "", err
+		return ScorecardFilter{}, false, err
 	}
 	f := ScorecardFilter{SellerID: sellerID, Status: status}
 	if status == "" && !by.SeesScorecard(sellerID, Draft) {
 		// Of the current scorecards, by sees the approved ones only.
 		f.Status = Approved
 	}
-	if !by.SeesScorecard(sellerID, f.Status) {
-		return []Scorecard{}, "", nil
-	}
-	return s.store.Scorecards(ctx, f, p)
+	return f, by.SeesScorecard(sellerID, f.Status), nil
 }
 
 // ApproveScorecard records by's review of draft scorecard id and opens its corrective

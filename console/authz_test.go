@@ -59,6 +59,13 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/charter":                        {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
 	"GET /console/charters/{version}":             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
 	"POST /console/charters":                      {audit.RoleAdmin, audit.RoleManager},
+
+	"GET /console/sellers":                    {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/sellers/{id}":               {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/review":                     {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/scorecards/{id}":            {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+	"POST /console/scorecards/{id}/approve":   {audit.RoleAdmin, audit.RoleManager},
+	"GET /console/scorecards/{id}/report.pdf": {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -86,7 +93,9 @@ func TestConsoleRouteTable(t *testing.T) {
 // the answer: a signed-out person is sent to sign in, a role outside the route's area gets
 // 403, and a role inside it gets past the guard (whatever the page then answers). Records of
 // a seller are seen by staff whatever their seller; sellers reach none of the bench pages, and
-// of the pages they may use, a record of another seller is not found (404).
+// of the pages they may use, a record of another seller is not found (404), and of the
+// scorecards only their own approved ones may be seen: another seller's, and their own drafts,
+// are "not found" too (calls in otherSellers and sellerNotFound).
 func TestConsoleAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -129,6 +138,14 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	victimKey, _, err := h.svc.CreateKey(ctx, system, audit.Key{Name: "victim", Role: audit.RoleTechnician})
 	require.NoError(t, err)
+	f := newReviewFixture(t, h)
+	// The scorecards a seller (of h.Own) may not see: another seller's, and its own drafts,
+	// superseded or not. It gets 404 for them, as for records that do not exist.
+	sellerNotFound := map[string]bool{}
+	for _, id := range []string{f.OwnNov, f.OwnNovOld, f.OtherOct, f.OtherNov} {
+		sellerNotFound["/console/scorecards/"+id] = true
+		sellerNotFound["/console/scorecards/"+id+"/report.pdf"] = true
+	}
 
 	type call struct {
 		method, path string
@@ -180,6 +197,24 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"GET /console/charter":                        {{"GET", "/console/charter", nil}},
 		"GET /console/charters/{version}":             {{"GET", "/console/charters/2026.1", nil}},
 		"POST /console/charters":                      {{"POST", "/console/charters", url.Values{"document": {"{}"}}}},
+
+		"GET /console/sellers":      {{"GET", "/console/sellers?q=Refurb&sort=-score", nil}},
+		"GET /console/sellers/{id}": {{"GET", "/console/sellers/" + h.Own.ID, nil}, {"GET", "/console/sellers/" + h.Other.ID, nil}},
+		"GET /console/review":       {{"GET", "/console/review?period_start=2026-11-01&period_end=2026-12-01", nil}},
+		"GET /console/scorecards/{id}": {
+			{"GET", "/console/scorecards/" + f.OwnOct, nil},
+			{"GET", "/console/scorecards/" + f.OwnNov, nil},
+			{"GET", "/console/scorecards/" + f.OwnNovOld, nil},
+			{"GET", "/console/scorecards/" + f.OtherOct, nil},
+			{"GET", "/console/scorecards/" + f.OtherNov, nil},
+		},
+		// The first role let in approves the draft; the next one finds it approved (409).
+		"POST /console/scorecards/{id}/approve": {{"POST", "/console/scorecards/" + f.OtherAug + "/approve", url.Values{"comment": {"fine"}}}},
+		"GET /console/scorecards/{id}/report.pdf": {
+			{"GET", "/console/scorecards/" + f.OwnSep + "/report.pdf", nil},
+			{"GET", "/console/scorecards/" + f.OwnNov + "/report.pdf", nil},
+			{"GET", "/console/scorecards/" + f.OtherOct + "/report.pdf", nil},
+		},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -203,8 +238,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 					assert.True(t, strings.HasPrefix(res.header.Get("Location"), "/console/signin"), "%s: sent to sign in", where)
 				case !slices.Contains(want, who):
 					assert.Equal(t, http.StatusForbidden, res.status, "%s: another role's area", where)
-				case who == audit.RoleSeller && otherSellers[cl.path]:
-					assert.Equal(t, http.StatusNotFound, res.status, "%s: another seller's record", where)
+				case who == audit.RoleSeller && (otherSellers[cl.path] || sellerNotFound[cl.path]):
+					assert.Equal(t, http.StatusNotFound, res.status, "%s: not the seller's to see", where)
+					assert.Contains(t, res.body, "<h1>Not found</h1>", where)
 				default:
 					assert.NotContains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError}, res.status, where)
 					if pattern != "POST /console/signout" { // whose answer is the sign-in page

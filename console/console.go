@@ -1,10 +1,12 @@
 // Package console is the html/template adapter of refurbqa for people: the web console under
-// /console/ where lab technicians log their bench work, and where managers, sellers and admins
-// will do theirs (shared/spec/console.md). It signs people in with server-side sessions
-// (alexedwards/scs over the database's own session table), renders every page on the server
-// from embedded templates, and calls the domain's services for everything else, so roles,
-// seller scoping, validation and the event trail are exactly the API's. It never imports the
-// store: cmd hands it the services and a session store.
+// /console/ where lab technicians log their bench work, quality managers see where every
+// seller stands, review and approve scorecards, and sellers read their approved results and
+// download their reports (shared/spec/console.md); admins' pages come later. It signs people
+// in with server-side sessions (alexedwards/scs over the database's own session table),
+// renders every page on the server from embedded templates, and calls the domain's services
+// for everything else (and the report builder for PDFs), so roles, seller scoping, validation
+// and the event trail are exactly the API's. It never imports the store: cmd hands it the
+// services, the report builder and a session store.
 package console
 
 import (
@@ -18,6 +20,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/reports"
 )
 
 // Session lifetimes of console.md, "People and sign-in".
@@ -37,6 +40,11 @@ type Config struct {
 	// Sessions keeps the sessions server-side (required): the database's table, so that
 	// several instances share them.
 	Sessions scs.Store
+	// Reports builds the input of a scorecard's PDF feedback report (required), the same
+	// builder as the API's, so that a report shows the same to the same person either way.
+	Reports *reports.Builder
+	// Renderer draws PDF reports; New makes one when nil.
+	Renderer *reports.Renderer
 	Logger   *slog.Logger
 	// Now is the clock (default: wall clock, UTC).
 	Now func() time.Time
@@ -49,10 +57,12 @@ type Config struct {
 
 // Console is the web console. It implements http.Handler for every path under /console/.
 type Console struct {
-	svc     *audit.Service
-	log     *slog.Logger
-	now     func() time.Time
-	timeout time.Duration
+	svc      *audit.Service
+	reports  *reports.Builder
+	renderer *reports.Renderer
+	log      *slog.Logger
+	now      func() time.Time
+	timeout  time.Duration
 
 	// plain and secure are two managers of the same sessions that differ only in the Secure
 	// flag of the cookie they write: a request over TLS, or every request when the operator
@@ -74,11 +84,12 @@ type Console struct {
 
 // New builds the console with every route registered.
 func New(cfg Config) (*Console, error) {
-	if cfg.Service == nil || cfg.Sessions == nil {
-		return nil, errors.New("console: Config needs Service and Sessions")
+	if cfg.Service == nil || cfg.Sessions == nil || cfg.Reports == nil {
+		return nil, errors.New("console: Config needs Service, Sessions and Reports")
 	}
 	c := &Console{
-		svc: cfg.Service, log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
+		svc: cfg.Service, reports: cfg.Reports, renderer: cfg.Renderer,
+		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		forceSecure: cfg.SecureCookies, mux: http.NewServeMux(), rules: map[string]rule{},
 		programs: checklist.NewPrograms(), runs: newAuditRuns(),
 	}
@@ -90,6 +101,13 @@ func New(cfg Config) (*Console, error) {
 	}
 	if c.timeout <= 0 {
 		c.timeout = 30 * time.Second
+	}
+	if c.renderer == nil {
+		r, err := reports.NewRenderer()
+		if err != nil {
+			return nil, err
+		}
+		c.renderer = r
 	}
 	c.plain, c.secure = newSessions(cfg.Sessions, false), newSessions(cfg.Sessions, true)
 	c.throttle = newThrottle(c.now)

@@ -20,6 +20,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/console"
+	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -67,7 +68,7 @@ func newHarnessOver(t *testing.T, wrap func(*store.Store) audit.Store, opts ...h
 	}
 	svc := audit.NewService(audit.ServiceConfig{Store: port, Protocols: protocols, PasswordCost: bcrypt.MinCost})
 	h := &harness{t: t, st: st, svc: svc, sessions: memstore.New(), users: map[audit.Role]audit.User{}}
-	cfg := console.Config{Service: svc, Sessions: h.sessions, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	cfg := console.Config{Service: svc, Sessions: h.sessions, Reports: reports.NewBuilder(st), Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -7,24 +7,23 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 )
 
-// homePage is the signed-in person's home (console.md, /console/): for the people at the
-// bench, the first step of a bench test and their last records; for a seller, its approved
-// scorecards.
+// homePage is the signed-in person's home (console.md, /console/): for a technician, the
+// first step of a bench test and their last records; for a manager or an admin, the
+// overview (overview); for a seller, its approved scorecards and their score trend.
 type homePage struct {
 	Choose     *choosePage
 	Work       *workPage
-	Scorecards []audit.Scorecard
+	Overview   *audit.Overview
+	Scorecards []audit.ScorecardSummary
+	Chart      *trendChart
 }
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	var page homePage
-	if s.User.Role == audit.RoleSeller {
-		cards, _, err := c.svc.SellerScorecards(r.Context(), s.principal(), s.User.SellerID, audit.Approved, audit.Page{Limit: 24})
-		if err != nil {
-			return err
-		}
-		page.Scorecards = cards
-		return c.render(w, r, s, http.StatusOK, "home", "Home", page)
+	switch s.User.Role {
+	case audit.RoleManager, audit.RoleAdmin:
+		return c.overview(w, r, s)
+	case audit.RoleSeller:
+		return c.sellerHome(w, r, s)
 	}
 	choose, err := c.choices(r, s, benchTests, newForm(url.Values{}))
 	if err != nil {
@@ -34,6 +33,21 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 	if err != nil {
 		return err
 	}
-	page.Choose, page.Work = choose, &work
+	return c.render(w, r, s, http.StatusOK, "home", "Home", homePage{Choose: choose, Work: &work})
+}
+
+// sellerHome is a seller's results: its latest approved scorecards, each linking to its page,
+// and their score trend. Drafts are never among them (the service shows a seller its approved
+// scorecards only).
+func (c *Console) sellerHome(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+	cards, _, err := c.svc.SellerScorecardSummaries(r.Context(), s.principal(), s.User.SellerID, audit.Approved, audit.Page{Limit: cardsPerPage})
+	if err != nil {
+		return err
+	}
+	name := "your scores"
+	if len(cards) > 0 {
+		name = cards[0].SellerName
+	}
+	page := homePage{Scorecards: cards, Chart: newTrendChart("trend", name, cards)}
 	return c.render(w, r, s, http.StatusOK, "home", "Home", page)
 }

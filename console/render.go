@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
 )
 
@@ -85,6 +87,16 @@ var funcs = template.FuncMap{
 		}
 		return label(count)
 	},
+	"score": formatScore,
+	// tierName and tierClass take a tier or a plain string ("": never approved).
+	"tierName":  func(t any) string { return tierName(checklist.Tier(fmt.Sprint(t))) },
+	"tierClass": func(t any) string { return string(cmp.Or(checklist.Tier(fmt.Sprint(t)), audit.TierNone)) },
+	"period":    periodLabel,
+	"reviewURL": reviewURL,
+	"add":       func(a, b float64) float64 { return a + b },
+	"sub":       func(a, b float64) float64 { return a - b },
+	"inc":       func(a, b int) int { return a + b },
+	"neg":       func(a float64) float64 { return -a },
 	// lastDay is the last day of a period, whose End is the midnight after it.
 	"lastDay": func(end time.Time) string { return end.UTC().AddDate(0, 0, -1).Format("2006-01-02") },
 }
@@ -151,21 +163,24 @@ type navItem struct {
 }
 
 // navigation is every entry of the navigation, each with the route that it opens: a person
-// sees only the entries whose route their role may use.
+// sees only the entries whose route their role may use. managerLabel names the entry for
+// managers and admins when their page differs (their home is the overview).
 var navigation = []struct {
-	label, href, route string
+	label, managerLabel, href, route string
 }{
-	{"Home", "/console/", "GET /console/{$}"},
-	{"Bench test", "/console/bench-tests/new", "GET /console/bench-tests/new"},
-	{"Batch upload", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
-	{"Mystery order", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
-	{"Recent work", "/console/work", "GET /console/work"},
-	{"Users", "/console/admin/users", "GET /console/admin/users"},
-	{"API keys", "/console/admin/keys", "GET /console/admin/keys"},
-	{"Corrective actions", "/console/corrective-actions", "GET /console/corrective-actions"},
-	{"KPIs", "/console/kpis", "GET /console/kpis"},
-	{"Audit", "/console/audits", "GET /console/audits"},
-	{"Charter", "/console/charter", "GET /console/charter"},
+	{"Home", "Overview", "/console/", "GET /console/{$}"},
+	{"Sellers", "", "/console/sellers", "GET /console/sellers"},
+	{"Review queue", "", "/console/review", "GET /console/review"},
+	{"Corrective actions", "", "/console/corrective-actions", "GET /console/corrective-actions"},
+	{"Audit", "", "/console/audits", "GET /console/audits"},
+	{"KPIs", "", "/console/kpis", "GET /console/kpis"},
+	{"Charter", "", "/console/charter", "GET /console/charter"},
+	{"Bench test", "", "/console/bench-tests/new", "GET /console/bench-tests/new"},
+	{"Batch upload", "", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
+	{"Mystery order", "", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
+	{"Recent work", "", "/console/work", "GET /console/work"},
+	{"Users", "", "/console/admin/users", "GET /console/admin/users"},
+	{"API keys", "", "/console/admin/keys", "GET /console/admin/keys"},
 }
 
 // nav is the navigation of a person on the page at current.
@@ -176,11 +191,18 @@ func (c *Console) nav(s *signedIn, current string) []navItem {
 	var out []navItem
 	for _, n := range navigation {
 		if c.rules[n.route].allows(s.User.Role) {
-			out = append(out, navItem{Label: n.label, Href: n.href, Current: n.href == current})
+			label := n.label
+			if n.managerLabel != "" && managerRole(s.User.Role) {
+				label = n.managerLabel
+			}
+			out = append(out, navItem{Label: label, Href: n.href, Current: n.href == current})
 		}
 	}
 	return out
 }
+
+// managerRole reports whether role works as a quality manager (managers and admins).
+func managerRole(role audit.Role) bool { return role == audit.RoleManager || role == audit.RoleAdmin }
 
 // render writes page name with status. The page is rendered whole before anything is sent,
 // so a template error is a clean 500 rather than half a page.
@@ -233,6 +255,9 @@ type problem struct {
 	Title  string
 	Detail string
 	Fields []grading.FieldError
+	// Next is the page to go on to, when there is one (the scorecard that replaced a
+	// superseded draft).
+	Next *navItem
 }
 
 // fail answers err with the problem page of its kind: the one table of the console that maps
@@ -257,7 +282,8 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *signedIn, err 
 		p = problem{Status: http.StatusForbidden, Title: "Not allowed",
 			Detail: "Your role may not use this page."}
 	case errors.As(err, &se):
-		p = problem{Status: http.StatusConflict, Title: "Superseded", Detail: se.Error()}
+		p = problem{Status: http.StatusConflict, Title: "Superseded", Detail: se.Error(),
+			Next: &navItem{Label: "Open scorecard " + se.By, Href: "/console/scorecards/" + se.By}}
 	case errors.Is(err, audit.ErrConflict):
 		p = problem{Status: http.StatusConflict, Title: "Conflict", Detail: err.Error()}
 	case errors.As(err, &ve):

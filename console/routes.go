@@ -10,9 +10,10 @@ import (
 
 // Who may use the pages, by role, following the API's role table (api.md) so that the
 // console grants nothing the API refuses: technicians, managers and admins work at the bench;
-// KPIs, audits, closing corrective actions and publishing charters are the managers' and the
-// admins'; a seller reads and answers its own corrective actions (the services keep it to
-// those); every role reads the charter.
+// the sellers' standing, KPIs, audits, review and approval, closing corrective actions and
+// publishing charters are the managers' and the admins'; a seller reads its own approved
+// scorecards and their reports, and reads and answers its own corrective actions (the services
+// keep it to those); every role reads the charter.
 var (
 	everyone           = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller}
 	technicians        = []audit.Role{audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician}
@@ -83,6 +84,13 @@ func (c *Console) routes() {
 	c.page("GET /console/charter", everyone, c.activeCharter)
 	c.page("GET /console/charters/{version}", everyone, c.charterVersion)
 	c.page("POST /console/charters", managers, c.publishCharter)
+
+	c.page("GET /console/sellers", managers, c.sellers)
+	c.page("GET /console/sellers/{id}", managers, c.seller)
+	c.page("GET /console/review", managers, c.review)
+	c.page("GET /console/scorecards/{id}", managersAndSellers, c.scorecard)
+	c.page("POST /console/scorecards/{id}/approve", managers, c.approveScorecard)
+	c.page("GET /console/scorecards/{id}/report.pdf", managersAndSellers, c.scorecardReport)
 
 	// Anything else under /console/ is not a page.
 	c.public("/console/", func(http.ResponseWriter, *http.Request, *signedIn) error {

@@ -272,17 +272,6 @@ func resolve(ids []string, byID map[string]Evidence) []EvidenceRow {
 	return rows
 }
 
-// compareScorecards orders scorecards in time: by period end, period start, creation time and
-// finally id, so that the order is total and never depends on the input order.
-func compareScorecards(a, b audit.Scorecard) int {
-	return cmp.Or(
-		a.Period.End.Compare(b.Period.End),
-		a.Period.Start.Compare(b.Period.Start),
-		a.CreatedAt.Compare(b.CreatedAt),
-		strings.Compare(a.ID, b.ID),
-	)
-}
-
 // earlierScorecards returns the scorecards of history that come before sc and have a score,
 // oldest first.
 func earlierScorecards(sc audit.Scorecard, history []audit.Scorecard) []audit.Scorecard {
@@ -294,12 +283,12 @@ func earlierScorecards(sc audit.Scorecard, history []audit.Scorecard) []audit.Sc
 		if h.SellerID != "" && sc.SellerID != "" && h.SellerID != sc.SellerID {
 			continue
 		}
-		if h.Result.Score == nil || compareScorecards(h, sc) >= 0 {
+		if h.Result.Score == nil || audit.CompareScorecards(h, sc) >= 0 {
 			continue
 		}
 		out = append(out, h)
 	}
-	slices.SortStableFunc(out, compareScorecards)
+	slices.SortStableFunc(out, audit.CompareScorecards)
 	return out
 }
 

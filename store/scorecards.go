@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -405,27 +406,13 @@ type ScorecardFilter = audit.ScorecardFilter
 
 // Scorecards lists scorecards newest first.
 func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]audit.Scorecard, string, error) {
+	conds, args, err := scorecardConds(f)
+	if err != nil {
+		return nil, "", err
+	}
 	q := scorecardQuery(s.read.WithContext(ctx))
-	if f.SellerID != "" {
-		q = q.Where("scorecards.seller_id = ?", f.SellerID)
-	}
-	switch f.Status {
-	case "":
-		q = q.Where("x.scorecard_id IS NULL")
-	case audit.Approved:
-		q = q.Where("r.scorecard_id IS NOT NULL")
-	case audit.Draft:
-		q = q.Where("r.scorecard_id IS NULL AND x.scorecard_id IS NULL")
-	case audit.Superseded:
-		q = q.Where("x.scorecard_id IS NOT NULL")
-	default:
-		return nil, "", fmt.Errorf("scorecard status %q: %w", f.Status, audit.ErrInvalid)
-	}
-	if !f.From.IsZero() {
-		q = q.Where("scorecards.period_start >= ?", f.From.UTC().Format(time.DateOnly))
-	}
-	if !f.To.IsZero() {
-		q = q.Where("scorecards.period_end <= ?", f.To.UTC().Format(time.DateOnly))
+	for i, c := range conds {
+		q = q.Where(c, args[i]...)
 	}
 	var rows []scorecardReadRow
 	next, err := applyPage(p, q, &rows, true)
@@ -441,6 +428,111 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 	return out, next, nil
 }
 
+// scorecardConds are the conditions of f over scorecards joined with their review (r) and
+// their supersession (x), each with its arguments.
+func scorecardConds(f ScorecardFilter) ([]string, [][]any, error) {
+	var conds []string
+	var args [][]any
+	add := func(c string, a ...any) {
+		conds = append(conds, c)
+		args = append(args, a)
+	}
+	if f.SellerID != "" {
+		add("scorecards.seller_id = ?", f.SellerID)
+	}
+	switch f.Status {
+	case "":
+		add("x.scorecard_id IS NULL")
+	case audit.Approved:
+		add("r.scorecard_id IS NOT NULL")
+	case audit.Draft:
+		add("r.scorecard_id IS NULL AND x.scorecard_id IS NULL")
+	case audit.Superseded:
+		add("x.scorecard_id IS NOT NULL")
+	default:
+		return nil, nil, fmt.Errorf("scorecard status %q: %w", f.Status, audit.ErrInvalid)
+	}
+	if !f.From.IsZero() {
+		add("scorecards.period_start >= ?", f.From.UTC().Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		add("scorecards.period_end <= ?", f.To.UTC().Format(time.DateOnly))
+	}
+	return conds, args, nil
+}
+
+// ScorecardSummaries lists scorecards as Scorecards does, newest first, without their
+// points: it reads the columns before the points document only, so that a page of large
+// scorecards costs no more than a page of small ones (on SQLite, a row's later columns sit
+// behind its overflow pages).
+func (s *Store) ScorecardSummaries(ctx context.Context, f ScorecardFilter, p Page) ([]audit.ScorecardSummary, string, error) {
+	after, err := DecodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	conds, args, err := scorecardConds(f)
+	if err != nil {
+		return nil, "", err
+	}
+	var flat []any
+	for _, a := range args {
+		flat = append(flat, a...)
+	}
+	if after != "" {
+		conds = append(conds, "scorecards.id < ?")
+		flat = append(flat, after)
+	}
+	n := pageLimit(p)
+	q := "SELECT scorecards.id, scorecards.seller_id, se.name, scorecards.period_start, scorecards.period_end, " +
+		"scorecards.charter_version, scorecards.score, scorecards.tier, scorecards.evaluated_points, " +
+		"scorecards.failed_points, scorecards.failed_critical, r.approved_at, x.superseded_by " +
+		"FROM scorecards JOIN sellers se ON se.id = scorecards.seller_id " +
+		"LEFT JOIN scorecard_reviews r ON r.scorecard_id = scorecards.id " +
+		"LEFT JOIN scorecard_supersessions x ON x.scorecard_id = scorecards.id " +
+		"WHERE " + strings.Join(conds, " AND ") + fmt.Sprintf(" ORDER BY scorecards.id DESC LIMIT %d", n+1)
+	var out []audit.ScorecardSummary
+	err = scanRows(s.read.WithContext(ctx).Raw(q, flat...), func(rows *sql.Rows) error {
+		var (
+			sc           audit.ScorecardSummary
+			start, end   string
+			tier         string
+			score        sql.NullFloat64
+			approvedAt   sql.NullTime
+			supersededBy sql.NullString
+		)
+		if err := rows.Scan(&sc.ID, &sc.SellerID, &sc.SellerName, &start, &end, &sc.CharterVersion, &score, &tier,
+			&sc.EvaluatedPoints, &sc.FailedPoints, &sc.FailedCritical, &approvedAt, &supersededBy); err != nil {
+			return err
+		}
+		var err error
+		if sc.Period, err = storedPeriod(start, end); err != nil {
+			return fmt.Errorf("scorecard %s: %w", sc.ID, err)
+		}
+		sc.Tier, sc.Status = checklist.Tier(tier), audit.Draft
+		if score.Valid {
+			v := score.Float64
+			sc.Score = &v
+		}
+		switch {
+		case approvedAt.Valid:
+			at := approvedAt.Time.UTC()
+			sc.Status, sc.ApprovedAt = audit.Approved, &at
+		case supersededBy.Valid:
+			sc.Status, sc.SupersededBy = audit.Superseded, supersededBy.String
+		}
+		out = append(out, sc)
+		return nil
+	})
+	if err != nil {
+		return nil, "", translate(err, "scorecards")
+	}
+	if len(out) <= n {
+		return out, "", nil
+	}
+	out = out[:n]
+	return out, EncodeCursor(out[n-1].ID), nil
+}
+
 // ApproveScorecard reads scorecard id, has approve decide its review and the corrective
 // actions it opens (audit.Service passes audit.Approve, with the store's clock as now), and
 // stores both in the same transaction. The scorecard row itself is never touched: approval is
@@ -448,6 +540,7 @@ func (s *Store) Scorecards(ctx context.Context, f ScorecardFilter, p Page) ([]au
 // is audit.ErrConflict, whether it comes later or races the first (the review's primary key).
 // The audit lock (and SQLite's single writer) orders approvals and audits, so that a draft is
 // never both approved and superseded: approve sees the scorecard as the last audit left it.
+// The seller's standing (seller_standings) is rewritten in the same transaction.
 func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id string,
 	approve func(sc audit.Scorecard, now time.Time) (audit.Scorecard, []audit.CorrectiveAction, error)) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	var sc audit.Scorecard
@@ -474,6 +567,10 @@ func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id str
 		// The scorecard leaves its draft slot: the next audit of its period adds a new draft
 		// beside it instead of replacing it.
 		if err := tx.Where("scorecard_id = ?", sc.ID).Delete(&draftSlotRow{}).Error; err != nil {
+			return err
+		}
+		// The seller's standing follows its approvals (the managers' lists read it).
+		if err := refreshStanding(tx, sc.SellerID); err != nil {
 			return err
 		}
 		if err := s.record(tx, by, "approve", "scorecard", sc.ID); err != nil {

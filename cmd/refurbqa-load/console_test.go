@@ -17,6 +17,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/console"
+	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -32,7 +33,7 @@ func consoleServer(t *testing.T) *httptest.Server {
 	_, _, err = svc.CreateUser(context.Background(), admin, audit.NewUser{Email: "tech@lab.example", Name: "Tech",
 		Role: audit.RoleTechnician, Password: "a long enough password"})
 	require.NoError(t, err)
-	con, err := console.New(console.Config{Service: svc, Sessions: memstore.New()})
+	con, err := console.New(console.Config{Service: svc, Sessions: memstore.New(), Reports: reports.NewBuilder(st)})
 	require.NoError(t, err)
 	srv := httptest.NewServer(con)
 	t.Cleanup(srv.Close)

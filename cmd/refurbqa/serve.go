@@ -60,8 +60,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	svc := deps.service(st)
+	builder := reports.NewBuilder(st)
 	con, err := console.New(console.Config{
-		Service: svc, Sessions: st.SessionStore(), Logger: log,
+		Service: svc, Sessions: st.SessionStore(), Reports: builder, Logger: log,
 		SecureCookies: *secureCookies, RequestTimeout: *timeout,
 	})
 	if err != nil {
@@ -72,7 +73,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer con.Close()
 	srv, err := httpapi.New(httpapi.Config{
 		Service: svc,
-		Reports: reports.NewBuilder(st),
+		Reports: builder,
 		Ready:   st.Ping, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
 		Collectors: poolCollectors(st),
