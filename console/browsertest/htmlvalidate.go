@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -44,18 +45,25 @@ func validateHTML(t testing.TB, tl *tools, files []string) {
 	if len(files) == 0 {
 		return
 	}
+	// The report goes to a file, not to standard output: node may exit before a large report
+	// written to a pipe is flushed, cutting it short.
+	out := filepath.Join(t.TempDir(), "html-validate.json")
 	args := []string{
 		filepath.Join(tl.dir, "node_modules", "html-validate", "bin", "html-validate.mjs"),
-		"--config", filepath.Join(tl.dir, ".htmlvalidate.json"), "--formatter", "json",
+		"--config", filepath.Join(tl.dir, ".htmlvalidate.json"), "--formatter", "json=" + out,
 	}
 	cmd := exec.Command(tl.node, append(args, files...)...)
 	cmd.Dir = tl.dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run() // exit status 1 when a file has errors: the report says which
+	body, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("html-validate: %v, and no report (%v)\n%s%s", runErr, err, stdout.Bytes(), stderr.Bytes())
+	}
 	var report htmlValidateReport
-	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
-		t.Fatalf("html-validate: %v (%v)\n%s%s", runErr, err, stdout.Bytes(), stderr.Bytes())
+	if err := json.Unmarshal(body, &report); err != nil {
+		t.Fatalf("html-validate: %v (%v)\n%.2000s%s", runErr, err, body, stderr.Bytes())
 	}
 	var errs, warnings []string
 	for _, f := range report {
