@@ -79,7 +79,7 @@ func TestCharterPages(t *testing.T) {
 		row := regexp.MustCompile(`(?s)<tr>\s*<th scope="row">QC18</th>.*?</tr>`).FindString(res.body)
 		for _, cell := range []string{"<td>Dispatch on time</td>", "<td>logistics</td>", `severity-major">major<`, "<td>4</td>",
 			"<td><code>late_shipment_rate &lt; 0.04</code></td>", "<td><code>late_shipment_rate &lt; 0.04</code></td>",
-			"<td><code>orders >= 50</code></td>"} {
+			"<td><code>orders &gt;= 50</code></td>"} {
 			assertHas(t, row, cell, role)
 		}
 		assertHas(t, res.body, `<th scope="row"><a href="/console/charters/2026.1">2026.1</a></th>`, role)
