@@ -47,9 +47,9 @@ test:
 	fi
 	$(GO) test -count=1 $(PKGS)
 
-# The same suite against PostgreSQL: store tests run on both databases, HTTP tests on PostgreSQL.
+# The same suite against PostgreSQL: store tests run on both databases, HTTP and console tests on PostgreSQL.
 test-postgres:
-	REFURBQA_TEST_POSTGRES_DSN='$(PG_DSN)' REFURBQA_TEST_DB=postgres $(GO) test -count=1 ./store/... ./httpapi/... ./cmd/...
+	REFURBQA_TEST_POSTGRES_DSN='$(PG_DSN)' REFURBQA_TEST_DB=postgres $(GO) test -count=1 ./store/... ./httpapi/... ./console/ ./cmd/...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1)
