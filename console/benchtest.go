@@ -80,17 +80,9 @@ func (c *Console) storedBenchTest(r *http.Request, s *signedIn, id string) (stor
 		Category: rec.Inspection.Device.Category, Values: benchTestValues(rec.BenchTest)}, nil
 }
 
-// correctBenchTestForm is GET /console/bench-tests/{id}/correct: the form filled with every
-// value of the stored bench test.
-func (c *Console) correctBenchTestForm(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	return c.correctionForm(w, r, s, benchTests, c.storedBenchTest)
-}
-
-// correctBenchTest is POST /console/bench-tests/{id}/corrections: save stores the correction
-// (audit.Service.CorrectBenchTest) and goes to it.
-func (c *Console) correctBenchTest(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	return c.correct(w, r, s, benchTests, c.storedBenchTest, func(id string, v url.Values) (string, error) {
-		fixed, err := c.svc.CorrectBenchTest(r.Context(), s.principal(), id, benchTestInput(v))
-		return fixed.ID, err
-	})
+// saveBenchTestCorrection stores the correction of the bench test id
+// (audit.Service.CorrectBenchTest).
+func (c *Console) saveBenchTestCorrection(r *http.Request, s *signedIn, id string, v url.Values) (string, error) {
+	fixed, err := c.svc.CorrectBenchTest(r.Context(), s.principal(), id, benchTestInput(v))
+	return fixed.ID, err
 }

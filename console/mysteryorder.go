@@ -77,17 +77,9 @@ func (c *Console) storedMysteryOrder(r *http.Request, s *signedIn, id string) (s
 		Category: rec.Inspection.Device.Category, Values: mysteryOrderValues(rec.MysteryOrder)}, nil
 }
 
-// correctMysteryOrderForm is GET /console/mystery-orders/{id}/correct: the form filled with every
-// value of the stored mystery order.
-func (c *Console) correctMysteryOrderForm(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	return c.correctionForm(w, r, s, mysteryOrders, c.storedMysteryOrder)
-}
-
-// correctMysteryOrder is POST /console/mystery-orders/{id}/corrections: save stores the correction
-// (audit.Service.CorrectMysteryOrder) and goes to it.
-func (c *Console) correctMysteryOrder(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	return c.correct(w, r, s, mysteryOrders, c.storedMysteryOrder, func(id string, v url.Values) (string, error) {
-		fixed, err := c.svc.CorrectMysteryOrder(r.Context(), s.principal(), id, mysteryOrderInput(v))
-		return fixed.ID, err
-	})
+// saveMysteryOrderCorrection stores the correction of the mystery order id
+// (audit.Service.CorrectMysteryOrder).
+func (c *Console) saveMysteryOrderCorrection(r *http.Request, s *signedIn, id string, v url.Values) (string, error) {
+	fixed, err := c.svc.CorrectMysteryOrder(r.Context(), s.principal(), id, mysteryOrderInput(v))
+	return fixed.ID, err
 }

@@ -369,42 +369,49 @@ type storedRecord struct {
 // loadRecord reads the stored record id of a kind, as the principal of s may see it.
 type loadRecord func(r *http.Request, s *signedIn, id string) (storedRecord, error)
 
+// saveCorrection stores the correction, the values v, of the stored record id of a kind and
+// answers the correction's id.
+type saveCorrection func(r *http.Request, s *signedIn, id string, v url.Values) (string, error)
+
 // correctionForm is GET kind.Path/{id}/correct: the form filled with every value of the stored
 // record.
-func (c *Console) correctionForm(w http.ResponseWriter, r *http.Request, s *signedIn, kind recordKind, load loadRecord) error {
-	rec, err := load(r, s, r.PathValue("id"))
-	if err != nil {
-		return err
+func (c *Console) correctionForm(kind recordKind, load loadRecord) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+		rec, err := load(r, s, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		page, err := c.correction(r, s, kind, rec, rec.Values)
+		if err != nil {
+			return err
+		}
+		return c.renderForm(w, r, s, http.StatusOK, page)
 	}
-	page, err := c.correction(r, s, kind, rec, rec.Values)
-	if err != nil {
-		return err
-	}
-	return c.renderForm(w, r, s, http.StatusOK, page)
 }
 
 // correct is POST kind.Path/{id}/corrections: save stores the correction of the stored record
-// with the posted values and answers the correction's id; the page then goes to it.
-func (c *Console) correct(w http.ResponseWriter, r *http.Request, s *signedIn, kind recordKind, load loadRecord,
-	save func(id string, v url.Values) (string, error)) error {
-	rec, err := load(r, s, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return audit.Invalid([]grading.FieldError{{Field: "", Message: "the form could not be read"}})
-	}
-	page, err := c.correction(r, s, kind, rec, r.PostForm)
-	if err != nil {
-		return err
-	}
-	return c.submit(w, r, s, page, func(v url.Values) (string, error) {
-		id, err := save(rec.ID, v)
+// with the posted values, and the page goes to it.
+func (c *Console) correct(kind recordKind, load loadRecord, save saveCorrection) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+		rec, err := load(r, s, r.PathValue("id"))
 		if err != nil {
-			return "", err
+			return err
 		}
-		return kind.Path + "/" + id, nil
-	})
+		if err := r.ParseForm(); err != nil {
+			return audit.Invalid([]grading.FieldError{{Field: "", Message: "the form could not be read"}})
+		}
+		page, err := c.correction(r, s, kind, rec, r.PostForm)
+		if err != nil {
+			return err
+		}
+		return c.submit(w, r, s, page, func(v url.Values) (string, error) {
+			id, err := save(r, s, rec.ID, v)
+			if err != nil {
+				return "", err
+			}
+			return kind.Path + "/" + id, nil
+		})
+	}
 }
 
 // correction is the form page of a correction of the stored record rec of kind: the form of the
