@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // The technician's bench test (console.md, Technician): the shared record pages (record.go)
@@ -71,36 +70,19 @@ func (c *Console) benchTest(w http.ResponseWriter, r *http.Request, s *signedIn)
 	return c.render(w, r, s, http.StatusOK, "benchtest", "Bench test "+rec.ID, v)
 }
 
-// correctBenchTestForm is GET /console/bench-tests/{id}/correct: the form filled with every
-// value of the stored bench test.
-func (c *Console) correctBenchTestForm(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	rec, err := c.svc.BenchTest(r.Context(), s.principal(), r.PathValue("id"))
+// storedBenchTest reads the bench test id for its correction pages (record.go).
+func (c *Console) storedBenchTest(r *http.Request, s *signedIn, id string) (storedRecord, error) {
+	rec, err := c.svc.BenchTest(r.Context(), s.principal(), id)
 	if err != nil {
-		return err
+		return storedRecord{}, err
 	}
-	return c.correctionForm(w, r, s, benchTests, rec.ID, rec.SellerID, rec.SupersededBy,
-		rec.Inspection.Device.Category, benchTestValues(rec.BenchTest))
+	return storedRecord{ID: rec.ID, SellerID: rec.SellerID, SupersededBy: rec.SupersededBy,
+		Category: rec.Inspection.Device.Category, Values: benchTestValues(rec.BenchTest)}, nil
 }
 
-// correctBenchTest is POST /console/bench-tests/{id}/corrections: save stores the correction
-// (audit.Service.CorrectBenchTest) and goes to it.
-func (c *Console) correctBenchTest(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	rec, err := c.svc.BenchTest(r.Context(), s.principal(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return audit.Invalid([]grading.FieldError{{Field: "", Message: "the form could not be read"}})
-	}
-	page, err := c.correction(r, s, benchTests, rec.ID, rec.SellerID, rec.SupersededBy, rec.Inspection.Device.Category, r.PostForm)
-	if err != nil {
-		return err
-	}
-	return c.submit(w, r, s, page, func(v url.Values) (string, error) {
-		fixed, err := c.svc.CorrectBenchTest(r.Context(), s.principal(), rec.ID, benchTestInput(v))
-		if err != nil {
-			return "", err
-		}
-		return benchTests.Path + "/" + fixed.ID, nil
-	})
+// saveBenchTestCorrection stores the correction of the bench test id
+// (audit.Service.CorrectBenchTest).
+func (c *Console) saveBenchTestCorrection(r *http.Request, s *signedIn, id string, v url.Values) (string, error) {
+	fixed, err := c.svc.CorrectBenchTest(r.Context(), s.principal(), id, benchTestInput(v))
+	return fixed.ID, err
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/grading"
 )
 
 // The technician's mystery order (console.md, Technician): the same inspection form as a bench
@@ -68,36 +67,19 @@ func (c *Console) mysteryOrder(w http.ResponseWriter, r *http.Request, s *signed
 	return c.render(w, r, s, http.StatusOK, "mysteryorder", "Mystery order "+rec.ID, v)
 }
 
-// correctMysteryOrderForm is GET /console/mystery-orders/{id}/correct: the form filled with
-// every value of the stored mystery order.
-func (c *Console) correctMysteryOrderForm(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	rec, err := c.svc.MysteryOrder(r.Context(), s.principal(), r.PathValue("id"))
+// storedMysteryOrder reads the mystery order id for its correction pages (record.go).
+func (c *Console) storedMysteryOrder(r *http.Request, s *signedIn, id string) (storedRecord, error) {
+	rec, err := c.svc.MysteryOrder(r.Context(), s.principal(), id)
 	if err != nil {
-		return err
+		return storedRecord{}, err
 	}
-	return c.correctionForm(w, r, s, mysteryOrders, rec.ID, rec.SellerID, rec.SupersededBy,
-		rec.Inspection.Device.Category, mysteryOrderValues(rec.MysteryOrder))
+	return storedRecord{ID: rec.ID, SellerID: rec.SellerID, SupersededBy: rec.SupersededBy,
+		Category: rec.Inspection.Device.Category, Values: mysteryOrderValues(rec.MysteryOrder)}, nil
 }
 
-// correctMysteryOrder is POST /console/mystery-orders/{id}/corrections: save stores the
-// correction (audit.Service.CorrectMysteryOrder) and goes to it.
-func (c *Console) correctMysteryOrder(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	rec, err := c.svc.MysteryOrder(r.Context(), s.principal(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return audit.Invalid([]grading.FieldError{{Field: "", Message: "the form could not be read"}})
-	}
-	page, err := c.correction(r, s, mysteryOrders, rec.ID, rec.SellerID, rec.SupersededBy, rec.Inspection.Device.Category, r.PostForm)
-	if err != nil {
-		return err
-	}
-	return c.submit(w, r, s, page, func(v url.Values) (string, error) {
-		fixed, err := c.svc.CorrectMysteryOrder(r.Context(), s.principal(), rec.ID, mysteryOrderInput(v))
-		if err != nil {
-			return "", err
-		}
-		return mysteryOrders.Path + "/" + fixed.ID, nil
-	})
+// saveMysteryOrderCorrection stores the correction of the mystery order id
+// (audit.Service.CorrectMysteryOrder).
+func (c *Console) saveMysteryOrderCorrection(r *http.Request, s *signedIn, id string, v url.Values) (string, error) {
+	fixed, err := c.svc.CorrectMysteryOrder(r.Context(), s.principal(), id, mysteryOrderInput(v))
+	return fixed.ID, err
 }

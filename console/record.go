@@ -358,35 +358,80 @@ func (c *Console) previewBenchTest(w http.ResponseWriter, r *http.Request, s *si
 	return c.fragment(w, r, "grade", page)
 }
 
-// correctionForm renders the correction page of a stored record (correction).
-func (c *Console) correctionForm(w http.ResponseWriter, r *http.Request, s *signedIn, kind recordKind,
-	id, sellerID, supersededBy string, category grading.Category, v url.Values) error {
-	page, err := c.correction(r, s, kind, id, sellerID, supersededBy, category, v)
-	if err != nil {
-		return err
-	}
-	return c.renderForm(w, r, s, http.StatusOK, page)
+// storedRecord is what the correction pages need of a stored record of either kind: who and
+// what it inspected, whether it was corrected already, and every value of it for the form.
+type storedRecord struct {
+	ID, SellerID, SupersededBy string
+	Category                   grading.Category
+	Values                     url.Values
 }
 
-// correction is the form page of a correction of the record id of kind: the form of the
+// loadRecord reads the stored record id of a kind, as the principal of s may see it.
+type loadRecord func(r *http.Request, s *signedIn, id string) (storedRecord, error)
+
+// saveCorrection stores the correction, the values v, of the stored record id of a kind and
+// answers the correction's id.
+type saveCorrection func(r *http.Request, s *signedIn, id string, v url.Values) (string, error)
+
+// correctionForm is GET kind.Path/{id}/correct: the form filled with every value of the stored
+// record.
+func (c *Console) correctionForm(kind recordKind, load loadRecord) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+		rec, err := load(r, s, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		page, err := c.correction(r, s, kind, rec, rec.Values)
+		if err != nil {
+			return err
+		}
+		return c.renderForm(w, r, s, http.StatusOK, page)
+	}
+}
+
+// correct is POST kind.Path/{id}/corrections: save stores the correction of the stored record
+// with the posted values, and the page goes to it.
+func (c *Console) correct(kind recordKind, load loadRecord, save saveCorrection) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, s *signedIn) error {
+		rec, err := load(r, s, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return audit.Invalid([]grading.FieldError{{Field: "", Message: "the form could not be read"}})
+		}
+		page, err := c.correction(r, s, kind, rec, r.PostForm)
+		if err != nil {
+			return err
+		}
+		return c.submit(w, r, s, page, func(v url.Values) (string, error) {
+			id, err := save(r, s, rec.ID, v)
+			if err != nil {
+				return "", err
+			}
+			return kind.Path + "/" + id, nil
+		})
+	}
+}
+
+// correction is the form page of a correction of the stored record rec of kind: the form of the
 // protocol of the record's category, filled with v (every value of the stored record, or the
 // values posted). A record already corrected is not corrected again: the answer is the
 // service's refusal, naming the correction to correct instead (409), before anything is
 // filled in, as the service itself refuses it when the correction is saved.
-func (c *Console) correction(r *http.Request, s *signedIn, kind recordKind, id, sellerID, supersededBy string,
-	category grading.Category, v url.Values) (*formPage, error) {
-	if supersededBy != "" {
-		return nil, audit.AlreadyCorrected(kind.Name, id, supersededBy)
+func (c *Console) correction(r *http.Request, s *signedIn, kind recordKind, rec storedRecord, v url.Values) (*formPage, error) {
+	if rec.SupersededBy != "" {
+		return nil, audit.AlreadyCorrected(kind.Name, rec.ID, rec.SupersededBy)
 	}
-	seller, err := c.svc.Seller(r.Context(), s.principal(), sellerID)
+	seller, err := c.svc.Seller(r.Context(), s.principal(), rec.SellerID)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.svc.Protocol(category)
+	p, err := c.svc.Protocol(rec.Category)
 	if err != nil {
 		return nil, err
 	}
-	return &formPage{Kind: kind, Inspection: newInspectionForm(newForm(v), p), Seller: seller, Corrects: id}, nil
+	return &formPage{Kind: kind, Inspection: newInspectionForm(newForm(v), p), Seller: seller, Corrects: rec.ID}, nil
 }
 
 // testResult is the outcome of one protocol test on a stored inspection.

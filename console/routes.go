@@ -50,14 +50,14 @@ func (c *Console) routes() {
 	c.page("GET /console/bench-tests/{id}", technicians, c.benchTest)
 	c.page("GET /console/bench-tests/batch", technicians, c.batchForm)
 	c.page("POST /console/bench-tests/batch", technicians, c.uploadBatch)
-	c.page("GET /console/bench-tests/{id}/correct", technicians, c.correctBenchTestForm)
-	c.page("POST /console/bench-tests/{id}/corrections", technicians, c.correctBenchTest)
+	c.page("GET /console/bench-tests/{id}/correct", technicians, c.correctionForm(benchTests, c.storedBenchTest))
+	c.page("POST /console/bench-tests/{id}/corrections", technicians, c.correct(benchTests, c.storedBenchTest, c.saveBenchTestCorrection))
 
 	c.page("GET /console/mystery-orders/new", technicians, c.mysteryOrderForm)
 	c.page("POST /console/mystery-orders", technicians, c.createMysteryOrder)
 	c.page("GET /console/mystery-orders/{id}", technicians, c.mysteryOrder)
-	c.page("GET /console/mystery-orders/{id}/correct", technicians, c.correctMysteryOrderForm)
-	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correctMysteryOrder)
+	c.page("GET /console/mystery-orders/{id}/correct", technicians, c.correctionForm(mysteryOrders, c.storedMysteryOrder))
+	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correct(mysteryOrders, c.storedMysteryOrder, c.saveMysteryOrderCorrection))
 
 	c.page("GET /console/work", technicians, c.work)
 

@@ -3,18 +3,15 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm/clause"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
-	"github.com/refurbqa/refurbqa/migrations"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -149,26 +146,9 @@ func TestDraftSlotsMigrationKeepsData(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		clock := newAuditClock("2026-11-02T08:00:00Z")
-		cfg := store.Config{Driver: b.Name, Now: clock.Now}
-		if b.Name == store.SQLite {
-			cfg.DSN = filepath.Join(t.TempDir(), "refurbqa.db")
-		} else {
-			cfg.DSN = storetest.PostgresSchema(t)
-		}
-		st, err := store.Open(ctx, cfg)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = st.Close() })
-		sqlDB, err := st.AuditsTestDB().DB()
-		require.NoError(t, err)
-		fsys, err := migrations.FS(b.Name)
-		require.NoError(t, err)
-		dialect := goose.DialectSQLite3
-		if b.Name == store.Postgres {
-			dialect = goose.DialectPostgres
-		}
-		p, err := goose.NewProvider(dialect, sqlDB, fsys)
-		require.NoError(t, err)
-		_, err = p.UpTo(ctx, 2)
+		st := openUnmigrated(t, b, store.Config{Now: clock.Now})
+		p := migrator(t, b, st)
+		_, err := p.UpTo(ctx, 2)
 		require.NoError(t, err)
 
 		def, err := checklist.DefaultCharter()
@@ -317,16 +297,7 @@ func TestSupersessionMigrationDown(t *testing.T) {
 		again, err := auditSellers(ctx, e.st, auditor, q3, []string{a})
 		require.NoError(t, err)
 
-		sqlDB, err := e.db.DB()
-		require.NoError(t, err)
-		fsys, err := migrations.FS(b.Name)
-		require.NoError(t, err)
-		dialect := goose.DialectSQLite3
-		if b.Name == store.Postgres {
-			dialect = goose.DialectPostgres
-		}
-		p, err := goose.NewProvider(dialect, sqlDB, fsys)
-		require.NoError(t, err)
+		p := migrator(t, b, e.st)
 		_, err = p.DownTo(ctx, 3)
 		require.NoError(t, err)
 		var ids []string

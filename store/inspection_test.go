@@ -3,17 +3,14 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
-	"github.com/refurbqa/refurbqa/migrations"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -106,26 +103,9 @@ func TestDamagedInspectionIsAnError(t *testing.T) {
 func TestSubmittedInspectionsMigration(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		cfg := store.Config{Driver: b.Name}
-		if b.Name == store.SQLite {
-			cfg.DSN = filepath.Join(t.TempDir(), "refurbqa.db")
-		} else {
-			cfg.DSN = storetest.PostgresSchema(t)
-		}
-		st, err := store.Open(ctx, cfg)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = st.Close() })
-		sqlDB, err := st.AuditsTestDB().DB()
-		require.NoError(t, err)
-		fsys, err := migrations.FS(b.Name)
-		require.NoError(t, err)
-		dialect := goose.DialectSQLite3
-		if b.Name == store.Postgres {
-			dialect = goose.DialectPostgres
-		}
-		p, err := goose.NewProvider(dialect, sqlDB, fsys)
-		require.NoError(t, err)
-		_, err = p.UpTo(ctx, 4)
+		st := openUnmigrated(t, b, store.Config{})
+		p := migrator(t, b, st)
+		_, err := p.UpTo(ctx, 4)
 		require.NoError(t, err)
 
 		e := &auditEnv{t: t, st: st, db: st.AuditsTestDB(), clock: newAuditClock("2026-11-02T08:00:00Z")}

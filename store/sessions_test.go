@@ -9,12 +9,10 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
-	"github.com/refurbqa/refurbqa/migrations"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -243,17 +241,8 @@ func TestSessionsMigrationDown(t *testing.T) {
 		later := time.Now().Add(time.Hour)
 		require.NoError(t, ss.Commit("tok", []byte("data"), later))
 
-		sqlDB, err := st.AuditsTestDB().DB()
-		require.NoError(t, err)
-		fsys, err := migrations.FS(b.Name)
-		require.NoError(t, err)
-		dialect := goose.DialectSQLite3
-		if b.Name == store.Postgres {
-			dialect = goose.DialectPostgres
-		}
-		p, err := goose.NewProvider(dialect, sqlDB, fsys)
-		require.NoError(t, err)
-		_, err = p.DownTo(ctx, 6)
+		p := migrator(t, b, st)
+		_, err := p.DownTo(ctx, 6)
 		require.NoError(t, err)
 		_, _, err = ss.Find("tok")
 		assert.ErrorContains(t, err, "sessions", "the table is gone")

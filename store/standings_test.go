@@ -3,18 +3,15 @@ package store_test
 import (
 	"cmp"
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
-	"github.com/refurbqa/refurbqa/migrations"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -466,26 +463,9 @@ func TestStandingsMigrationBackfills(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		clock := newAuditClock("2026-11-02T08:00:00Z")
-		cfg := store.Config{Driver: b.Name, Now: clock.Now}
-		if b.Name == store.SQLite {
-			cfg.DSN = filepath.Join(t.TempDir(), "refurbqa.db")
-		} else {
-			cfg.DSN = storetest.PostgresSchema(t)
-		}
-		st, err := store.Open(ctx, cfg)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = st.Close() })
-		sqlDB, err := st.AuditsTestDB().DB()
-		require.NoError(t, err)
-		fsys, err := migrations.FS(b.Name)
-		require.NoError(t, err)
-		dialect := goose.DialectSQLite3
-		if b.Name == store.Postgres {
-			dialect = goose.DialectPostgres
-		}
-		p, err := goose.NewProvider(dialect, sqlDB, fsys)
-		require.NoError(t, err)
-		_, err = p.UpTo(ctx, 6)
+		st := openUnmigrated(t, b, store.Config{Now: clock.Now})
+		p := migrator(t, b, st)
+		_, err := p.UpTo(ctx, 6)
 		require.NoError(t, err)
 		def, err := checklist.DefaultCharter()
 		require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
 )
 
@@ -54,25 +55,11 @@ func (r *runner) signIn(ctx context.Context) error {
 }
 
 // buildPreviewForms generates bench-test forms to preview, as the console's form sends them.
-func (r *runner) buildPreviewForms() error {
-	gen, err := r.generator(20)
-	if err != nil {
-		return err
-	}
-	for k := 0; len(r.inspections) < inspectionPool; k++ {
-		s := gen.Sellers()[k%len(gen.Sellers())]
-		bts, err := gen.BenchTests(s, "", gen.Months()[k/len(gen.Sellers())%len(gen.Months())])
-		if err != nil {
-			return err
-		}
-		for _, bt := range bts {
-			r.inspections = append(r.inspections, []byte(inspectionForm(bt.Inspection).Encode()))
-		}
-		if k > 100*inspectionPool {
-			return errors.New("the generator made no inspections")
-		}
-	}
-	return nil
+func (r *runner) buildPreviewForms() (err error) {
+	r.inspections, err = r.generateBenchTests(20, inspectionPool, func(_ int, bt audit.BenchTest) ([]byte, error) {
+		return []byte(inspectionForm(bt.Inspection).Encode()), nil
+	})
+	return err
 }
 
 // inspectionForm is an inspection as the fields of the console's form (console.md: the

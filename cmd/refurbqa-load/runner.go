@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/cmd/internal/demogen"
 )
@@ -289,11 +290,7 @@ func (r *runner) generator(sellers int) (*demogen.Generator, error) {
 
 // buildItems generates bench tests of realistic sellers, spread over the given seller ids, and
 // keeps each as a JSON object without its external id.
-func (r *runner) buildItems(sellerIDs []string) error {
-	gen, err := r.generator(40)
-	if err != nil {
-		return err
-	}
+func (r *runner) buildItems(sellerIDs []string) (err error) {
 	type item struct {
 		SellerID    string          `json:"seller_id"`
 		Lab         string          `json:"lab"`
@@ -301,53 +298,56 @@ func (r *runner) buildItems(sellerIDs []string) error {
 		ListedGrade *string         `json:"listed_grade,omitempty"`
 		Inspection  json.RawMessage `json:"inspection"`
 	}
-	for k := 0; len(r.items) < itemPool; k++ {
-		s := gen.Sellers()[k%len(gen.Sellers())]
-		m := gen.Months()[k/len(gen.Sellers())%len(gen.Months())]
-		bts, err := gen.BenchTests(s, "", m)
-		if err != nil {
-			return err
+	r.items, err = r.generateBenchTests(40, itemPool, func(i int, bt audit.BenchTest) ([]byte, error) {
+		it := item{SellerID: sellerIDs[i%len(sellerIDs)], Lab: bt.Lab, TestedAt: bt.TestedAt, Inspection: bt.Submitted}
+		if bt.ListedGrade != "" {
+			g := string(bt.ListedGrade)
+			it.ListedGrade = &g
 		}
-		for _, bt := range bts {
-			it := item{SellerID: sellerIDs[len(r.items)%len(sellerIDs)], Lab: bt.Lab, TestedAt: bt.TestedAt, Inspection: bt.Submitted}
-			if bt.ListedGrade != "" {
-				g := string(bt.ListedGrade)
-				it.ListedGrade = &g
-			}
-			b, err := json.Marshal(it)
-			if err != nil {
-				return err
-			}
-			r.items = append(r.items, b)
-		}
-		if k > 100*itemPool {
-			return errors.New("the generator made no bench tests")
-		}
+		return json.Marshal(it)
+	})
+	if err != nil {
+		return err
 	}
 	r.logf("%d bench-test templates over %d sellers", len(r.items), len(sellerIDs))
 	return nil
 }
 
 // buildInspections generates inspections to preview.
-func (r *runner) buildInspections() error {
-	gen, err := r.generator(20)
+func (r *runner) buildInspections() (err error) {
+	r.inspections, err = r.generateBenchTests(20, inspectionPool, func(_ int, bt audit.BenchTest) ([]byte, error) {
+		return bt.Submitted, nil
+	})
+	return err
+}
+
+// generateBenchTests generates bench tests of the given number of demo sellers, seller by seller
+// and month by month, until it has made n payloads, one a bench test: payload turns the i-th
+// bench test into its own. The load of every scenario that sends bench tests is built here.
+func (r *runner) generateBenchTests(sellers, n int, payload func(i int, bt audit.BenchTest) ([]byte, error)) ([][]byte, error) {
+	gen, err := r.generator(sellers)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for k := 0; len(r.inspections) < inspectionPool; k++ {
+	out := make([][]byte, 0, n)
+	for k := 0; len(out) < n; k++ {
 		s := gen.Sellers()[k%len(gen.Sellers())]
 		bts, err := gen.BenchTests(s, "", gen.Months()[k/len(gen.Sellers())%len(gen.Months())])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, bt := range bts {
-			r.inspections = append(r.inspections, bt.Submitted)
+			b, err := payload(len(out), bt)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
 		}
-		if k > 100*inspectionPool {
-			return errors.New("the generator made no inspections")
+		if k > 100*n {
+			return nil, errors.New("the generator made no bench tests")
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // get fetches one JSON document into v.
