@@ -1,11 +1,8 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -19,26 +16,10 @@ import (
 	"github.com/refurbqa/refurbqa/httpapi/wire"
 )
 
-// upload posts a file as the batch form's file field.
+// upload posts a file as the form's file field.
 func (c *client) upload(path, name string, content []byte) *response {
 	c.h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", name)
-	require.NoError(c.h.t, err)
-	_, err = fw.Write(content)
-	require.NoError(c.h.t, err)
-	require.NoError(c.h.t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, c.h.srv.URL+path, &buf)
-	require.NoError(c.h.t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err := c.http.Do(req)
-	require.NoError(c.h.t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(c.h.t, err)
-	return &response{status: res.StatusCode, header: res.Header, body: string(b)}
+	return c.multipartPost(path, nil, name, content)
 }
 
 // batchItem is one bench test of a batch file, in the API's JSON.

@@ -1,12 +1,9 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"html"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,36 +16,6 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 )
-
-// multipartPost posts fields as a multipart form, as a form with a file field sends it, with
-// content as the file named name when name is not empty.
-func (c *client) multipartPost(path string, fields url.Values, name string, content []byte) *response {
-	c.h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vals := range fields {
-		for _, v := range vals {
-			require.NoError(c.h.t, mw.WriteField(k, v))
-		}
-	}
-	if name != "" {
-		fw, err := mw.CreateFormFile("file", name)
-		require.NoError(c.h.t, err)
-		_, err = fw.Write(content)
-		require.NoError(c.h.t, err)
-	}
-	require.NoError(c.h.t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, c.h.srv.URL+path, &buf)
-	require.NoError(c.h.t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err := c.http.Do(req)
-	require.NoError(c.h.t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(c.h.t, err)
-	return &response{status: res.StatusCode, header: res.Header, body: string(b)}
-}
 
 // charterDoc is the default charter as a document to publish, as version, with edit applied
 // to its points.
