@@ -85,7 +85,9 @@ type Lot struct {
 }
 
 // Decided reports whether the lot is closed.
-func (l Lot) Decided() bool { return l.Decision == sampling.Accepted || l.Decision == sampling.Rejected }
+func (l Lot) Decided() bool {
+	return l.Decision == sampling.Accepted || l.Decision == sampling.Rejected
+}
 
 // LotClass is one class of a lot as the API shows it: its plan, its count and its decision.
 type LotClass struct {
