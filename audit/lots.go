@@ -205,7 +205,8 @@ type NewLot struct {
 }
 
 // NewLotSample is a sample as a client states it: a bench test for a device lot, a part with
-// its defects for a parts lot.
+// its defects for a parts lot. Defects is nil when the client left it out, which a parts lot
+// refuses, and empty for a conforming part.
 type NewLotSample struct {
 	BenchTestID string
 	Serial      string
@@ -356,6 +357,9 @@ func checkSample(kind LotKind, in Input[NewLotSample]) error {
 			errs.add("bench_test_id", "is for device lots only")
 		}
 		errs.optionalLine("serial", n.Serial, maxExternalLen)
+		if n.Defects == nil {
+			errs.add("defects", "is required (an empty list for a conforming part)")
+		}
 		if len(n.Defects) > maxPartDefects {
 			errs.add("defects", "must hold at most %d defects", maxPartDefects)
 		}

@@ -279,6 +279,18 @@ func TestASampleBeyondTheSampleSizeIsAConflict(t *testing.T) {
 	assert.Equal(t, sampling.Accepted, l.Decision)
 	_, _, err = s.AddLotSample(ctx, lotTech, l.ID, ok)
 	assert.ErrorIs(t, err, ErrConflict)
+
+	l, err = s.CreateLot(ctx, lotTech, Input[NewLot]{Value: NewLot{Kind: LotParts, LotRef: "L-2", LotSize: 2,
+		Supplier: "Acme", PartType: "screen", ReceivedAt: f.now}})
+	require.NoError(t, err)
+	_, _, err = s.AddLotSample(ctx, lotTech, l.ID, Input[NewLotSample]{Value: NewLotSample{BenchTestID: "bt_1",
+		Defects: []Defect{{Class: "cosmetic", Code: ""}}}})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{"bench_test_id", "defects.0.class", "defects.0.code"}, fields(ve.Errors))
+	_, _, err = s.AddLotSample(ctx, lotTech, l.ID, Input[NewLotSample]{})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{"defects"}, fields(ve.Errors), "a part states its defects, none for a conforming one")
 }
 
 func TestDeviceSamplesAreTheSellersJudgeableBenchTests(t *testing.T) {

@@ -193,6 +193,9 @@ func (s *Server) addLotSample(c echo.Context) error {
 	}
 	in := audit.Input[audit.NewLotSample]{Problems: problemsOf(typeErr),
 		Value: audit.NewLotSample{BenchTestID: req.BenchTestID, Serial: req.Serial}}
+	if req.Defects != nil {
+		in.Value.Defects = make([]audit.Defect, 0, len(req.Defects))
+	}
 	for _, d := range req.Defects {
 		in.Value.Defects = append(in.Value.Defects, audit.Defect{Class: sampling.Class(d.Class), Code: d.Code, Note: d.Note})
 	}

@@ -58,6 +58,9 @@ func TestLotsThroughTheAPI(t *testing.T) {
 	assert.Nil(t, lot.SellerID)
 	assert.Equal(t, "pending", lot.Decision)
 
+	res = h.do(http.MethodPost, "/api/v1/lots/"+lot.ID+"/samples", tech, doc{"serial": "B-1"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Code, "%s", res.Body)
+	assert.Equal(t, []string{"defects"}, problemFields(t, res), "a part states its defects")
 	res = h.do(http.MethodPost, "/api/v1/lots/"+lot.ID+"/samples", tech, doc{"serial": "B-1", "defects": []any{}})
 	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 	res = h.do(http.MethodPost, "/api/v1/lots/"+lot.ID+"/samples", tech, doc{"defects": []any{doc{"class": "minor", "code": "dent"}}})
@@ -117,6 +120,7 @@ func TestLotsThroughTheAPI(t *testing.T) {
 	require.Len(t, list.Items, 1, "a seller lists its own decided device lots, no parts lot")
 	assert.Equal(t, dev.ID, list.Items[0].ID)
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/lots/"+lot.ID, seller, nil).Code, "parts lots are not a seller's")
+	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/lots?seller_id="+h.Other.ID, seller, nil).Code)
 	res = h.do(http.MethodGet, "/api/v1/lots/"+dev.ID+"/samples", seller, nil)
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 	assert.Len(t, res.Map(t)["items"], 2)
