@@ -317,3 +317,24 @@ func TestConcurrentSamplesNeverExceedTheSampleSize(t *testing.T) {
 		assert.Equal(t, 1, n)
 	})
 }
+
+// Migration 00011 goes down and up again on both dialects: down drops the lot tables, up
+// makes them anew, empty and usable.
+func TestLotsMigrationDownAndUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		e := newLotEnv(t, b)
+		e.partsLot(t, "M-1", "Acme", 10)
+		p := migrator(t, b, e.st)
+		_, err := p.DownTo(ctx, 10)
+		require.NoError(t, err)
+		_, _, err = e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
+		require.Error(t, err, "the lots table is gone")
+		_, err = p.UpTo(ctx, 11)
+		require.NoError(t, err)
+		lots, _, err := e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
+		require.NoError(t, err)
+		assert.Empty(t, lots)
+		e.partsLot(t, "M-1", "Acme", 10)
+	})
+}
