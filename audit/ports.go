@@ -24,6 +24,7 @@ type Store interface {
 	ActionStore
 	EventStore
 	StandingStore
+	LotStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -162,4 +163,36 @@ type StandingStore interface {
 	ScorecardSummaries(ctx context.Context, f ScorecardFilter, p Page) ([]ScorecardSummary, string, error)
 	// RecordCounts counts the bench tests and mystery orders of a seller in force.
 	RecordCounts(ctx context.Context, sellerID string) (RecordCounts, error)
+}
+
+// LotStore keeps lots, their samples and their streams (lots.md). Each write holds what it
+// changes (the row locked on PostgreSQL; SQLite's single immediate writer already serialises)
+// and appends to the event trail in its transaction. The rules are the service's, passed in as
+// functions that decide from the rows as stored.
+type LotStore interface {
+	// CreateLot finds the stream of key (its kind and source), creating it on normal
+	// inspection with the first lot of its source, holds it, has build make the lot from it
+	// and the store's clock, and stores the lot with its id: ErrConflict when the stream has
+	// the lot's lot_ref already, ErrNotFound for an unknown seller.
+	CreateLot(ctx context.Context, by Principal, key LotStream, build func(st LotStream, now time.Time) (Lot, error)) (Lot, error)
+	// AddLotSample holds lot id and its stream, has add count the next sample, and stores the
+	// sample, the lot's new tally and decision, and the stream when add changed it:
+	// ErrConflict when the sample's number or bench test is taken.
+	AddLotSample(ctx context.Context, by Principal, id string,
+		add func(l Lot, st LotStream, now time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error)
+	// Lot returns one lot, or ErrNotFound.
+	Lot(ctx context.Context, id string) (Lot, error)
+	// Lots lists lots in creation order.
+	Lots(ctx context.Context, f LotFilter, p Page) ([]Lot, string, error)
+	// LotSamples lists the samples of a lot by number.
+	LotSamples(ctx context.Context, lotID string, p Page) ([]LotSample, string, error)
+	// LotStreams lists streams in creation order.
+	LotStreams(ctx context.Context, f LotStreamFilter, p Page) ([]LotStream, string, error)
+	// ChangeLotStream has change decide the new state of stream id from the stored one and
+	// stores it with an event named action, holding the row.
+	ChangeLotStream(ctx context.Context, by Principal, id, action string,
+		change func(st LotStream, now time.Time) (LotStream, error)) (LotStream, error)
+	// SupplierSummaries aggregates the parts lots decided in [from, to) (zero bounds: open)
+	// per supplier and part type, ordered by both.
+	SupplierSummaries(ctx context.Context, from, to time.Time) ([]SupplierSummary, error)
 }

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"crypto/rand"
+	"io"
 	"sync"
 	"time"
 
@@ -19,6 +21,7 @@ type Service struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
+	random    io.Reader // the source of lots' sample positions (lots.go)
 	touched   touchLog  // when this process last wrote each key's last use (keys.go)
 	passwords passwords // the bcrypt cost and dummy hash of user passwords (users.go)
 }
@@ -36,6 +39,9 @@ type ServiceConfig struct {
 	// PasswordCost is the bcrypt cost of new password hashes (default: DefaultPasswordCost;
 	// tests use bcrypt.MinCost to stay fast).
 	PasswordCost int
+	// Random is the source of the sample positions of lots, which lots.md requires to be
+	// cryptographic (default: crypto/rand.Reader; tests may pass a fixed stream).
+	Random io.Reader
 }
 
 // NewService returns the services over cfg.Store.
@@ -46,6 +52,10 @@ func NewService(cfg ServiceConfig) *Service {
 	}
 	if s.now == nil {
 		s.now = cfg.Store.Now
+	}
+	s.random = cfg.Random
+	if s.random == nil {
+		s.random = rand.Reader
 	}
 	s.passwords.cost = cfg.PasswordCost
 	if s.passwords.cost == 0 {

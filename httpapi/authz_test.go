@@ -42,6 +42,56 @@ type authzFixtures struct {
 	ownSuperseded                        string // a draft of the own seller that ownDraft replaced
 	ownAction, otherAction               string // corrective actions
 	benchTest, key                       string
+	ownLot, otherLot                     string // decided device lots
+	ownPendingLot, partsLot              string // lots a seller may not see, even its own pending one
+	stream                               string // the own seller's lot stream
+}
+
+// decidedLot creates a device lot of 2 of seller and samples its bench tests until it is
+// decided.
+func decidedLot(t *testing.T, h *harness, svc *audit.Service, seller string) audit.Lot {
+	t.Helper()
+	ctx := context.Background()
+	protocols, err := checklist.LoadProtocols()
+	require.NoError(t, err)
+	l, err := svc.CreateLot(ctx, system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotDevices,
+		LotRef: "AUTHZ-1", LotSize: 2, SellerID: seller, ReceivedAt: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)}})
+	require.NoError(t, err)
+	for !l.Decided() {
+		raw, err := wire.EncodeInspection(weakPhone(t))
+		require.NoError(t, err)
+		bt := audit.BenchTest{SellerID: seller, Lab: "lab", TestedAt: time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC),
+			Inspection: weakPhone(t), Submitted: raw}
+		audit.DeriveBenchTest(&bt, protocols[grading.Smartphone])
+		rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
+		require.NoError(t, err)
+		l, _, err = svc.AddLotSample(ctx, system, l.ID, audit.Input[audit.NewLotSample]{Value: audit.NewLotSample{BenchTestID: rec.ID}})
+		require.NoError(t, err)
+	}
+	return l
+}
+
+// seedLots adds the lots of the matrix to f.
+func seedLots(t *testing.T, h *harness, f *authzFixtures) {
+	t.Helper()
+	ctx := context.Background()
+	svc := service(h.st)
+	own := decidedLot(t, h, svc, h.Own.ID)
+	f.ownLot, f.stream = own.ID, own.StreamID
+	f.otherLot = decidedLot(t, h, svc, h.Other.ID).ID
+	pending, err := svc.CreateLot(ctx, system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotDevices,
+		LotRef: "AUTHZ-2", LotSize: 50, SellerID: h.Own.ID, ReceivedAt: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)}})
+	require.NoError(t, err)
+	f.ownPendingLot = pending.ID
+	parts, err := svc.CreateLot(ctx, system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotParts,
+		LotRef: "AUTHZ-P", LotSize: 2, Supplier: "Acme", PartType: "screen", ReceivedAt: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)}})
+	require.NoError(t, err)
+	for range 2 {
+		parts, _, err = svc.AddLotSample(ctx, system, parts.ID, audit.Input[audit.NewLotSample]{Value: audit.NewLotSample{Defects: []audit.Defect{}}})
+		require.NoError(t, err)
+	}
+	require.True(t, parts.Decided(), "a decided parts lot is still not a seller's")
+	f.partsLot = parts.ID
 }
 
 func seedAuthz(t *testing.T, h *harness) authzFixtures {
@@ -85,6 +135,7 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 	key, _, err := h.st.CreateKey(ctx, system, audit.Key{Name: "to revoke", Role: audit.RoleTechnician})
 	require.NoError(t, err)
 	f.key = key.ID
+	seedLots(t, h, &f)
 	return f
 }
 
@@ -130,6 +181,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/corrective-actions/:id/plan":    {own: f.ownAction, other: f.otherAction},
 		"/api/v1/corrective-actions/:id/close":   {own: f.ownAction, other: f.otherAction},
 		"/problems/:kind":                        {own: "validation"},
+		"/api/v1/lots/:id":                       {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
+		"/api/v1/lots/:id/samples":               {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
+		"/api/v1/lot-streams/:id/resume":         {own: f.stream},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -270,6 +324,16 @@ func TestRoleTable(t *testing.T) {
 		"POST /api/v1/corrective-actions/:id/close": {a, m},
 
 		"GET /api/v1/events": {a, m},
+
+		// lots.md §6: a seller reads its own decided device lots (the service scopes it).
+		"POST /api/v1/lots":                   {a, m, x},
+		"GET /api/v1/lots":                    every,
+		"GET /api/v1/lots/:id":                every,
+		"POST /api/v1/lots/:id/samples":       {a, m, x},
+		"GET /api/v1/lots/:id/samples":        every,
+		"GET /api/v1/lot-streams":             {a, m, x},
+		"POST /api/v1/lot-streams/:id/resume": {a, m},
+		"GET /api/v1/suppliers":               {a, m},
 	}
 	seen := map[string]bool{}
 	for key, roles := range h.srv.Rules() {

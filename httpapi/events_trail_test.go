@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
@@ -91,6 +92,24 @@ func TestEveryWriteIsInTheTrail(t *testing.T) {
 	res = h.do(http.MethodPost, "/api/v1/corrective-actions/"+f.ownAction+"/close", manager, doc{"note": "verified"})
 	require.Equal(t, 200, res.Code, "%s", res.Body)
 	writes = append(writes, write{"corrective_action", f.ownAction, "", audit.RoleManager})
+
+	// A parts lot of 2, decided by its 2 samples; a device lot sampled once.
+	lotID := created(h.do(http.MethodPost, "/api/v1/lots", tech, doc{"kind": "parts", "lot_ref": "TRAIL", "lot_size": 2,
+		"supplier": "Acme", "part_type": "screen", "received_at": "2026-08-03T00:00:00Z"}), "lot", "create", audit.RoleTechnician)
+	for range 2 {
+		res = h.do(http.MethodPost, "/api/v1/lots/"+lotID+"/samples", tech, doc{"defects": []any{}})
+		require.Equal(t, 201, res.Code, "%s", res.Body)
+	}
+	writes = append(writes, write{"lot", lotID, "accepted", audit.RoleTechnician})
+	devLot := created(h.do(http.MethodPost, "/api/v1/lots", manager, doc{"kind": "devices", "lot_ref": "TRAIL", "lot_size": 50,
+		"seller_id": h.Own.ID, "received_at": "2026-08-03T00:00:00Z"}), "lot", "create", audit.RoleManager)
+	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, "trail-lot"), http.StatusCreated)
+	res = h.do(http.MethodPost, "/api/v1/lots/"+devLot+"/samples", tech, doc{"bench_test_id": bt.ID})
+	require.Equal(t, 201, res.Code, "%s", res.Body)
+	samples, _, err := service(h.st).LotSamples(context.Background(), system, devLot, audit.Page{})
+	require.NoError(t, err)
+	require.Len(t, samples, 1)
+	writes = append(writes, write{"lot_sample", samples[0].ID, "create", audit.RoleTechnician})
 
 	for _, w := range writes {
 		events := h.eventsOf(w.entity, w.id)

@@ -29,7 +29,9 @@ var (
 // charter versions are the managers'; a seller reads its own seller record, its approved
 // scorecards and their reports, and its corrective actions. Every role reads the charter (the
 // active one and every version) and the metric catalogue: the rules everyone is held to are
-// public to all who hold a key. Handlers that serve sellers check ownership themselves (a
+// public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
+// resumed and their suppliers summarised by managers; a seller reads its own decided device
+// lots and their samples. Handlers that serve sellers check ownership themselves (a
 // seller gets 404 for anything not its own).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
@@ -84,6 +86,15 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/api/v1/corrective-actions/:id/close", managers, s.closeAction)
 
 	s.handle(http.MethodGet, "/api/v1/events", managers, s.listEvents)
+
+	s.handle(http.MethodPost, "/api/v1/lots", technicians, s.createLot)
+	s.handle(http.MethodGet, "/api/v1/lots", everyone, s.listLots)
+	s.handle(http.MethodGet, "/api/v1/lots/:id", everyone, s.getLot)
+	s.handle(http.MethodPost, "/api/v1/lots/:id/samples", technicians, s.addLotSample)
+	s.handle(http.MethodGet, "/api/v1/lots/:id/samples", everyone, s.listLotSamples)
+	s.handle(http.MethodGet, "/api/v1/lot-streams", staff, s.listLotStreams)
+	s.handle(http.MethodPost, "/api/v1/lot-streams/:id/resume", managers, s.resumeLotStream)
+	s.handle(http.MethodGet, "/api/v1/suppliers", managers, s.listSuppliers)
 }
 
 // handle registers one route with its role rule. A nil rule means the route is public. A GET

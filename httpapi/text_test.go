@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,11 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // textLeaf is one string of a document, with a setter for it.
@@ -133,6 +136,29 @@ func TestEveryEndpointRefusesControlCharacters(t *testing.T) {
 		return res.Map(t)["id"].(string)
 	}
 
+	// Lots: a large parts lot takes the samples; each resumption needs a stream discontinued
+	// by 7 rejected lots (2 on normal, 5 on tightened).
+	svc := service(h.st)
+	received := time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)
+	bigLot, err := svc.CreateLot(context.Background(), system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotParts,
+		LotRef: "TEXT-BIG", LotSize: 100000, Supplier: "Acme", PartType: "screen", ReceivedAt: received}})
+	require.NoError(t, err)
+	lots, streams := 0, 0
+	discontinued := func() string {
+		streams++
+		var id string
+		for i := range 7 {
+			l, err := svc.CreateLot(context.Background(), system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotParts,
+				LotRef: fmt.Sprint("D-", i), LotSize: 10, Supplier: fmt.Sprint("Stopped ", streams), PartType: "battery", ReceivedAt: received}})
+			require.NoError(t, err)
+			_, _, err = svc.AddLotSample(context.Background(), system, l.ID, audit.Input[audit.NewLotSample]{Value: audit.NewLotSample{
+				Defects: []audit.Defect{{Class: sampling.Critical, Code: "dead"}}}})
+			require.NoError(t, err)
+			id = l.StreamID
+		}
+		return id
+	}
+
 	type example struct {
 		path      func() string   // a fresh path for each request
 		body      func() any      // a valid body
@@ -183,6 +209,19 @@ func TestEveryEndpointRefusesControlCharacters(t *testing.T) {
 		"POST /api/v1/corrective-actions/:id/close": {path: func() string { return "/api/v1/corrective-actions/" + action() + "/close" }, ok: 200,
 			token: manager, multiline: map[string]bool{"note": true},
 			body: func() any { return doc{"note": "Verified on site."} }},
+		"POST /api/v1/lots": {path: fixed("/api/v1/lots"), ok: 201, token: tech, typed: map[string]bool{"received_at": true},
+			body: func() any {
+				lots++
+				return doc{"kind": "parts", "lot_ref": fmt.Sprint("TEXT-", lots), "lot_size": 500, "supplier": "Acme",
+					"part_type": "screen", "received_at": "2026-08-03T00:00:00Z"}
+			}},
+		"POST /api/v1/lots/:id/samples": {path: fixed("/api/v1/lots/" + bigLot.ID + "/samples"), ok: 201, token: tech,
+			body: func() any {
+				return doc{"serial": "SN-1", "defects": []any{doc{"class": "minor", "code": "scratch"}}}
+			}},
+		"POST /api/v1/lot-streams/:id/resume": {path: func() string { return "/api/v1/lot-streams/" + discontinued() + "/resume" }, ok: 200,
+			token: manager, multiline: map[string]bool{"note": true},
+			body: func() any { return doc{"note": "Supplier changed its process."} }},
 	}
 
 	routes := h.srv.Echo().Routes()
