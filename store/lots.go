@@ -256,7 +256,10 @@ func (s *Store) CreateLot(ctx context.Context, by audit.Principal, key audit.Lot
 // (the order of every writer that holds both), the sample is numbered from the lot's tally
 // as held, and the unique indexes on (lot_id, number) and bench_test_id are the last word on
 // a number or a bench test taken. Only the lot row, one new sample row and, when the lot is
-// decided, the stream row are written: the cost does not grow with the samples already in.
+// decided, the stream row are written: the cost does not grow with the samples already in. On
+// SQLite it goes through the group commit, so that the samples a lab logs at once share one
+// COMMIT (and one fsync): each is still all or nothing, under its own savepoint, and sees the
+// tally of the ones before it in the group.
 func (s *Store) AddLotSample(ctx context.Context, by audit.Principal, id string,
 	add func(l audit.Lot, st audit.LotStream, now time.Time) (audit.Lot, audit.LotSample, audit.LotStream, error)) (audit.Lot, audit.LotSample, error) {
 	if !storable(id) {
@@ -264,7 +267,7 @@ func (s *Store) AddLotSample(ctx context.Context, by audit.Principal, id string,
 	}
 	var lot audit.Lot
 	var sample audit.LotSample
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.groupTx(ctx, 1, func(tx *gorm.DB) error {
 		var lr lotRow
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&lr, "id = ?", id).Error; err != nil {
 			return translate(err, "lot "+id)

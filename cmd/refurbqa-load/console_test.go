@@ -81,3 +81,18 @@ func TestConsolePagesScenario(t *testing.T) {
 		"--email", "a@b.example", "--password", "x"}, func(string) string { return "" }, &stdout, &stderr)
 	assert.Equal(t, 2, code, "only console pages")
 }
+
+// TestLotSamplePaths: the lots fill one after the other, each with exactly its sample size,
+// and the scenario stops rather than send a sample beyond the last lot's.
+func TestLotSamplePaths(t *testing.T) {
+	r := &runner{paths: []string{"/a", "/b"}, lotSample: 2}
+	var got []string
+	for range 5 {
+		p, ok := r.lotSamplePath()
+		if !ok {
+			p = "done"
+		}
+		got = append(got, p)
+	}
+	assert.Equal(t, []string{"/a", "/a", "/b", "/b", "done"}, got)
+}

@@ -29,6 +29,9 @@ const (
 	maxScorecards  = 20000
 )
 
+// conformingPart is a part sample without a defect.
+var conformingPart = []byte(`{"defects":[]}`)
+
 var (
 	lockedText  = []byte("database is locked")
 	createdText = []byte(`"status":"created"`)
@@ -45,6 +48,7 @@ type runner struct {
 	inspections [][]byte // preview
 	paths       []string // scorecards, reports, console-pages
 	cookies     []string // console scenarios: one session per client
+	lotSample   int      // lot-samples: the sample size of every lot
 	runID       string
 	seq         atomic.Int64
 	requests    atomic.Int64
@@ -203,6 +207,13 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	case "reports":
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]+"/report.pdf"
+	case "lot-samples":
+		p, ok := r.lotSamplePath()
+		if !ok {
+			return nil, 0, errors.New("every lot's sample is complete: run for less time")
+		}
+		method, path = http.MethodPost, p
+		payload = conformingPart
 	case "console-pages":
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	case "console-preview":
@@ -253,6 +264,8 @@ func (r *runner) prepare(ctx context.Context) error {
 		return r.buildItems(sellers)
 	case "preview":
 		return r.buildInspections()
+	case "lot-samples":
+		return r.createLots(ctx)
 	case "console-pages":
 		r.paths = r.o.paths
 		return r.signIn(ctx)
