@@ -64,12 +64,9 @@ func (c *Console) actions(w http.ResponseWriter, r *http.Request, s *signedIn) e
 		page.First += "?" + enc
 	}
 	if page.BySeller {
-		sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
-		if err != nil {
+		var err error
+		if page.Sellers, err = c.sellerChoices(r, s); err != nil {
 			return err
-		}
-		if next == "" {
-			page.Sellers = sellers
 		}
 	}
 	now := c.now()

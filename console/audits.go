@@ -268,12 +268,9 @@ func (c *Console) auditForm(w http.ResponseWriter, r *http.Request, s *signedIn)
 }
 
 func (c *Console) renderAuditForm(w http.ResponseWriter, r *http.Request, s *signedIn, status int, page auditFormPage) error {
-	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
-	if err != nil {
+	var err error
+	if page.Sellers, err = c.sellerChoices(r, s); err != nil {
 		return err
-	}
-	if next == "" {
-		page.Sellers = sellers
 	}
 	versions, next, err := c.svc.Charters(r.Context(), audit.Page{Limit: maxSellerChoices})
 	if err != nil {

@@ -237,14 +237,22 @@ func (c *Console) chosen(r *http.Request, s *signedIn, sellerID, category string
 // choices is the first step of kind with a blank form, for a page that offers it (home).
 func (c *Console) choices(r *http.Request, s *signedIn, kind recordKind, f *form) (*choosePage, error) {
 	page := &choosePage{Kind: kind, Form: f, Categories: grading.Categories}
-	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
-	if err != nil {
+	var err error
+	if page.Sellers, err = c.sellerChoices(r, s); err != nil {
 		return nil, err
 	}
-	if next == "" {
-		page.Sellers = sellers
-	}
 	return page, nil
+}
+
+// sellerChoices is every seller when there are at most maxSellerChoices, for a seller field
+// offered as a list, and none when there are more: the field is then typed (the "seller-field"
+// partial draws either).
+func (c *Console) sellerChoices(r *http.Request, s *signedIn) ([]audit.Seller, error) {
+	sellers, next, err := c.svc.Sellers(r.Context(), s.principal(), audit.Page{Limit: maxSellerChoices})
+	if err != nil || next != "" {
+		return nil, err
+	}
+	return sellers, nil
 }
 
 // chooser renders the first step of kind.
