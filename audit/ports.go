@@ -184,6 +184,8 @@ type LotStore interface {
 	Lot(ctx context.Context, id string) (Lot, error)
 	// Lots lists lots in creation order.
 	Lots(ctx context.Context, f LotFilter, p Page) ([]Lot, string, error)
+	// CountLots counts the lots that f keeps.
+	CountLots(ctx context.Context, f LotFilter) (int, error)
 	// LotSamples lists the samples of a lot by number.
 	LotSamples(ctx context.Context, lotID string, p Page) ([]LotSample, string, error)
 	// LotStreams lists streams in creation order.
