@@ -152,6 +152,8 @@ type LotFilter struct {
 	// DecidedFrom and DecidedTo keep the lots decided in [DecidedFrom, DecidedTo) (the
 	// managers' "lots rejected this month"); either bound set keeps decided lots only.
 	DecidedFrom, DecidedTo time.Time
+	// NewestFirst lists in reverse creation order, the cursor then moving to older lots.
+	NewestFirst bool
 }
 
 // LotStreamFilter narrows a list of lot streams. Zero fields do not filter.
@@ -478,7 +480,7 @@ func (s *Service) Lot(ctx context.Context, by Principal, id string) (Lot, error)
 	return l, nil
 }
 
-// Lots lists lots in creation order. A seller lists its own decided device lots only; asking
+// Lots lists lots in creation order (or the reverse, f.NewestFirst). A seller lists its own decided device lots only; asking
 // for another seller's is ErrNotFound, for parts lots an empty list.
 func (s *Service) Lots(ctx context.Context, by Principal, f LotFilter, p Page) ([]Lot, string, error) {
 	f, none, err := lotScope(by, f)

@@ -361,7 +361,7 @@ func (s *Store) Lot(ctx context.Context, id string) (audit.Lot, error) {
 	return row.domain()
 }
 
-// Lots implements audit.LotStore: lots in creation order, as f narrows them.
+// Lots implements audit.LotStore: lots in creation order (or the reverse), as f narrows them.
 func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lot, string, error) {
 	if !storable(f.SellerID) || !storable(f.Supplier) {
 		if _, err := DecodeCursor(p.Cursor); err != nil {
@@ -371,7 +371,7 @@ func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lo
 	}
 	q := lotsWhere(s.read.WithContext(ctx).Table("lots"), f)
 	var rows []lotRow
-	next, err := applyPage(p, q, &rows, false)
+	next, err := applyPage(p, q, &rows, f.NewestFirst)
 	if err != nil {
 		return nil, "", translate(err, "lots")
 	}

@@ -292,6 +292,7 @@ func TestLotsAreListedAndCountedByWhenTheyWereDecided(t *testing.T) {
 			{"decided before April", audit.LotFilter{DecidedTo: aprilStart}, []string{march.ID}},
 			{"every parts lot", audit.LotFilter{Kind: audit.LotParts}, []string{march.ID, april.ID, accepted.ID, pending.ID}},
 			{"no device lot", audit.LotFilter{Kind: audit.LotDevices, DecidedFrom: aprilStart}, nil},
+			{"newest first", audit.LotFilter{DecidedOnly: true, NewestFirst: true}, []string{accepted.ID, april.ID, march.ID}},
 		} {
 			list, _, err := e.svc.Lots(ctx, lotManager, tc.f, audit.Page{})
 			require.NoError(t, err, tc.name)
