@@ -33,7 +33,11 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *signedIn) 
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o})
+	rejected, err := c.rejectedThisMonth(r, s)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o, LotsRejected: rejected})
 }
 
 // sortColumn is the header of a sortable column: a link that sorts by it (or reverses the
@@ -162,14 +166,16 @@ type sellerPage struct {
 	ActionsNext string
 	ActionsTop  string
 	Now         time.Time
+	// Lots are the seller's device lots, newest first.
+	Lots *sellerLots
 }
 
 // seller is GET /console/sellers/{id}: the seller's standing and score trend, its scorecards
 // (?status=superseded for the replaced drafts; ?cards= pages), KPI months, bench-test and
-// mystery-order counts, and corrective actions (?actions= pages).
+// mystery-order counts, corrective actions (?actions= pages) and device lots (?lots= pages).
 func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	ctx, by, id := r.Context(), s.principal(), r.PathValue("id")
-	q := listParams(r.URL.Query(), "status", "cards", "actions")
+	q := listParams(r.URL.Query(), "status", "cards", "actions", "lots")
 	standing, err := c.svc.SellerStanding(ctx, by, id)
 	if err != nil {
 		return err
@@ -216,6 +222,9 @@ func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) er
 	}
 	if q.Get("actions") != "" {
 		page.ActionsTop = pageURL(base, q, "actions", "") + "#actions"
+	}
+	if page.Lots, err = c.sellerLotsOf(r, s, standing.Seller, base, q); err != nil {
+		return err
 	}
 	return c.render(w, r, s, http.StatusOK, "seller", standing.Seller.Name, page)
 }

@@ -61,6 +61,14 @@ func (c *Console) routes() {
 
 	c.page("GET /console/work", technicians, c.work)
 
+	// Lots: the staff create them and add their samples, a manager resumes a discontinued
+	// stream, a seller reads its own decided device lots (the service keeps it to those).
+	c.page("GET /console/lots", everyone, c.lots)
+	c.page("POST /console/lots", technicians, c.createLot)
+	c.page("GET /console/lots/{id}", everyone, c.lot)
+	c.page("POST /console/lots/{id}/samples", technicians, c.addLotSample)
+	c.page("POST /console/lots/{id}/stream/resume", managers, c.resumeStream)
+
 	c.page("GET /console/admin/users", admins, c.users)
 	c.page("POST /console/admin/users", admins, c.createUser)
 	c.page("POST /console/admin/users/{id}/disable", admins, c.disableUser)
