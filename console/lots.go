@@ -30,8 +30,9 @@ const (
 	samplesPageSize = 100 // a lot's samples on its page
 	// benchCandidates is how many of the seller's newest bench tests are read for the sample
 	// form's suggestions, maxCandidates how many of them are offered.
-	benchCandidates = 100
-	maxCandidates   = 50
+	benchCandidates  = 100
+	maxCandidates    = 50
+	listedCandidates = 10 // of them, in the table beside the field
 	// defectRows is the number of defect rows a parts sample form starts with; moreRows the
 	// number each "More defect rows" adds, up to maxDefectRows (the domain's limit).
 	defectRows    = 3
@@ -361,7 +362,9 @@ type lotPage struct {
 	// rows (parts lots).
 	Sample     *form
 	Candidates []candidate
-	Rows       []defectRow
+	// Listed are the first of Candidates, shown in a table beside the field.
+	Listed []candidate
+	Rows   []defectRow
 	// BenchTests says whether bench test ids link to their pages.
 	BenchTests bool
 	// Conflict is why the sample just sent was refused when no field is to blame (the lot was
@@ -444,6 +447,7 @@ func (c *Console) lotPage(r *http.Request, s *signedIn, id string, sample, resum
 			if page.Candidates, err = c.candidates(r, s, l); err != nil {
 				return nil, err
 			}
+			page.Listed = page.Candidates[:min(len(page.Candidates), listedCandidates)]
 		} else {
 			page.Rows = defectRowsOf(page.Sample.Values)
 		}

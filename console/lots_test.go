@@ -278,7 +278,7 @@ func TestDeviceLotSamples(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, res.status, tc.id)
 		assert.Regexp(t, `id="f-bench_test_id-error">`+regexp.QuoteMeta(tc.msg), res.body, tc.id)
 		if tc.id != "" {
-			assertHas(t, res.body, `name="bench_test_id" value="`+tc.id+`"`, "the typed id is kept")
+			assertHas(t, res.body, `name="bench_test_id" type="text" value="`+tc.id+`"`, "the typed id is kept")
 		}
 	}
 
@@ -336,7 +336,7 @@ func TestPartsLotSamples(t *testing.T) {
 	res = tech.post(path+"/samples", v)
 	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 	assert.Regexp(t, `id="f-defects-1-class-error">must be critical, major or minor`, res.body)
-	assertHas(t, res.body, `name="defects.1.code" value="SCRATCH"`)
+	assertHas(t, res.body, `name="defects.1.code" type="text" value="SCRATCH"`)
 	assertHas(t, res.body, `name="serial" type="text" value="SN-1"`)
 
 	v.Set("action", "more")
@@ -345,7 +345,7 @@ func TestPartsLotSamples(t *testing.T) {
 	assertHas(t, res.body, `name="defects.5.note"`)
 	assertHasNot(t, res.body, `name="defects.6.note"`)
 	assertHas(t, res.body, `name="defect_rows" value="6"`)
-	assertHas(t, res.body, `name="defects.1.note" value="left edge"`, "the typed values are kept")
+	assertHas(t, res.body, `name="defects.1.note" type="text" value="left edge"`, "the typed values are kept")
 	got, err := h.svc.Lot(context.Background(), system, l.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 0, got.Tally.Received)
