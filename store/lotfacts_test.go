@@ -12,6 +12,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports"
 	"github.com/refurbqa/refurbqa/sampling"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
@@ -157,6 +158,20 @@ func TestCharterWithLotMetrics(t *testing.T) {
 		assert.Equal(t, 4, qc26.Samples)
 		assert.Equal(t, "<= 0.25", qc26.Threshold)
 		assert.Equal(t, rejected, qc26.Evidence, "the rejected lots, in id order")
+		// The seller's report lists the quarter's lots and shows the rejected ones as the
+		// evidence of the failed points.
+		in, err := reports.NewBuilder(e.st).Input(ctx, auditor, sc.ID)
+		require.NoError(t, err)
+		var listed []string
+		for _, l := range in.Lots {
+			listed = append(listed, l.LotRef)
+		}
+		assert.Equal(t, []string{"A-1", "A-5", "A-7", "A-3"}, listed)
+		for _, id := range rejected {
+			assert.Equal(t, reports.EvidenceLot, in.Evidence[id].Kind, id)
+		}
+		assert.Equal(t, "A-3", in.Evidence[in3.ID].Model)
+
 		qc27 := pointOf(t, sc, "QC27")
 		assert.Equal(t, checklist.PointFail, qc27.Status)
 		assert.Equal(t, 2.0, qc27.Value)
