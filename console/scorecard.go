@@ -170,8 +170,9 @@ func pointURL(base, code string, from int) string {
 }
 
 // evidenceItem is one evidence id, with the page of its record when s may open it: bench
-// tests and mystery orders have pages of their own, for the roles whose routes allow them
-// (sellers have none: they see the ids, and the devices in their PDF report).
+// tests, mystery orders and lots (the rejected lots of the lot metrics, lots.md §7) have pages
+// of their own, for the roles whose routes allow them (sellers have none: they see the ids,
+// and the devices and lots in their PDF report).
 func (c *Console) evidenceItem(s *signedIn, id string) evidenceItem {
 	kinds := []struct {
 		prefix, kind, route, href string
@@ -180,6 +181,7 @@ func (c *Console) evidenceItem(s *signedIn, id string) evidenceItem {
 		{audit.PrefixMysteryOrder, "mystery order", "GET /console/mystery-orders/{id}", "/console/mystery-orders/"},
 		{audit.PrefixKPIMonth, "KPI month", "", ""},
 		{audit.PrefixCorrectiveAction, "corrective action", "", ""},
+		{audit.PrefixLot, "lot", "GET /console/lots/{id}", "/console/lots/"},
 	}
 	for _, k := range kinds {
 		if !strings.HasPrefix(id, k.prefix+"_") {

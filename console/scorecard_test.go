@@ -7,12 +7,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // pointRows are the codes of the rows of the points table, in order, with their status words.
@@ -176,4 +179,46 @@ func TestEvidencePages(t *testing.T) {
 	assert.Contains(t, ev, "<p>Records 51 to 52 of 52.</p>")
 	assert.Contains(t, ev, `<ol class="evidence-list" start="51">`)
 	assert.Contains(t, ev, `<a href="/console/scorecards/`+id+`?point=QC06#evidence-QC06">Earlier records</a>`)
+}
+
+// TestEvidenceOfLots: a charter version with a point on the seller's device lots (lots.md §7)
+// fails it on a rejected lot, and the scorecard page names the lot as the evidence, linking to
+// its page for the roles the console has one for.
+func TestEvidenceOfLots(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	bt := audit.BenchTest{SellerID: h.Own.ID, Lab: "lab-1", TestedAt: time.Now().UTC().Add(-time.Hour), Submitted: []byte("{}"),
+		Inspection: grading.Inspection{Device: grading.Device{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13",
+			IMEI: "490154203237518"}},
+		Grade: grading.Grade{Ruleset: "2026.1", Status: grading.Rejected, Functional: grading.F3, Cosmetic: grading.CosmeticC}}
+	rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
+	require.NoError(t, err)
+	lot, err := h.svc.CreateLot(ctx, system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotDevices,
+		LotRef: "STOCK-1", LotSize: 40, SellerID: h.Own.ID, ReceivedAt: time.Now().UTC().Add(-48 * time.Hour)}})
+	require.NoError(t, err)
+	lot, _, err = h.svc.AddLotSample(ctx, system, lot.ID, audit.Input[audit.NewLotSample]{Value: audit.NewLotSample{BenchTestID: rec.ID}})
+	require.NoError(t, err)
+	require.Equal(t, sampling.Rejected, lot.Decision)
+
+	c, err := checklist.DefaultCharter()
+	require.NoError(t, err)
+	c.Version = "2027.1"
+	c.Points = append(c.Points, checklist.Point{Code: "QC26", Title: "No rejected device lot", Area: "grading",
+		Severity: checklist.Major, Rule: "lots_rejected == 0", SampleMetric: "lots", MinSamples: 1})
+	_, err = h.svc.PublishCharter(ctx, system, c, false)
+	require.NoError(t, err)
+	day := lot.DecidedAt.Truncate(24 * time.Hour)
+	sc, err := h.svc.AuditSeller(ctx, system, h.Own.ID, audit.AuditInput{PeriodStart: day.Format(time.DateOnly),
+		PeriodEnd: day.AddDate(0, 0, 1).Format(time.DateOnly), CharterVersion: "2027.1"}, nil)
+	require.NoError(t, err)
+
+	res := h.signedIn(audit.RoleManager).get("/console/scorecards/" + sc.ID)
+	require.Equal(t, http.StatusOK, res.status)
+	ev := section(t, res.body, `id="evidence-QC26"`)
+	assert.Contains(t, ev, `QC26</span> No rejected device lot: 1 record</h3>`)
+	if _, ok := h.console.Rules()["GET /console/lots/{id}"]; ok {
+		assert.Contains(t, ev, `<li>lot <a href="/console/lots/`+lot.ID+`">`+lot.ID+`</a></li>`)
+	} else {
+		assert.Contains(t, ev, `<li>lot <span class="id">`+lot.ID+`</span></li>`)
+	}
 }

@@ -28,6 +28,7 @@ type fakeSource struct {
 	months     map[string]audit.KPIMonth
 	actions    []audit.CorrectiveAction
 	orders     []audit.OrderGrade
+	lots       []audit.Lot
 	actionPage int    // the most actions in one page
 	fail       string // the method that fails, if any
 
@@ -178,6 +179,19 @@ func (f *fakeSource) OrderGrades(_ context.Context, sellerID string, p audit.Per
 	for _, o := range f.orders {
 		if o.SellerID == sellerID {
 			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeSource) DecidedDeviceLots(_ context.Context, sellerID string, p audit.Period) ([]audit.Lot, error) {
+	if err := f.call("DecidedDeviceLots"); err != nil {
+		return nil, err
+	}
+	var out []audit.Lot
+	for _, l := range f.lots {
+		if l.SellerID == sellerID && l.DecidedAt != nil && p.Contains(*l.DecidedAt) {
+			out = append(out, l)
 		}
 	}
 	return out, nil
@@ -414,7 +428,7 @@ func TestBuilderReadsAreFixed(t *testing.T) {
 	big, many := readsFor(1500)
 	assert.Equal(t, few, many)
 	assert.Equal(t, []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "MysteryOrderEvidence",
-		"KPIMonthsByID", "OrderGrades", "CorrectiveActions"}, many, "no actions behind the failed points: none read by id")
+		"KPIMonthsByID", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions"}, many, "no actions behind the failed points: none read by id")
 	assert.Len(t, small.idCalls["BenchTestEvidence"][0], 3)
 	assert.Len(t, big.idCalls["BenchTestEvidence"][0], 1500, "ids of two points, each once")
 }
@@ -440,7 +454,7 @@ func TestBuilderActionsAndOrders(t *testing.T) {
 
 // TestBuilderSourceErrors: a failing read fails the input, with the source's error.
 func TestBuilderSourceErrors(t *testing.T) {
-	for _, method := range []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "OrderGrades", "CorrectiveActions"} {
+	for _, method := range []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions"} {
 		src := twoSellers()
 		src.fail = method
 		_, err := NewBuilder(src).Input(context.Background(), managerP, "sc_a3")

@@ -58,6 +58,7 @@ func (r *Renderer) Render(w io.Writer, m Model, generated time.Time) (err error)
 	d.pointsTable()
 	d.failedPoints()
 	d.accuracy()
+	d.lots()
 	d.actions()
 	if err := d.Output(w); err != nil {
 		return fmt.Errorf("reports: render %s: %w", m.ScorecardID, err)
