@@ -7,8 +7,8 @@ import (
 )
 
 // QRCode draws content as a QR code (error correction level M, about 15% of it may be
-// damaged) in a square of side size at (x, y), the quiet zone of four modules included, and
-// returns the side. The modules are drawn as filled rectangles — one per run of dark modules
+// damaged) in a square of side size at (x, y), the quiet zone of four modules included; it
+// fails only for content too long for a QR code. The modules are drawn as filled rectangles — one per run of dark modules
 // along a row — so the code is vector art: sharp at any zoom, and the same content always
 // gives the same bytes.
 func (d *Doc) QRCode(x, y, size float64, content string) error {
