@@ -25,6 +25,7 @@ type Store interface {
 	EventStore
 	StandingStore
 	LotStore
+	ProfileStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -197,4 +198,19 @@ type LotStore interface {
 	// SupplierSummaries aggregates the parts lots decided in [from, to) (zero bounds: open)
 	// per supplier and part type, ordered by both.
 	SupplierSummaries(ctx context.Context, from, to time.Time) ([]SupplierSummary, error)
+}
+
+// ProfileStore keeps whether each seller's public profile is shown, and reads what a public
+// profile shows (profile.go).
+type ProfileStore interface {
+	// SellerProfile reads, from one snapshot, the seller's name, country and setting, and when
+	// its profile is public, its latest approved scorecard with its points and its latest n
+	// approved scorecards without them (RecentApproved): ErrNotFound for an unknown seller.
+	SellerProfile(ctx context.Context, sellerID string, n int) (SellerProfile, error)
+	// ProfileSetting returns whether the seller's profile is public, or ErrNotFound.
+	ProfileSetting(ctx context.Context, sellerID string) (ProfileSetting, error)
+	// SetProfileVisibility stores whether the seller's profile is public, with an event of the
+	// trail (entity seller_profile, action show or hide), and returns the setting: ErrNotFound
+	// for an unknown seller.
+	SetProfileVisibility(ctx context.Context, by Principal, sellerID string, public bool) (ProfileSetting, error)
 }
