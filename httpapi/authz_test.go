@@ -184,6 +184,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/lots/:id":                       {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lots/:id/samples":               {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lot-streams/:id/resume":         {own: f.stream},
+		"/api/v1/sellers/:id/profile":            {own: h.Own.ID},
+		"/public/sellers/:id":                    {own: h.Own.ID},
+		"/public/sellers/:id/badge.svg":          {own: h.Own.ID},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -334,6 +337,28 @@ func TestRoleTable(t *testing.T) {
 		"GET /api/v1/lot-streams":             {a, m, x},
 		"POST /api/v1/lot-streams/:id/resume": {a, m},
 		"GET /api/v1/suppliers":               {a, m},
+
+		// transparency.md §2: hiding a seller's public profile is the managers'.
+		"GET /api/v1/sellers/:id/profile": {a, m},
+		"PUT /api/v1/sellers/:id/profile": {a, m},
+	}
+	// The public pages of transparency.md §2 need no key, and are rate-limited per client
+	// address instead.
+	publicPages := []string{"GET /public/sellers/:id", "HEAD /public/sellers/:id",
+		"GET /public/sellers/:id/badge.svg", "HEAD /public/sellers/:id/badge.svg"}
+	rules := h.srv.Rules()
+	for _, key := range publicPages {
+		roles, ok := rules[key]
+		if assert.True(t, ok, "%s is served", key) {
+			assert.Nil(t, roles, "%s is public", key)
+		}
+		assert.Contains(t, h.srv.LimitedByAddress(), key, "%s is rate-limited per client address", key)
+	}
+	for key, roles := range rules {
+		if _, path, _ := strings.Cut(key, " "); strings.HasPrefix(path, "/public/") {
+			assert.Contains(t, publicPages, key, "a public page of this test")
+			assert.Nil(t, roles, "%s is public", key)
+		}
 	}
 	seen := map[string]bool{}
 	for key, roles := range h.srv.Rules() {

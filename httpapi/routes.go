@@ -32,7 +32,9 @@ var (
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
 // lots and their samples. Handlers that serve sellers check ownership themselves (a
-// seller gets 404 for anything not its own).
+// seller gets 404 for anything not its own). The public profiles of sellers
+// (transparency.md §2) need no key and are rate-limited per client address; hiding one is the
+// managers'.
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
@@ -95,6 +97,11 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/lot-streams", staff, s.listLotStreams)
 	s.handle(http.MethodPost, "/api/v1/lot-streams/:id/resume", managers, s.resumeLotStream)
 	s.handle(http.MethodGet, "/api/v1/suppliers", managers, s.listSuppliers)
+
+	s.handleLimitedPublic(http.MethodGet, "/public/sellers/:id", s.getPublicProfile)
+	s.handleLimitedPublic(http.MethodGet, "/public/sellers/:id/badge.svg", s.getProfileBadge)
+	s.handle(http.MethodGet, "/api/v1/sellers/:id/profile", managers, s.getProfileSetting)
+	s.handle(http.MethodPut, "/api/v1/sellers/:id/profile", managers, s.putProfileSetting)
 }
 
 // handle registers one route with its role rule. A nil rule means the route is public. A GET

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -42,6 +43,11 @@ type Config struct {
 	// RateBurst the bucket size.
 	RateLimit float64
 	RateBurst int
+	// PublicRateLimit is the sustained requests per second allowed per client address on the
+	// public pages, which need no key (0: unlimited), and PublicRateBurst the bucket size
+	// (public_limit.go).
+	PublicRateLimit float64
+	PublicRateBurst int
 	// RequestTimeout bounds each request, database queries included (default 30s).
 	RequestTimeout time.Duration
 	// Collectors are more metrics for /metrics: cmd passes the statistics of the database
@@ -68,6 +74,12 @@ type Server struct {
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
+
+	// publicLimiter limits the public pages per client address; addressLimited names their
+	// routes ("METHOD path"). profilePage is the page of a seller's public quality profile.
+	publicLimiter  *addressLimiter
+	addressLimited map[string]bool
+	profilePage    *template.Template
 }
 
 // New builds the API with every route registered.
@@ -75,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
+		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, addressLimited: map[string]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -105,6 +117,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
+	s.publicLimiter = newAddressLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
+	if s.profilePage, err = template.New("profile").Funcs(profileFuncs()).Parse(profilePageHTML); err != nil {
+		return nil, err
+	}
 	if s.metrics, err = newMetrics(cfg.Collectors); err != nil {
 		return nil, err
 	}
