@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -143,11 +144,12 @@ func copyScore(s *float64) *float64 {
 // indexed reads of one snapshot (one when the seller is hidden or not yet rated).
 func (s *Service) PublicProfile(ctx context.Context, sellerID string) (PublicProfile, error) {
 	rec, err := s.store.SellerProfile(ctx, sellerID, ProfileTrendLength)
+	if errors.Is(err, ErrNotFound) || err == nil && !rec.Public {
+		// One answer for both, word for word.
+		return PublicProfile{}, fmt.Errorf("public profile of seller %s: %w", sellerID, ErrNotFound)
+	}
 	if err != nil {
 		return PublicProfile{}, err
-	}
-	if !rec.Public {
-		return PublicProfile{}, fmt.Errorf("public profile of seller %s: %w", sellerID, ErrNotFound)
 	}
 	return PublicProfileOf(rec, ProfileTrendLength), nil
 }

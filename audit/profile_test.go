@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,10 +195,12 @@ func TestPublicProfileService(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, p.Rated(), "a draft alone: not yet rated")
 
-	for _, id := range []string{"sl_hidden", "sl_unknown"} {
-		_, err = svc.PublicProfile(ctx, id)
-		assert.ErrorIs(t, err, ErrNotFound, id)
-	}
+	_, hidden := svc.PublicProfile(ctx, "sl_hidden")
+	assert.ErrorIs(t, hidden, ErrNotFound)
+	_, unknown := svc.PublicProfile(ctx, "sl_unknown")
+	assert.ErrorIs(t, unknown, ErrNotFound)
+	assert.Equal(t, strings.ReplaceAll(unknown.Error(), "sl_unknown", "sl_hidden"), hidden.Error(),
+		"a hidden profile cannot be told from one that does not exist")
 
 	manager := Principal{KeyID: "k_m", Role: RoleManager}
 	admin := Principal{KeyID: "k_a", Role: RoleAdmin}
