@@ -73,6 +73,9 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/scorecards/{id}":            {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/scorecards/{id}/approve":   {audit.RoleAdmin, audit.RoleManager},
 	"GET /console/scorecards/{id}/report.pdf": {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+
+	// As PUT /api/v1/sellers/{id}/profile (transparency.md §2).
+	"POST /console/sellers/{id}/profile": {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -237,6 +240,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 			{"GET", "/console/scorecards/" + f.OwnNov + "/report.pdf", nil},
 			{"GET", "/console/scorecards/" + f.OtherOct + "/report.pdf", nil},
 		},
+
+		// Sent empty: refused (422) once past the guard, so that it changes nothing.
+		"POST /console/sellers/{id}/profile": {{"POST", "/console/sellers/" + h.Own.ID + "/profile", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)

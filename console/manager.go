@@ -168,6 +168,8 @@ type sellerPage struct {
 	Now         time.Time
 	// Lots are the seller's device lots, newest first.
 	Lots *sellerLots
+	// Profile is whether the seller's public profile is shown (profile.go).
+	Profile audit.ProfileSetting
 }
 
 // seller is GET /console/sellers/{id}: the seller's standing and score trend, its scorecards
@@ -187,6 +189,9 @@ func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) er
 	}
 	page.Chart = newTrendChart("trend", standing.Seller.Name, approved)
 	if page.Counts, err = c.svc.SellerRecordCounts(ctx, by, id); err != nil {
+		return err
+	}
+	if page.Profile, err = c.svc.ProfileSetting(ctx, by, id); err != nil {
 		return err
 	}
 	base := "/console/sellers/" + id

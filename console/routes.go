@@ -95,6 +95,7 @@ func (c *Console) routes() {
 
 	c.page("GET /console/sellers", managers, c.sellers)
 	c.page("GET /console/sellers/{id}", managers, c.seller)
+	c.page("POST /console/sellers/{id}/profile", managers, c.setProfileVisibility)
 	c.page("GET /console/review", managers, c.review)
 	c.page("GET /console/scorecards/{id}", managersAndSellers, c.scorecard)
 	c.page("POST /console/scorecards/{id}/approve", managers, c.approveScorecard)
