@@ -28,10 +28,14 @@ import (
 // representation here can show them.
 
 // Freshness of the public representations: a profile changes when a scorecard of its seller is
-// approved or a manager hides it, so caches keep it a short while and then revalidate it with
-// its entity tag (a hash of the bytes, as for what cannot change: a new approval is new bytes).
+// approved or a manager hides it. The page and its JSON may be stored but are revalidated on
+// every use with their entity tag (a hash of the bytes, as for what cannot change: a new
+// approval is new bytes), so that a profile a manager hid is gone at once, from browsers'
+// caches too. The badge, embedded in the seller's shop pages and loaded with each of them,
+// may be used for five minutes without asking (shared caches included), then revalidated: a
+// hidden profile's badge may still show for that long.
 const (
-	profileCacheControl = "public, max-age=60"
+	profileCacheControl = "public, no-cache"
 	badgeCacheControl   = "public, max-age=300"
 	// profileCSP lets the page show its own badge and nothing else: no script, no style, no
 	// form, no frame.

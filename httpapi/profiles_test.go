@@ -173,7 +173,7 @@ func TestPublicProfile(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 		assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 		assert.Contains(t, res.Header.Values("Vary"), "Accept")
-		assert.Equal(t, "public, max-age=60", res.Header.Get("Cache-Control"))
+		assert.Equal(t, "public, no-cache", res.Header.Get("Cache-Control"))
 
 		// Exactly the fields of the spec, at every level.
 		var raw map[string]any
@@ -228,7 +228,7 @@ func TestPublicProfile(t *testing.T) {
 			res.Header.Get("Content-Security-Policy"))
 		assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
 		assert.Contains(t, res.Header.Values("Vary"), "Accept")
-		assert.Equal(t, "public, max-age=60", res.Header.Get("Cache-Control"))
+		assert.Equal(t, "public, no-cache", res.Header.Get("Cache-Control"))
 		body := string(res.Body)
 		assert.Contains(t, body, "<h1>Łódź &lt;Serwis&gt; &amp; &#34;Co&#34;</h1>", "the name, escaped")
 		assert.NotContains(t, body, "<Serwis>")
