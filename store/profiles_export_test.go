@@ -1,5 +1,4 @@
 package store
 
-// ProfileRecentSQL is the statement of a profile's recent scorecards, for the test of its query
-// plan.
-const ProfileRecentSQL = profileRecent
+// ProfileSQL is the statement of a public profile, for the test of its query plan.
+var ProfileSQL = sellerProfile.sql

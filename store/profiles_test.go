@@ -194,23 +194,36 @@ func TestProfileMigrationKeepsSellersPublic(t *testing.T) {
 	})
 }
 
-// On SQLite, the read of a profile's recent scorecards walks the covering index in its order:
-// no sort, no read of the scorecard rows (whose points documents are large).
+// On SQLite, a profile is read by primary keys and the covering index, walked in its order:
+// the seller, its standing and its standing scorecard by their keys; the recent scorecards from
+// scorecards_seller_latest without a sort of their own (the statement's final sort orders the
+// few rows it returns) and without reading the scorecard rows, whose points documents are
+// large. Without statistics, SQLite plans as for large tables.
 func TestSellerProfileQueryPlan(t *testing.T) {
 	e := newAuditEnv(t, storetest.Backend{Name: store.SQLite, Open: storetest.OpenSQLite})
 	seller := e.seller("Planned")
 	e.card(seller, "sc_1", "2026-07-01", "2026-10-01", auScore(80), checklist.TierWatch, true)
 	e.approve("sc_1")
-	require.NoError(t, e.db.Exec("ANALYZE").Error)
 	var plan []struct {
 		Detail string `gorm:"column:detail"`
 	}
-	require.NoError(t, e.db.Raw("EXPLAIN QUERY PLAN "+store.ProfileRecentSQL, seller, 6).Scan(&plan).Error)
+	require.NoError(t, e.db.Raw("EXPLAIN QUERY PLAN "+store.ProfileSQL, seller, seller, 6).Scan(&plan).Error)
 	var lines []string
 	for _, p := range plan {
 		lines = append(lines, p.Detail)
 	}
 	text := strings.Join(lines, "\n")
-	assert.Contains(t, text, "USING COVERING INDEX scorecards_seller_latest (seller_id=?)", text)
-	assert.NotContains(t, text, "TEMP B-TREE", text)
+	for _, want := range []string{
+		"SEARCH se USING INDEX sqlite_autoindex_sellers_1 (id=?)",
+		"SEARCH st USING INDEX sqlite_autoindex_seller_standings_1 (seller_id=?)",
+		"SEARCH sc USING INDEX sqlite_autoindex_scorecards_1 (id=?)",
+		"SEARCH s USING COVERING INDEX scorecards_seller_latest (seller_id=?)",
+		"SEARCH v EXISTS USING COVERING INDEX sqlite_autoindex_scorecard_reviews_1 (scorecard_id=?)",
+	} {
+		assert.Contains(t, text, want, text)
+	}
+	i, j := strings.Index(text, "CO-ROUTINE r"), strings.Index(text, "SCAN r")
+	require.True(t, i >= 0 && j > i, text)
+	assert.NotContains(t, text[i:j], "TEMP B-TREE", "the recent scorecards come in the index's order")
+	assert.Equal(t, 1, strings.Count(text, "TEMP B-TREE"), "one sort, of the rows returned: %s", text)
 }

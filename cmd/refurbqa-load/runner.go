@@ -219,6 +219,8 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	case "console-preview":
 		method, path = http.MethodPost, "/console/bench-tests/preview"
 		payload = r.inspections[rng.IntN(len(r.inspections))]
+	case "public-profiles":
+		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	}
 	var rd io.Reader
 	if payload != nil {
@@ -235,6 +237,9 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 		return req, devices, nil
+	}
+	if r.o.scenario == "public-profiles" {
+		return req, devices, nil // a buyer's browser: no key
 	}
 	req.Header.Set("Authorization", "Bearer "+r.o.token)
 	if payload != nil {
@@ -274,6 +279,19 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 		return r.buildPreviewForms()
+	case "public-profiles":
+		// The token lists the sellers; the requests then go without it.
+		sellers, err := r.sellerIDs(ctx, 100_000)
+		if err != nil {
+			return err
+		}
+		if len(sellers) == 0 {
+			return errors.New("the server has no sellers (load the demo first)")
+		}
+		for _, id := range sellers {
+			r.paths = append(r.paths, "/public/sellers/"+url.PathEscape(id))
+		}
+		r.logf("%d public profiles", len(r.paths))
 	default:
 		ids, err := r.scorecardIDs(ctx)
 		if err != nil {
