@@ -140,8 +140,9 @@ func copyScore(s *float64) *float64 {
 
 // PublicProfile returns the public profile of seller sellerID, for anyone: it takes no
 // principal. An unknown seller, and a seller whose profile a manager hid, are ErrNotFound
-// alike, so that a hidden profile cannot be told from one that never existed. It costs two
-// indexed reads of one snapshot (one when the seller is hidden or not yet rated).
+// alike, so that a hidden profile cannot be told from one that never existed. It costs one read
+// of the store (one statement: primary-key lookups and one ordered index range of at most
+// ProfileTrendLength approved scorecards), whatever the seller's history.
 func (s *Service) PublicProfile(ctx context.Context, sellerID string) (PublicProfile, error) {
 	rec, err := s.store.SellerProfile(ctx, sellerID, ProfileTrendLength)
 	if errors.Is(err, ErrNotFound) || err == nil && !rec.Public {
