@@ -278,24 +278,29 @@ func (b *PeriodBenchmark) Compare(sc Scorecard) *MarketComparison {
 
 func samePeriod(a, b Period) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) }
 
-// periodKey is a period as a map key: its two dates.
-func periodKey(p Period) string {
-	return p.Start.UTC().Format(time.DateOnly) + "/" + p.End.UTC().Format(time.DateOnly)
-}
+// periodKey is a period as a map key: its two instants, in seconds.
+type periodKey struct{ start, end int64 }
+
+func keyOf(p Period) periodKey { return periodKey{p.Start.Unix(), p.End.Unix()} }
 
 // benchmarkCachePeriods bounds how many periods' benchmarks a Benchmarks keeps.
 const benchmarkCachePeriods = 64
 
+// versionReadTimeout bounds a read of a period's version made on behalf of several callers
+// (Benchmarks.Version), which no single caller's cancellation may end.
+const versionReadTimeout = 10 * time.Second
+
 // Benchmarks computes the benchmarks of periods from a BenchmarkStore and keeps the latest of
-// each period in memory, so that reading an approved scorecard with its comparison costs one
-// point read of the period's version, not a read of every value. An entry is used only while
-// its version is the store's: an approval on any process sharing the database moves the
-// version, and the next read computes the benchmark again. Each period is computed by one
-// caller at a time; the others wait for its result. It is safe for concurrent use.
+// each period in memory, so that reading an approved scorecard with its comparison costs a
+// read of the period's version, not a read of every value. An entry is used only while its
+// version is the store's: an approval on any process sharing the database moves the version,
+// and the next read computes the benchmark again. Each period is computed by one caller at a
+// time; the others wait for its result. It is safe for concurrent use.
 type Benchmarks struct {
 	store   BenchmarkStore
 	mu      sync.Mutex
-	periods map[string]*benchmarkSlot
+	periods map[periodKey]*benchmarkSlot
+	reads   map[periodKey]*versionReads // the reads of versions under way, under mu
 }
 
 // benchmarkSlot holds the latest benchmark of one period; its lock is held while it is
@@ -305,19 +310,83 @@ type benchmarkSlot struct {
 	bench *PeriodBenchmark
 }
 
-// NewBenchmarks returns a cache of the benchmarks of store.
-func NewBenchmarks(store BenchmarkStore) *Benchmarks {
-	return &Benchmarks{store: store, periods: map[string]*benchmarkSlot{}}
+// versionReads are the reads of one period's version: at most one at a time, and the next
+// one, not started yet, which every caller that arrives meanwhile joins.
+type versionReads struct {
+	next *versionRead // nil when no caller waits
 }
 
-// Version returns the store's current version of the benchmark of period p.
+// versionRead is one read of a period's version, for every caller that joined it before it
+// started.
+type versionRead struct {
+	done    chan struct{}
+	callers int // who joined it, under Benchmarks.mu
+	version int64
+	err     error
+}
+
+// NewBenchmarks returns a cache of the benchmarks of store.
+func NewBenchmarks(store BenchmarkStore) *Benchmarks {
+	return &Benchmarks{store: store, periods: map[periodKey]*benchmarkSlot{}, reads: map[periodKey]*versionReads{}}
+}
+
+// Version returns the store's current version of the benchmark of period p. It is read on
+// every read of an approved scorecard, so concurrent callers share reads: a caller joins the
+// next read that has not started yet (starting it when none is under way), never one under
+// way already, so that the version it gets was read after it asked, as fresh as a read of its
+// own. At most one read per period is under way at a time; the callers who arrive meanwhile
+// are answered, together, by the read that follows it.
 func (b *Benchmarks) Version(ctx context.Context, p Period) (int64, error) {
-	return b.store.BenchmarkVersion(ctx, p)
+	key := keyOf(p)
+	b.mu.Lock()
+	g, busy := b.reads[key]
+	if !busy {
+		// Nothing under way: this caller reads now, alone, in its own context.
+		b.reads[key] = &versionReads{}
+		b.mu.Unlock()
+		v, err := b.store.BenchmarkVersion(ctx, p)
+		b.finishRead(ctx, key, p)
+		return v, err
+	}
+	if g.next == nil {
+		g.next = &versionRead{done: make(chan struct{})}
+	}
+	r := g.next
+	r.callers++
+	b.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.version, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// finishRead ends the read under way of a period: when callers joined the next one, it is
+// started for them, apart from any one caller's cancellation.
+func (b *Benchmarks) finishRead(ctx context.Context, key periodKey, p Period) {
+	b.mu.Lock()
+	g := b.reads[key]
+	r := g.next
+	if r == nil {
+		delete(b.reads, key)
+		b.mu.Unlock()
+		return
+	}
+	g.next = nil
+	b.mu.Unlock()
+	go func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), versionReadTimeout)
+		r.version, r.err = b.store.BenchmarkVersion(rctx, p)
+		cancel()
+		close(r.done)
+		b.finishRead(ctx, key, p)
+	}()
 }
 
 // Of returns the benchmark of period p at the store's current version.
 func (b *Benchmarks) Of(ctx context.Context, p Period) (*PeriodBenchmark, error) {
-	v, err := b.store.BenchmarkVersion(ctx, p)
+	v, err := b.Version(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +396,7 @@ func (b *Benchmarks) Of(ctx context.Context, p Period) (*PeriodBenchmark, error)
 // at returns the benchmark of period p at version v or later, computing it unless the slot
 // holds it already.
 func (b *Benchmarks) at(ctx context.Context, p Period, v int64) (*PeriodBenchmark, error) {
-	key := periodKey(p)
+	key := keyOf(p)
 	b.mu.Lock()
 	slot, ok := b.periods[key]
 	if !ok {
@@ -362,17 +431,17 @@ func (b *Benchmarks) at(ctx context.Context, p Period, v int64) (*PeriodBenchmar
 // benchmark of its period (nil for any other), reading each period's version once.
 func (b *Benchmarks) Compare(ctx context.Context, cards ...Scorecard) ([]*MarketComparison, error) {
 	out := make([]*MarketComparison, len(cards))
-	byPeriod := map[string]*PeriodBenchmark{}
+	byPeriod := map[periodKey]*PeriodBenchmark{}
 	for i, sc := range cards {
 		if sc.Status != Approved {
 			continue
 		}
-		key := periodKey(sc.Period)
+		key := keyOf(sc.Period)
 		bench, ok := byPeriod[key]
 		if !ok {
 			var err error
 			if bench, err = b.Of(ctx, sc.Period); err != nil {
-				return nil, fmt.Errorf("benchmark of %s: %w", key, err)
+				return nil, fmt.Errorf("benchmark of %s to %s: %w", sc.Period.Start.Format(time.DateOnly), sc.Period.End.Format(time.DateOnly), err)
 			}
 			byPeriod[key] = bench
 		}

@@ -454,3 +454,116 @@ func TestServiceBenchmark(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), v)
 }
+
+// gatedVersions is a BenchmarkStore whose reads of a version take the value current when
+// they start, then wait to be let through, one by one.
+type gatedVersions struct {
+	Store
+	mu      sync.Mutex
+	current int64
+	reads   int
+	gate    chan struct{}
+}
+
+func (g *gatedVersions) BenchmarkVersion(ctx context.Context, _ Period) (int64, error) {
+	g.mu.Lock()
+	v := g.current
+	g.reads++
+	g.mu.Unlock()
+	select {
+	case <-g.gate:
+		return v, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+func (g *gatedVersions) set(v int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.current = v
+}
+
+func (g *gatedVersions) readCount() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.reads
+}
+
+// Concurrent readers of a version share reads, but never one that started before they
+// asked: an approval between the start of a read and a caller's arrival is in the version
+// that caller gets.
+func TestBenchmarkVersionReadsAreSharedNeverStale(t *testing.T) {
+	ctx := context.Background()
+	g := &gatedVersions{current: 1, gate: make(chan struct{})}
+	b := NewBenchmarks(g)
+	callers := func() int {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if r := b.reads[keyOf(benchPeriod)]; r != nil && r.next != nil {
+			return r.next.callers
+		}
+		return 0
+	}
+
+	first := make(chan int64)
+	go func() {
+		v, err := b.Version(ctx, benchPeriod)
+		assert.NoError(t, err)
+		first <- v
+	}()
+	require.Eventually(t, func() bool { return g.readCount() == 1 }, time.Second, time.Millisecond, "the first read started")
+	g.set(2) // an approval lands while the first read is under way
+
+	later := make(chan int64, 3)
+	for range 3 {
+		go func() {
+			v, err := b.Version(ctx, benchPeriod)
+			assert.NoError(t, err)
+			later <- v
+		}()
+	}
+	require.Eventually(t, func() bool { return callers() == 3 }, time.Second, time.Millisecond, "three callers wait for the next read")
+	assert.Equal(t, 1, g.readCount(), "nobody joined the read under way")
+
+	g.gate <- struct{}{}
+	assert.Equal(t, int64(1), <-first, "the first caller's read")
+	require.Eventually(t, func() bool { return g.readCount() == 2 }, time.Second, time.Millisecond, "the next read started for the waiters")
+	g.gate <- struct{}{}
+	for range 3 {
+		assert.Equal(t, int64(2), <-later, "read after they asked: the approval is in it")
+	}
+	assert.Equal(t, 2, g.readCount(), "four callers, two reads")
+
+	// Alone again: one read of one's own, and nothing left under way.
+	done := make(chan int64)
+	go func() {
+		v, _ := b.Version(ctx, benchPeriod)
+		done <- v
+	}()
+	g.gate <- struct{}{}
+	assert.Equal(t, int64(2), <-done)
+	b.mu.Lock()
+	assert.Empty(t, b.reads, "no read under way is remembered")
+	b.mu.Unlock()
+
+	// A waiter whose request ends stops waiting; the read goes on for the others.
+	go func() { _, _ = b.Version(ctx, benchPeriod) }()
+	require.Eventually(t, func() bool { return g.readCount() == 4 }, time.Second, time.Millisecond)
+	cctx, cancel := context.WithCancel(ctx)
+	gone := make(chan error)
+	go func() {
+		_, err := b.Version(cctx, benchPeriod)
+		gone <- err
+	}()
+	require.Eventually(t, func() bool { return callers() == 1 }, time.Second, time.Millisecond)
+	cancel()
+	assert.ErrorIs(t, <-gone, context.Canceled)
+	g.gate <- struct{}{} // the first of these reads
+	g.gate <- struct{}{} // the one the cancelled caller had joined
+	require.Eventually(t, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.reads) == 0
+	}, time.Second, time.Millisecond)
+}
