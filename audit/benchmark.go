@@ -155,9 +155,24 @@ type benchKey struct{ code, metric string }
 // benchPoint is the values behind one point's benchmark.
 type benchPoint struct {
 	key     benchKey
-	values  []float64          // one per contributing seller, ascending
-	sellers map[string]float64 // the value of each contributing seller
-	figures *BenchmarkFigures  // nil below MinBenchmarkSellers
+	values  []float64         // one per contributing seller, ascending
+	sellers []sellerValue     // the value of each contributing seller, by seller id
+	figures *BenchmarkFigures // nil below MinBenchmarkSellers
+}
+
+// sellerValue is one seller's value of a point.
+type sellerValue struct {
+	seller string
+	value  float64
+}
+
+// valueOf returns the value of seller, if it contributes.
+func (bp *benchPoint) valueOf(seller string) (float64, bool) {
+	i, ok := slices.BinarySearchFunc(bp.sellers, seller, func(sv sellerValue, id string) int { return strings.Compare(sv.seller, id) })
+	if !ok {
+		return 0, false
+	}
+	return bp.sellers[i].value, true
 }
 
 // PeriodBenchmark is the benchmark of one period with the values behind it, from which
@@ -195,14 +210,9 @@ func NewPeriodBenchmark(p Period, version int64, values []BenchmarkValue) *Perio
 		if !ok {
 			i = len(b.points)
 			b.index[k] = i
-			b.points = append(b.points, benchPoint{key: k, sellers: map[string]float64{}})
+			b.points = append(b.points, benchPoint{key: k})
 		}
-		bp := &b.points[i]
-		if _, dup := bp.sellers[v.SellerID]; dup {
-			continue // one scorecard lists a code once; should it not, its first value counts
-		}
-		bp.sellers[v.SellerID] = v.Value
-		bp.values = append(bp.values, v.Value)
+		b.points[i].sellers = append(b.points[i].sellers, sellerValue{v.SellerID, v.Value})
 	}
 	slices.SortFunc(b.points, func(x, y benchPoint) int {
 		return cmp.Or(strings.Compare(x.key.code, y.key.code), strings.Compare(x.key.metric, y.key.metric))
@@ -210,7 +220,14 @@ func NewPeriodBenchmark(p Period, version int64, values []BenchmarkValue) *Perio
 	for i := range b.points {
 		bp := &b.points[i]
 		b.index[bp.key] = i
-		slices.SortFunc(bp.values, cmp.Compare[float64])
+		// One scorecard lists a code once; should one not, its first value counts.
+		slices.SortStableFunc(bp.sellers, func(x, y sellerValue) int { return strings.Compare(x.seller, y.seller) })
+		bp.sellers = slices.CompactFunc(bp.sellers, func(x, y sellerValue) bool { return x.seller == y.seller })
+		bp.values = make([]float64, len(bp.sellers))
+		for j, sv := range bp.sellers {
+			bp.values[j] = sv.value
+		}
+		slices.Sort(bp.values)
 		if n := len(bp.values); n >= MinBenchmarkSellers {
 			bp.figures = &BenchmarkFigures{Sellers: n, P25: Percentile(bp.values, 0.25),
 				Median: Percentile(bp.values, 0.5), P75: Percentile(bp.values, 0.75)}
@@ -260,7 +277,7 @@ func (b *PeriodBenchmark) Compare(sc Scorecard) *MarketComparison {
 					worse++
 				}
 			}
-			if own, ok := bp.sellers[sc.SellerID]; ok {
+			if own, ok := bp.valueOf(sc.SellerID); ok {
 				others--
 				if d.Worse(own, p.Value) {
 					worse--

@@ -8,11 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
 
@@ -166,4 +169,48 @@ func TestBenchmarkThroughService(t *testing.T) {
 			assert.Equal(t, &audit.BenchmarkFigures{Sellers: 5, P25: 0.01, Median: 0.02, P75: 0.03}, bm.Points[0].Figures)
 		}
 	})
+}
+
+// BenchmarkPeriodBenchmark reads and computes the benchmark of one period at marketplace
+// scale: 1,800 sellers' approved scorecards, each having evaluated 24 points (43,200 values),
+// the work of the first read of a period after an approval.
+func BenchmarkPeriodBenchmark(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		b.Run(backend.Name, func(b *testing.B) {
+			ctx := context.Background()
+			st := backend.Open(b, store.Config{})
+			def, err := checklist.DefaultCharter()
+			require.NoError(b, err)
+			require.NoError(b, st.EnsureDefaultCharter(ctx, auditor, def))
+			db := st.AuditsTestDB()
+			var cards, rows []map[string]any
+			for i := range benchSellers {
+				seller, err := st.CreateSeller(ctx, auditor, audit.Seller{Name: fmt.Sprintf("S%d", i), Country: "FR", ContactEmail: "qa@example.com"})
+				require.NoError(b, err)
+				id := fmt.Sprintf("sc_bench_%04d", i)
+				created := time.Date(2027, 1, 2, 0, 0, i, 0, time.UTC)
+				cards = append(cards, map[string]any{"id": id, "seller_id": seller.ID, "period_start": "2026-01-01",
+					"period_end": "2027-01-01", "charter_version": "2026.1", "tier": "watch", "evaluated_points": 24,
+					"failed_points": 0, "failed_critical": 0, "points": "[]", "created_at": created})
+				var lines []string
+				for k := 1; k <= 24; k++ {
+					lines = append(lines, fmt.Sprintf("QC%02d\tmetric_%d_rate\t%v", k, k, float64((i*7+k)%100)/100))
+				}
+				rows = append(rows, map[string]any{"period_start": "2026-01-01", "period_end": "2027-01-01",
+					"scorecard_id": id, "seller_id": seller.ID, "created_at": created, "points": strings.Join(lines, "\n")})
+			}
+			require.NoError(b, db.Table("scorecards").CreateInBatches(cards, 100).Error)
+			require.NoError(b, db.Table("benchmark_scorecards").CreateInBatches(rows, 100).Error)
+			require.NoError(b, db.Exec("INSERT INTO benchmark_versions (period_start, period_end, version) VALUES ('2026-01-01', '2027-01-01', ?)", benchSellers).Error)
+			p, errs := audit.ParsePeriod("2026-01-01", "2027-01-01")
+			require.Empty(b, errs)
+			b.ResetTimer()
+			for b.Loop() {
+				vs, v, err := st.BenchmarkValues(ctx, p)
+				require.NoError(b, err)
+				bench := audit.NewPeriodBenchmark(p, v, vs)
+				require.Len(b, bench.Benchmark().Points, 24)
+			}
+		})
+	}
 }
