@@ -161,6 +161,10 @@ func TestPeriodBenchmark(t *testing.T) {
 			benchCard("sc_00a", "sl_00", 0, pass("QC18", "late_shipment_rate", "< 0.04", 0.5))),
 			[]PointBenchmark{{Code: "QC18", Metric: "late_shipment_rate", Figures: figures(5, 0.03, 0.04, 0.05)},
 				{Code: "QC19", Metric: "valid_tracking_rate"}}},
+		{"a code listed twice by one scorecard counts its first value", append(lateRates(0.01, 0.02, 0.03, 0.04),
+			benchCard("sc_twice", "sl_twice", 0, pass("QC18", "late_shipment_rate", "< 0.04", 0), pass("QC18", "late_shipment_rate", "< 0.04", 0.9))),
+			[]PointBenchmark{{Code: "QC18", Metric: "late_shipment_rate", Figures: figures(5, 0.01, 0.02, 0.03)},
+				{Code: "QC19", Metric: "valid_tracking_rate"}}},
 		{"a code with another metric is another benchmark, in code then metric order", []Scorecard{
 			benchCard("sc_1", "sl_1", 0, pass("QC20", "cancellation_rate", "< 0.025", 0), pass("QC02", "battery_below_80", "== 0", 0)),
 			benchCard("sc_2", "sl_2", 0, pass("QC20", "cancelled", "== 0", 0)),
