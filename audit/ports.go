@@ -26,6 +26,7 @@ type Store interface {
 	StandingStore
 	LotStore
 	ProfileStore
+	BenchmarkStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -127,6 +128,19 @@ type ScorecardStore interface {
 	// transaction ordered with the audits.
 	ApproveScorecard(ctx context.Context, by Principal, id string,
 		approve func(sc Scorecard, now time.Time) (Scorecard, []CorrectiveAction, error)) (Scorecard, []CorrectiveAction, error)
+}
+
+// BenchmarkStore reads the values behind the marketplace benchmarks (benchmark.go). The
+// store keeps the values of each approved scorecard (BenchmarkValues) as its approval adds
+// them, with a version per period that every approval of a scorecard of the period moves on.
+type BenchmarkStore interface {
+	// BenchmarkVersion returns the version of the benchmark of period p: 0 before the first
+	// approval of a scorecard of p, and greater after each. It is a point read, made on every
+	// read of an approved scorecard.
+	BenchmarkVersion(ctx context.Context, p Period) (int64, error)
+	// BenchmarkValues returns the values of every approved scorecard of p and the version
+	// they make, from one snapshot.
+	BenchmarkValues(ctx context.Context, p Period) ([]BenchmarkValue, int64, error)
 }
 
 // ActionStore keeps corrective actions.

@@ -320,6 +320,8 @@ func TestRoleTable(t *testing.T) {
 		"GET /api/v1/scorecards/:id/report.pdf": {a, m, s},
 		"POST /api/v1/scorecards/:id/approve":   {a, m},
 		"GET /api/v1/sellers/:id/scorecards":    {a, m, s},
+		// transparency.md §3: every role, sellers included; no seller's figure is shown.
+		"GET /api/v1/benchmarks": every,
 
 		"GET /api/v1/corrective-actions":            {a, m, s},
 		"GET /api/v1/corrective-actions/:id":        {a, m, s},

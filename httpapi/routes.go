@@ -31,7 +31,8 @@ var (
 // active one and every version) and the metric catalogue: the rules everyone is held to are
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
-// lots and their samples. Handlers that serve sellers check ownership themselves (a
+// lots and their samples. Every role reads the marketplace benchmarks (transparency.md §3),
+// which show no seller's figure. Handlers that serve sellers check ownership themselves (a
 // seller gets 404 for anything not its own). The public profiles of sellers
 // (transparency.md §2) need no key and are rate-limited per client address; hiding one is the
 // managers'.
@@ -81,6 +82,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id", managersAndSellers, s.getScorecard)
 	s.handle(http.MethodPost, "/api/v1/scorecards/:id/approve", managers, s.approveScorecard)
 	s.handle(http.MethodGet, "/api/v1/sellers/:id/scorecards", managersAndSellers, s.listSellerScorecards)
+	s.handle(http.MethodGet, "/api/v1/benchmarks", everyone, s.getBenchmarks)
 
 	s.handle(http.MethodGet, "/api/v1/corrective-actions", managersAndSellers, s.listActions)
 	s.handle(http.MethodGet, "/api/v1/corrective-actions/:id", managersAndSellers, s.getAction)

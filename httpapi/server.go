@@ -70,7 +70,7 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	openapi []byte
-	cards   *scorecardCache // encoded answers of approved scorecards, which never change
+	cards   *scorecardCache // encoded answers of approved scorecards, by benchmark version
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind

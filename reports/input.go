@@ -34,6 +34,9 @@ type Source interface {
 	// DecidedDeviceLots reads the seller's device lots decided (accepted or rejected) in the
 	// period: the lots its audit counts, which a seller may see (lots.md §6–7).
 	DecidedDeviceLots(ctx context.Context, sellerID string, p audit.Period) ([]audit.Lot, error)
+	// The values behind the marketplace benchmark of a period, which an approved
+	// scorecard's report shows its points beside.
+	audit.BenchmarkStore
 }
 
 // reportHistory is how many earlier scorecards a report reads for its trend (it shows six).
@@ -46,10 +49,13 @@ const reportHistory = 12
 // safe for concurrent use.
 type Builder struct {
 	src Source
+	// bench keeps the latest benchmark of each period, so that the reports of a period's
+	// scorecards read its values once per approval, not once per report.
+	bench *audit.Benchmarks
 }
 
 // NewBuilder returns a Builder reading from src.
-func NewBuilder(src Source) *Builder { return &Builder{src: src} }
+func NewBuilder(src Source) *Builder { return &Builder{src: src, bench: audit.NewBenchmarks(src)} }
 
 // Input reads the scorecard id and everything its report shows, as by may see them. A
 // scorecard that by may not see is audit.ErrNotFound, exactly as if it did not exist.
@@ -87,6 +93,13 @@ func (b *Builder) InputOf(ctx context.Context, by audit.Principal, sc audit.Scor
 	lotEvidenceOf(failedEvidence(sc), in.Lots, in.Evidence)
 	if in.Actions, err = b.actions(ctx, sc.SellerID); err != nil {
 		return Input{}, err
+	}
+	if sc.Status == audit.Approved {
+		cmps, err := b.bench.Compare(ctx, sc)
+		if err != nil {
+			return Input{}, err
+		}
+		in.Market = cmps[0]
 	}
 	return in, nil
 }

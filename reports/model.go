@@ -65,6 +65,9 @@ type Input struct {
 	// Lots are the seller's device lots decided in the period, in any order; pending lots,
 	// parts lots and other sellers' lots are left out of the report.
 	Lots []audit.Lot
+	// Market compares an approved scorecard's points with the marketplace benchmark of its
+	// period (audit.MarketComparison); nil for drafts, which have none.
+	Market *audit.MarketComparison
 }
 
 // Model is a report resolved and ready to lay out. Every slice is in display order, so
@@ -130,6 +133,9 @@ type Point struct {
 	Value     float64
 	Threshold string // e.g. "== 0", ">= 0.95"
 	Samples   int
+	// Benchmark is where the point stands in the marketplace benchmark of the period: nil on
+	// a draft and where the benchmark is null (fewer than audit.MinBenchmarkSellers sellers).
+	Benchmark *audit.PointComparison
 }
 
 // Expectation is the rule of the point as the charter states it, e.g.
@@ -214,11 +220,15 @@ func NewModel(in Input) Model {
 
 	titles := make(map[string]string, len(sc.Result.Points))
 	m.Points = make([]Point, 0, len(sc.Result.Points))
-	for _, pr := range sc.Result.Points {
+	for i, pr := range sc.Result.Points {
 		p := Point{
 			Code: pr.Code, Title: pr.Title, Area: pr.Area, Severity: pr.Severity,
 			Weight: pr.Weight, Status: pr.Status, Metric: pr.Metric, Value: pr.Value,
 			Threshold: pr.Threshold, Samples: pr.Samples,
+		}
+		if in.Market != nil && i < len(in.Market.Points) && in.Market.Points[i] != nil {
+			c := *in.Market.Points[i]
+			p.Benchmark = &c
 		}
 		m.Points = append(m.Points, p)
 		titles[pr.Code] = pr.Title
