@@ -175,11 +175,14 @@ type LotStore interface {
 	// and the store's clock, and stores the lot with its id: ErrConflict when the stream has
 	// the lot's lot_ref already, ErrNotFound for an unknown seller.
 	CreateLot(ctx context.Context, by Principal, key LotStream, build func(st LotStream, now time.Time) (Lot, error)) (Lot, error)
-	// AddLotSample holds lot id and its stream, has add count the next sample, and stores the
-	// sample, the lot's new tally and decision, and the stream when add changed it:
-	// ErrConflict when the sample's number or bench test is taken.
+	// AddLotSample holds lot id, has add count the next sample, and stores the sample, the
+	// lot's new tally and decision and, when add decided the lot, the stream add returns. The
+	// lot add is given lacks its positions (the write never reads them); the lot returned has
+	// them. add asks for the lot's stream, held from then on, through stream, only when it
+	// decides the lot, and must then return it changed. ErrNotFound for an unknown lot (add is
+	// not called), ErrConflict when the sample's number or bench test is taken.
 	AddLotSample(ctx context.Context, by Principal, id string,
-		add func(l Lot, st LotStream, now time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error)
+		add func(l Lot, stream func() (LotStream, error), now time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error)
 	// Lot returns one lot, or ErrNotFound.
 	Lot(ctx context.Context, id string) (Lot, error)
 	// Lots lists lots in creation order.

@@ -330,7 +330,7 @@ func TestLotsMigrationDownAndUp(t *testing.T) {
 		require.NoError(t, err)
 		_, _, err = e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
 		require.Error(t, err, "the lots table is gone")
-		_, err = p.UpTo(ctx, 11)
+		_, err = p.Up(ctx)
 		require.NoError(t, err)
 		lots, _, err := e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
 		require.NoError(t, err)
