@@ -72,11 +72,7 @@ func (s *Server) createLot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err = s.lotBody(l)
-	if err != nil {
-		return err
-	}
-	return writeJSONBytes(c, http.StatusCreated, body)
+	return s.writeLot(c, http.StatusCreated, l)
 }
 
 // lotClassJSON is one class of a lot: its plan, its count so far and its decision.
@@ -225,11 +221,7 @@ func (s *Server) addLotSample(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err = s.addedSampleBody(l, sample)
-	if err != nil {
-		return err
-	}
-	return writeJSONBytes(c, http.StatusCreated, body)
+	return s.writeAddedSample(c, l, sample)
 }
 
 func (s *Server) getLot(c echo.Context) error {
@@ -237,11 +229,7 @@ func (s *Server) getLot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.lotBody(l)
-	if err != nil {
-		return err
-	}
-	return writeJSONBytes(c, http.StatusOK, body)
+	return s.writeLot(c, http.StatusOK, l)
 }
 
 // listLots lists lots in creation order; a seller its own decided device lots only.

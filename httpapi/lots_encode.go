@@ -3,8 +3,11 @@ package httpapi
 import (
 	"bytes"
 	"errors"
+	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
 )
@@ -92,36 +95,57 @@ var positionsMember = []byte(`"sample_positions":null`)
 // while lotJSON has it.
 var errNoPositionsMember = errors.New("lot document without sample_positions")
 
-// encodeWithPositions writes v, a document holding one lot encoded with its positions left
+// answerBuffers are the buffers the answers of lots are encoded into, reused: an answer with
+// 2,000 positions is 15 KB, once per sample.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeWithPositions answers with v, a document holding one lot encoded with its positions left
 // null, with positions in their place: the same bytes as encoding v with the positions in it.
-func encodeWithPositions(v any, positions []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(1024)
-	if err := jsonEncode(&b, v); err != nil {
-		return nil, err
+func writeWithPositions(c echo.Context, status int, v any, positions []byte) error {
+	doc := answerBuffers.Get().(*bytes.Buffer)
+	out := answerBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		for _, b := range []*bytes.Buffer{doc, out} {
+			if b.Cap() <= 1<<20 { // a pathological answer is not kept
+				b.Reset()
+				answerBuffers.Put(b)
+			}
+		}
+	}()
+	if err := appendWithPositions(out, doc, v, positions); err != nil {
+		return err
 	}
-	doc := b.Bytes()
-	i := bytes.Index(doc, positionsMember)
+	return writeJSONBytes(c, status, out.Bytes())
+}
+
+// appendWithPositions writes v with positions spliced in to out, encoding v in doc first.
+func appendWithPositions(out, doc *bytes.Buffer, v any, positions []byte) error {
+	if err := jsonEncode(doc, v); err != nil {
+		return err
+	}
+	b := doc.Bytes()
+	i := bytes.Index(b, positionsMember)
 	if i < 0 {
-		return nil, errNoPositionsMember
+		return errNoPositionsMember
 	}
 	key := len(positionsMember) - len("null")
-	out := make([]byte, 0, len(doc)+len(positions))
-	out = append(out, doc[:i+key]...)
-	out = append(out, positions...)
-	return append(out, doc[i+len(positionsMember):]...), nil
+	out.Grow(len(b) + len(positions))
+	out.Write(b[:i+key])
+	out.Write(positions)
+	out.Write(b[i+len(positionsMember):])
+	return nil
 }
 
-// lotBody is the encoded answer of lot l.
-func (s *Server) lotBody(l audit.Lot) ([]byte, error) {
+// writeLot answers with lot l.
+func (s *Server) writeLot(c echo.Context, status int, l audit.Lot) error {
 	v := toLotJSON(l)
 	v.SamplePositions = nil
-	return encodeWithPositions(v, s.positionsOf(l))
+	return writeWithPositions(c, status, v, s.positionsOf(l))
 }
 
-// addedSampleBody is the encoded answer of a new sample of lot l.
-func (s *Server) addedSampleBody(l audit.Lot, sample audit.LotSample) ([]byte, error) {
+// writeAddedSample answers a new sample of lot l.
+func (s *Server) writeAddedSample(c echo.Context, l audit.Lot, sample audit.LotSample) error {
 	lot := toLotJSON(l)
 	lot.SamplePositions = nil
-	return encodeWithPositions(addedSampleJSON{Lot: lot, Sample: toSampleJSON(sample)}, s.positionsOf(l))
+	return writeWithPositions(c, http.StatusCreated, addedSampleJSON{Lot: lot, Sample: toSampleJSON(sample)}, s.positionsOf(l))
 }

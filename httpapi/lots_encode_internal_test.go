@@ -3,9 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -46,13 +50,15 @@ func TestLotAnswersAreWhatEncodingJSONWrites(t *testing.T) {
 				Code: `"sample_positions":null`, Note: hostile}}, Unit: sampling.Unit{Minor: true}, CreatedAt: decided}
 			var wantAdded bytes.Buffer
 			require.NoError(t, jsonEncode(&wantAdded, addedSampleJSON{Lot: toLotJSON(tc.lot), Sample: toSampleJSON(sample)}))
-			for range 2 { // encoded, then from the cache
-				got, err := s.lotBody(tc.lot)
-				require.NoError(t, err)
-				assert.Equal(t, want.String(), string(got))
-				got, err = s.addedSampleBody(tc.lot, sample)
-				require.NoError(t, err)
-				assert.Equal(t, wantAdded.String(), string(got))
+			answer := func(write func(c echo.Context) error) string {
+				rec := httptest.NewRecorder()
+				require.NoError(t, write(echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)))
+				assert.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"))
+				return rec.Body.String()
+			}
+			for range 2 { // encoded, then from the cache (and with buffers used before)
+				assert.Equal(t, want.String(), answer(func(c echo.Context) error { return s.writeLot(c, http.StatusOK, tc.lot) }))
+				assert.Equal(t, wantAdded.String(), answer(func(c echo.Context) error { return s.writeAddedSample(c, tc.lot, sample) }))
 			}
 			_, cached := s.positions.get(tc.lot.ID)
 			assert.True(t, cached)
