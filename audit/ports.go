@@ -168,7 +168,8 @@ type StandingStore interface {
 // LotStore keeps lots, their samples and their streams (lots.md). Each write holds what it
 // changes (the row locked on PostgreSQL; SQLite's single immediate writer already serialises)
 // and appends to the event trail in its transaction. The rules are the service's, passed in as
-// functions that decide from the rows as stored.
+// functions that decide from the rows as stored. The positions of the lots it returns, which
+// never change, may be shared between them: read them, never change them in place.
 type LotStore interface {
 	// CreateLot finds the stream of key (its kind and source), creating it on normal
 	// inspection with the first lot of its source, holds it, has build make the lot from it

@@ -31,7 +31,9 @@ const positionsCacheMax = 1 << 20
 // positionsCache keeps the sample positions of lots by lot id, so that showing a lot, and
 // answering each of its samples with it, does not read and decode them again. A lot's
 // positions never change after it is created, so an entry never goes stale, on this instance
-// or because of another one. The slices it holds are never handed out: callers get copies.
+// or because of another one. It keeps a copy of what it is given and hands out its own slice
+// (at full capacity, so that an append copies it), which the lots returned share: audit.Lot's
+// Positions are read, never changed (audit.LotStore).
 type positionsCache struct {
 	mu      sync.RWMutex
 	entries map[string][]int
@@ -42,10 +44,7 @@ func (c *positionsCache) get(id string) ([]int, bool) {
 	c.mu.RLock()
 	p, ok := c.entries[id]
 	c.mu.RUnlock()
-	if !ok {
-		return nil, false
-	}
-	return slices.Clone(p), true
+	return p[:len(p):len(p)], ok
 }
 
 func (c *positionsCache) put(id string, p []int) {
@@ -101,7 +100,7 @@ func (s *Store) withPositions(ctx context.Context, lots []audit.Lot) error {
 		}
 		s.positions.put(r.LotID, p)
 		for _, i := range at[r.LotID] {
-			lots[i].Positions = slices.Clone(p)
+			lots[i].Positions = p[:len(p):len(p)]
 		}
 		delete(at, r.LotID)
 	}
