@@ -71,6 +71,8 @@ type Server struct {
 	limiter *limiter
 	openapi []byte
 	cards   *scorecardCache // encoded answers of approved scorecards, by benchmark version
+	// positions holds the encoded sample positions of lots, which never change.
+	positions *positionsCache
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
@@ -87,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, addressLimited: map[string]bool{},
+		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, positions: &positionsCache{}, addressLimited: map[string]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
