@@ -25,6 +25,7 @@ type Store interface {
 	EventStore
 	StandingStore
 	LotStore
+	ImpactStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -195,4 +196,15 @@ type LotStore interface {
 	// SupplierSummaries aggregates the parts lots decided in [from, to) (zero bounds: open)
 	// per supplier and part type, ordered by both.
 	SupplierSummaries(ctx context.Context, from, to time.Time) ([]SupplierSummary, error)
+}
+
+// ImpactStore keeps the published versions of the impact factors (impact.go), which never
+// change, and reads the inputs of estimates.
+type ImpactStore interface {
+	ImpactReader
+	// PublishImpactFactors stores a checked version, with an event in its transaction:
+	// ErrConflict when the version is taken.
+	PublishImpactFactors(ctx context.Context, by Principal, f ImpactFactors) error
+	// ImpactFactorVersions lists the published versions in the order they were published.
+	ImpactFactorVersions(ctx context.Context, p Page) ([]ImpactFactors, string, error)
 }
