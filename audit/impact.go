@@ -522,3 +522,8 @@ func (s *Service) ImpactFactors(ctx context.Context, version string) (ImpactFact
 func (s *Service) ImpactFactorVersions(ctx context.Context, p Page) ([]ImpactFactors, string, error) {
 	return s.store.ImpactFactorVersions(ctx, p)
 }
+
+// LatestImpactFactors returns the version in force: the one published last.
+func (s *Service) LatestImpactFactors(ctx context.Context) (ImpactFactors, error) {
+	return s.store.LatestImpactFactors(ctx)
+}

@@ -184,6 +184,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/lots/:id":                       {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lots/:id/samples":               {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lot-streams/:id/resume":         {own: f.stream},
+		"/api/v1/impact-factors/:version":        {own: "2026.1"},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -334,6 +335,13 @@ func TestRoleTable(t *testing.T) {
 		"GET /api/v1/lot-streams":             {a, m, x},
 		"POST /api/v1/lot-streams/:id/resume": {a, m},
 		"GET /api/v1/suppliers":               {a, m},
+
+		// transparency.md §4: estimates are the managers', a seller's its own (the service
+		// scopes it); the factors are read by everyone, as the charter is.
+		"GET /api/v1/impact":                  {a, m, s},
+		"GET /api/v1/impact-factors":          every,
+		"GET /api/v1/impact-factors/:version": every,
+		"POST /api/v1/impact-factors":         {a, m},
 	}
 	seen := map[string]bool{}
 	for key, roles := range h.srv.Rules() {

@@ -31,7 +31,9 @@ var (
 // active one and every version) and the metric catalogue: the rules everyone is held to are
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
-// lots and their samples. Handlers that serve sellers check ownership themselves (a
+// lots and their samples. Impact estimates (transparency.md §4) are the managers', a seller's
+// its own; every role reads the factors they are made with, as it reads the charter, and
+// managers publish them. Handlers that serve sellers check ownership themselves (a
 // seller gets 404 for anything not its own).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
@@ -95,6 +97,11 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/lot-streams", staff, s.listLotStreams)
 	s.handle(http.MethodPost, "/api/v1/lot-streams/:id/resume", managers, s.resumeLotStream)
 	s.handle(http.MethodGet, "/api/v1/suppliers", managers, s.listSuppliers)
+
+	s.handle(http.MethodGet, "/api/v1/impact", managersAndSellers, s.getImpact)
+	s.handle(http.MethodGet, "/api/v1/impact-factors", everyone, s.listImpactFactors)
+	s.handle(http.MethodGet, "/api/v1/impact-factors/:version", everyone, s.getImpactFactors)
+	s.handle(http.MethodPost, "/api/v1/impact-factors", managers, s.publishImpactFactors)
 }
 
 // handle registers one route with its role rule. A nil rule means the route is public. A GET
