@@ -31,6 +31,9 @@ type Source interface {
 	// OrderGrades reads the grades of the seller's mystery orders placed in the period,
 	// corrected ones and their corrections included.
 	OrderGrades(ctx context.Context, sellerID string, p audit.Period) ([]audit.OrderGrade, error)
+	// ImpactReader reads the seller's environmental impact estimate of the period
+	// (audit.ReadImpact).
+	audit.ImpactReader
 }
 
 // reportHistory is how many earlier scorecards a report reads for its trend (it shows six).
@@ -79,6 +82,9 @@ func (b *Builder) InputOf(ctx context.Context, by audit.Principal, sc audit.Scor
 		return Input{}, err
 	}
 	if in.Actions, err = b.actions(ctx, sc.SellerID); err != nil {
+		return Input{}, err
+	}
+	if in.Impact, err = audit.ReadImpact(ctx, b.src, sc.Period, sc.SellerID, ""); err != nil {
 		return Input{}, err
 	}
 	return in, nil

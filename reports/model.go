@@ -1,6 +1,7 @@
 // Package reports turns a seller scorecard into the seller feedback report: first a Model that
 // resolves everything the report shows (summary, trend, failed points with their evidence,
-// grade accuracy, open corrective actions), then a PDF rendered from that model to an
+// grade accuracy, open corrective actions, the environmental impact estimate), then a PDF
+// rendered from that model to an
 // io.Writer. Building the model is pure and cheap, so it can be tested without a PDF; the
 // renderer only lays the model out and never looks anything up.
 package reports
@@ -61,6 +62,9 @@ type Input struct {
 	Orders []audit.OrderGrade
 	// Actions are the seller's corrective actions; closed ones are left out of the report.
 	Actions []audit.CorrectiveAction
+	// Impact is the seller's environmental impact estimate of the scorecard's period, with
+	// the factors in force when the report is made (transparency.md §4).
+	Impact audit.ImpactEstimate
 }
 
 // Model is a report resolved and ready to lay out. Every slice is in display order, so
@@ -80,6 +84,7 @@ type Model struct {
 	Failed         []FailedPoint
 	Accuracy       Accuracy
 	Actions        []Action // not closed, by due date
+	Impact         audit.ImpactEstimate
 }
 
 // Summary is the two-minute answer to "where do I stand".
@@ -205,6 +210,7 @@ func NewModel(in Input) Model {
 		CharterVersion: sc.CharterVersion,
 		Status:         sc.Status,
 		SupersededBy:   sc.SupersededBy,
+		Impact:         in.Impact,
 	}
 
 	titles := make(map[string]string, len(sc.Result.Points))
