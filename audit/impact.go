@@ -295,7 +295,8 @@ type ImpactEstimate struct {
 	// OrdersWithoutMix are the orders of sellers without an inspected unit in the period,
 	// whose mix is unknown: they are in Orders but in no category.
 	OrdersWithoutMix int
-	FactorsVersion   string
+	// Factors is the version of the factors the estimate was made with.
+	Factors ImpactFactors
 	// Categories lists the categories with inspected units, in the order of
 	// grading.Categories; empty when the mix is unknown.
 	Categories []CategoryImpact
@@ -308,7 +309,7 @@ type ImpactEstimate struct {
 
 // EstimateImpact estimates the impact of one seller over p from its input and the factors f.
 func EstimateImpact(p Period, sellerID string, in ImpactInput, f ImpactFactors) ImpactEstimate {
-	e := ImpactEstimate{Period: p, SellerID: sellerID, Orders: in.Orders, Units: in.TotalUnits(), FactorsVersion: f.Version,
+	e := ImpactEstimate{Period: p, SellerID: sellerID, Orders: in.Orders, Units: in.TotalUnits(), Factors: f,
 		Categories: []CategoryImpact{}}
 	if e.Units == 0 {
 		e.OrdersWithoutMix = in.Orders
@@ -350,7 +351,7 @@ func (e *ImpactEstimate) total() {
 // inputs (by seller id) with the factors f, summed category by category, in the order of the
 // seller ids so that the sums are reproducible to the last bit.
 func SumImpact(p Period, inputs map[string]ImpactInput, f ImpactFactors) ImpactEstimate {
-	sum := ImpactEstimate{Period: p, FactorsVersion: f.Version, Categories: []CategoryImpact{}}
+	sum := ImpactEstimate{Period: p, Factors: f, Categories: []CategoryImpact{}}
 	byCategory := map[grading.Category]*CategoryImpact{}
 	for _, id := range slices.Sorted(maps.Keys(inputs)) {
 		e := EstimateImpact(p, id, inputs[id], f)

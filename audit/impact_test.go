@@ -214,7 +214,7 @@ func TestEstimateImpact(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.want.Period, tc.want.SellerID, tc.want.FactorsVersion = p, "sl_1", tc.factors.Version
+			tc.want.Period, tc.want.SellerID, tc.want.Factors = p, "sl_1", tc.factors
 			assert.Equal(t, tc.want, EstimateImpact(p, "sl_1", tc.in, tc.factors))
 		})
 	}
@@ -245,7 +245,7 @@ func TestSumImpact(t *testing.T) {
 		"sl_d": {},
 	}
 	got := SumImpact(p, inputs, f)
-	want := ImpactEstimate{Period: p, Orders: 255, Units: 10, OrdersWithoutMix: 55, FactorsVersion: f.Version,
+	want := ImpactEstimate{Period: p, Orders: 255, Units: 10, OrdersWithoutMix: 55, Factors: f,
 		Categories: []CategoryImpact{
 			{Category: grading.Smartphone, Units: 1, Share: 0.5, Devices: 100, Impact: ptr(phone.Times(100))},
 			{Category: grading.Tablet, Units: 9, Share: 0.5, Devices: 100},
@@ -269,7 +269,7 @@ func TestSumImpact(t *testing.T) {
 
 	// Nobody: nothing estimated.
 	none := SumImpact(p, map[string]ImpactInput{}, f)
-	assert.Equal(t, ImpactEstimate{Period: p, FactorsVersion: f.Version, Categories: []CategoryImpact{}}, none)
+	assert.Equal(t, ImpactEstimate{Period: p, Factors: f, Categories: []CategoryImpact{}}, none)
 }
 
 // TestCheckImpactFactors: every problem of a version at its JSON path at once.
@@ -428,7 +428,7 @@ func TestServiceImpact(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.seller, e.SellerID)
 			assert.Equal(t, tc.orders, e.Orders)
-			assert.Equal(t, tc.version, e.FactorsVersion)
+			assert.Equal(t, tc.version, e.Factors.Version)
 			assert.Equal(t, Period{Start: at(t, "2026-07-01T00:00:00Z"), End: at(t, "2026-10-01T00:00:00Z")}, e.Period)
 		})
 	}
@@ -455,7 +455,7 @@ func TestServiceImpact(t *testing.T) {
 	assert.Contains(t, err.Error(), "already published")
 	e, err := svc.Impact(ctx, own, q("", ""))
 	require.NoError(t, err)
-	assert.Equal(t, "2027.2", e.FactorsVersion, "the version published last is in force")
+	assert.Equal(t, "2027.2", e.Factors.Version, "the version published last is in force")
 	_, err = svc.ImpactFactors(ctx, "a b")
 	require.ErrorIs(t, err, ErrNotFound)
 }

@@ -66,7 +66,7 @@ type impactJSON struct {
 
 func toImpactJSON(e audit.ImpactEstimate) impactJSON {
 	out := impactJSON{Period: toPeriodJSON(e.Period), SellerID: nullable(e.SellerID), Orders: e.Orders, Units: e.Units,
-		OrdersWithoutMix: e.OrdersWithoutMix, FactorsVersion: e.FactorsVersion,
+		OrdersWithoutMix: e.OrdersWithoutMix, FactorsVersion: e.Factors.Version,
 		Categories: make([]impactCategoryJSON, len(e.Categories)), Totals: toImpactFiguresJSON(e.Totals),
 		DevicesNotEstimated: e.NotEstimatedDevices}
 	for i, c := range e.Categories {

@@ -1,9 +1,8 @@
 // Package reports turns a seller scorecard into the seller feedback report: first a Model that
 // resolves everything the report shows (summary, trend, failed points with their evidence,
 // grade accuracy, open corrective actions, the environmental impact estimate), then a PDF
-// rendered from that model to an
-// io.Writer. Building the model is pure and cheap, so it can be tested without a PDF; the
-// renderer only lays the model out and never looks anything up.
+// rendered from that model to an io.Writer. Building the model is pure and cheap, so it can be
+// tested without a PDF; the renderer only lays the model out and never looks anything up.
 package reports
 
 import (
