@@ -14,6 +14,7 @@ type homePage struct {
 	Choose     *choosePage
 	Work       *workPage
 	Overview   *audit.Overview
+	Impact     *impactPanel // the marketplace's, on the overview (impact.go)
 	Scorecards []audit.ScorecardSummary
 	Chart      *trendChart
 }

@@ -7,6 +7,12 @@ import "gorm.io/gorm"
 // aggregation is tested against the schema alone, with every flag set by hand.
 func (s *Store) AuditsTestDB() *gorm.DB { return s.write }
 
-// ImpactUnitsSQL is the query of the units of the marketplace's estimate, for the test of its
-// plan.
-func ImpactUnitsSQL() string { return impactUnitsSQL("") }
+// ImpactUnitsSQL is the query of the units of an estimate, of the marketplace or (with seller)
+// of named sellers, for the tests of its plans.
+func ImpactUnitsSQL(seller bool) string {
+	if !seller {
+		return impactUnitsSQL("")
+	}
+	cond, _ := sellerFilter([]string{"a"})
+	return impactUnitsSQL(cond)
+}
