@@ -24,9 +24,9 @@ type impactPanel struct {
 	// The counts as printed, thousands separated.
 	OrdersText, UnitsText, OrdersWithoutMixText string
 	FactorsVersion                              string
-	Totals           []impactFigure // empty when the mix is unknown
-	Rows             []impactRow
-	NotEstimated     string // estimated devices of the categories without factors; "" when none
+	Totals                                      []impactFigure // empty when the mix is unknown
+	Rows                                        []impactRow
+	NotEstimated                                string // estimated devices of the categories without factors; "" when none
 }
 
 // impactFigure is one total: what it is, and its value or "not estimated".

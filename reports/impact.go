@@ -29,9 +29,9 @@ func impactColumns() []pdfdoc.Column {
 // notEstimated is what a figure without a factor reads.
 const notEstimated = "not estimated"
 
-// formatQuantity prints v with the given decimals and thousands separated by commas
-// ("11,596.5").
-func formatQuantity(v float64, decimals int) string {
+// FormatQuantity prints v with the given decimals and thousands separated by commas
+// ("11,596.5"), as the report prints impact figures; the console prints them alike.
+func FormatQuantity(v float64, decimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return dash
 	}
@@ -57,9 +57,9 @@ func formatQuantity(v float64, decimals int) string {
 // decimal (the estimate is not rounded, the print is).
 func formatDevices(v float64) string {
 	if v == math.Trunc(v) {
-		return formatQuantity(v, 0)
+		return FormatQuantity(v, 0)
 	}
-	return formatQuantity(v, 1)
+	return FormatQuantity(v, 1)
 }
 
 // impactCells are the four figures of an impact in the table's units, or "not estimated".
@@ -68,8 +68,8 @@ func impactCells(f *audit.ImpactFigures) []pdfdoc.Cell {
 		c := pdfdoc.Cell{Text: notEstimated, Colour: pdfdoc.Muted()}
 		return []pdfdoc.Cell{c, c, c, c}
 	}
-	return []pdfdoc.Cell{{Text: formatQuantity(f.CO2eKg, 1)}, {Text: formatQuantity(f.EwasteKg, 1)},
-		{Text: formatQuantity(f.RawMaterialsKg, 1)}, {Text: formatQuantity(f.WaterL, 0)}}
+	return []pdfdoc.Cell{{Text: FormatQuantity(f.CO2eKg, 1)}, {Text: FormatQuantity(f.EwasteKg, 1)},
+		{Text: FormatQuantity(f.RawMaterialsKg, 1)}, {Text: FormatQuantity(f.WaterL, 0)}}
 }
 
 // impact draws the estimate: the four totals, the table of categories and how the figures
@@ -95,10 +95,10 @@ func (d *report) impact() {
 		label string
 		value func(audit.ImpactFigures) string
 	}{
-		{"CO2e avoided", func(f audit.ImpactFigures) string { return formatQuantity(f.CO2eKg, 0) + " kg" }},
-		{"E-waste avoided", func(f audit.ImpactFigures) string { return formatQuantity(f.EwasteKg, 1) + " kg" }},
-		{"Raw materials saved", func(f audit.ImpactFigures) string { return formatQuantity(f.RawMaterialsKg, 0) + " kg" }},
-		{"Water saved", func(f audit.ImpactFigures) string { return formatQuantity(f.WaterL, 0) + " L" }},
+		{"CO2e avoided", func(f audit.ImpactFigures) string { return FormatQuantity(f.CO2eKg, 0) + " kg" }},
+		{"E-waste avoided", func(f audit.ImpactFigures) string { return FormatQuantity(f.EwasteKg, 1) + " kg" }},
+		{"Raw materials saved", func(f audit.ImpactFigures) string { return FormatQuantity(f.RawMaterialsKg, 0) + " kg" }},
+		{"Water saved", func(f audit.ImpactFigures) string { return FormatQuantity(f.WaterL, 0) + " L" }},
 	}
 	for i, t := range totals {
 		x := marginX + float64(i)*(pw+gap)
@@ -139,8 +139,8 @@ func (d *report) impact() {
 	}
 	d.Note(words)
 	for _, f := range e.Factors.Factors {
-		d.Note("Factors per " + string(f.Category) + ": " + formatQuantity(f.PerDevice.CO2eKg, 2) + " kg CO2e, " +
-			formatQuantity(f.PerDevice.EwasteKg*1000, 1) + " g e-waste, " + formatQuantity(f.PerDevice.RawMaterialsKg, 2) +
-			" kg raw materials, " + formatQuantity(f.PerDevice.WaterL, 0) + " L water. Source: " + f.Source)
+		d.Note("Factors per " + string(f.Category) + ": " + FormatQuantity(f.PerDevice.CO2eKg, 2) + " kg CO2e, " +
+			FormatQuantity(f.PerDevice.EwasteKg*1000, 1) + " g e-waste, " + FormatQuantity(f.PerDevice.RawMaterialsKg, 2) +
+			" kg raw materials, " + FormatQuantity(f.PerDevice.WaterL, 0) + " L water. Source: " + f.Source)
 	}
 }

@@ -28,7 +28,7 @@ func TestFormatQuantity(t *testing.T) {
 		{-0.01, 1, "0.0"},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, formatQuantity(tc.v, tc.decimals), "%v", tc.v)
+		assert.Equal(t, tc.want, FormatQuantity(tc.v, tc.decimals), "%v", tc.v)
 	}
 	assert.Equal(t, "150", formatDevices(150))
 	assert.Equal(t, "3.3", formatDevices(10.0/3))
