@@ -43,8 +43,8 @@ type impactRow struct {
 	Figures  []string // CO2e kg, e-waste kg, raw materials kg, water L, or "not estimated"
 }
 
-// notEstimated is what a figure without a factor reads.
-const notEstimated = "not estimated"
+// notEstimatedText is what a figure without a factor reads.
+const notEstimatedText = "not estimated"
 
 // lastFullMonth is the calendar month before the one of now.
 func lastFullMonth(now time.Time) audit.Period {
@@ -70,14 +70,14 @@ func newImpactPanel(e audit.ImpactEstimate) *impactPanel {
 		OrdersText: reports.FormatQuantity(float64(e.Orders), 0), UnitsText: reports.FormatQuantity(float64(e.Units), 0),
 		OrdersWithoutMixText: reports.FormatQuantity(float64(e.OrdersWithoutMix), 0)}
 	if len(e.Categories) > 0 {
-		t := figures(e.Totals)
+		t := impactTexts(e.Totals)
 		out.Totals = []impactFigure{{"CO2e avoided (kg)", t[0]}, {"E-waste avoided (kg)", t[1]},
 			{"Raw materials saved (kg)", t[2]}, {"Water saved (litres)", t[3]}}
 	}
 	for _, c := range e.Categories {
 		out.Rows = append(out.Rows, impactRow{Category: string(c.Category), Units: c.Units,
 			Share: strconv.FormatFloat(c.Share*100, 'f', 1, 64) + "%", Devices: reports.FormatQuantity(c.Devices, 1),
-			Figures: figures(c.Impact)})
+			Figures: impactTexts(c.Impact)})
 	}
 	if e.NotEstimatedDevices > 0 {
 		out.NotEstimated = reports.FormatQuantity(e.NotEstimatedDevices, 1)
@@ -85,10 +85,10 @@ func newImpactPanel(e audit.ImpactEstimate) *impactPanel {
 	return out
 }
 
-// figures are the four figures of an impact in words, or "not estimated".
-func figures(f *audit.ImpactFigures) []string {
+// impactTexts are the four figures of an impact in words, or "not estimated".
+func impactTexts(f *audit.ImpactFigures) []string {
 	if f == nil {
-		return []string{notEstimated, notEstimated, notEstimated, notEstimated}
+		return []string{notEstimatedText, notEstimatedText, notEstimatedText, notEstimatedText}
 	}
 	return []string{reports.FormatQuantity(f.CO2eKg, 1), reports.FormatQuantity(f.EwasteKg, 1),
 		reports.FormatQuantity(f.RawMaterialsKg, 1), reports.FormatQuantity(f.WaterL, 0)}

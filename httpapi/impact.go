@@ -15,14 +15,14 @@ import (
 // or of the marketplace over a period, and the published versions of the factors. The rules,
 // and who may see which estimate, are audit.Service's.
 
-// periodJSON is a period of dates, the end exclusive.
-type periodJSON struct {
+// impactPeriodJSON is a period of dates, the end exclusive.
+type impactPeriodJSON struct {
 	Start string `json:"start"`
 	End   string `json:"end"`
 }
 
-func toPeriodJSON(p audit.Period) periodJSON {
-	return periodJSON{Start: p.Start.Format(time.DateOnly), End: p.End.Format(time.DateOnly)}
+func toImpactPeriodJSON(p audit.Period) impactPeriodJSON {
+	return impactPeriodJSON{Start: p.Start.Format(time.DateOnly), End: p.End.Format(time.DateOnly)}
 }
 
 // impactFiguresJSON is an impact, each figure null where it is not estimated.
@@ -53,7 +53,7 @@ type impactCategoryJSON struct {
 // impactJSON is an estimate on the wire: seller_id null for the whole marketplace; no
 // category and null totals when the mix is unknown.
 type impactJSON struct {
-	Period              periodJSON           `json:"period"`
+	Period              impactPeriodJSON     `json:"period"`
 	SellerID            *string              `json:"seller_id"`
 	Orders              int                  `json:"orders"`
 	Units               int                  `json:"units"`
@@ -65,7 +65,7 @@ type impactJSON struct {
 }
 
 func toImpactJSON(e audit.ImpactEstimate) impactJSON {
-	out := impactJSON{Period: toPeriodJSON(e.Period), SellerID: nullable(e.SellerID), Orders: e.Orders, Units: e.Units,
+	out := impactJSON{Period: toImpactPeriodJSON(e.Period), SellerID: nullable(e.SellerID), Orders: e.Orders, Units: e.Units,
 		OrdersWithoutMix: e.OrdersWithoutMix, FactorsVersion: e.Factors.Version,
 		Categories: make([]impactCategoryJSON, len(e.Categories)), Totals: toImpactFiguresJSON(e.Totals),
 		DevicesNotEstimated: e.NotEstimatedDevices}

@@ -26,8 +26,8 @@ func impactColumns() []pdfdoc.Column {
 	}
 }
 
-// notEstimated is what a figure without a factor reads.
-const notEstimated = "not estimated"
+// notEstimatedText is what a figure without a factor reads.
+const notEstimatedText = "not estimated"
 
 // FormatQuantity prints v with the given decimals and thousands separated by commas
 // ("11,596.5"), as the report prints impact figures; the console prints them alike.
@@ -65,7 +65,7 @@ func formatDevices(v float64) string {
 // impactCells are the four figures of an impact in the table's units, or "not estimated".
 func impactCells(f *audit.ImpactFigures) []pdfdoc.Cell {
 	if f == nil {
-		c := pdfdoc.Cell{Text: notEstimated, Colour: pdfdoc.Muted()}
+		c := pdfdoc.Cell{Text: notEstimatedText, Colour: pdfdoc.Muted()}
 		return []pdfdoc.Cell{c, c, c, c}
 	}
 	return []pdfdoc.Cell{{Text: FormatQuantity(f.CO2eKg, 1)}, {Text: FormatQuantity(f.EwasteKg, 1)},
@@ -106,7 +106,7 @@ func (d *report) impact() {
 		d.SetFont(bold, 7)
 		d.TextColour(pdfdoc.Muted())
 		d.Text(x+1, y+2, pw-2, strings.ToUpper(t.label), "L")
-		value, colour, size := notEstimated, pdfdoc.Muted(), 11.0
+		value, colour, size := notEstimatedText, pdfdoc.Muted(), 11.0
 		if e.Totals != nil {
 			value, colour, size = t.value(*e.Totals), pdfdoc.Green(), 13
 		}
@@ -134,7 +134,7 @@ func (d *report) impact() {
 	words := "Estimated devices of a category = " + plural(e.Orders, "order", "orders") + " in the period × its share of the " +
 		plural(e.Units, "device", "devices") + " inspected; the impact of a category = its devices × its factors per device."
 	if e.NotEstimatedDevices > 0 {
-		words += " Categories marked “" + notEstimated + "” have no published factor yet: their " +
+		words += " Categories marked “" + notEstimatedText + "” have no published factor yet: their " +
 			formatDevices(e.NotEstimatedDevices) + " estimated devices are left out of the totals."
 	}
 	d.Note(words)

@@ -143,90 +143,96 @@ func (s *Store) ImpactFactorVersions(ctx context.Context, p Page) ([]audit.Impac
 // units are those the audit's facts count (readWhere and notIncomplete, the SQL of
 // audit.RuleUnit), grouped by seller and category; the orders are those of the KPI months
 // that an audit reads (the SQL of audit.RuleKPIMonth), grouped by seller. Whatever the number
-// of sellers that is two grouped queries (per chunk of 500 named sellers), in one read-only
-// transaction. Nil or empty sellerIDs means every seller; only the sellers with a KPI month or
-// an inspected unit in p have an entry.
+// of sellers that is one grouped statement (impactSQL), which reads one snapshot; more than 500
+// named sellers take one per chunk of 500, in one read-only transaction. Nil or empty sellerIDs
+// means every seller; only the sellers with a KPI month or an inspected unit in p have an entry.
 func (s *Store) ImpactInputs(ctx context.Context, p audit.Period, sellerIDs []string) (map[string]audit.ImpactInput, error) {
 	out := map[string]audit.ImpactInput{}
-	err := s.readTx(ctx, func(db *gorm.DB) error {
-		if len(sellerIDs) == 0 {
-			return s.impactChunk(db, p, nil, out)
-		}
-		ids := slices.Clone(sellerIDs)
-		slices.Sort(ids)
-		for chunk := range slices.Chunk(slices.Compact(ids), sellerChunk) {
-			if err := s.impactChunk(db, p, chunk, out); err != nil {
-				return err
+	var err error
+	switch ids := slices.Compact(slices.Sorted(slices.Values(sellerIDs))); {
+	case len(ids) == 0:
+		err = s.impactChunk(s.read.WithContext(ctx), p, nil, out)
+	case len(ids) <= sellerChunk:
+		err = s.impactChunk(s.read.WithContext(ctx), p, ids, out)
+	default:
+		err = s.readTx(ctx, func(db *gorm.DB) error {
+			for chunk := range slices.Chunk(ids, sellerChunk) {
+				if err := s.impactChunk(db, p, chunk, out); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, translate(err, "impact inputs")
 	}
 	return out, nil
 }
 
-// impactUnitsSQL is the query of the inspected units of a period by seller and category, over
-// both tables of units, restricted by sellerCond (sellerFilter); its parameters are the
-// period's start and end and the sellers, once for each table.
-func impactUnitsSQL(sellerCond string) string {
+// The kinds of the rows of impactSQL.
+const (
+	impactUnitsRow  = "units"
+	impactOrdersRow = "orders"
+)
+
+// impactSQL is the statement of the inputs of estimates over a period: rows (kind, seller,
+// category, n) of the inspected units by seller and category, over both tables of units, and,
+// with months, of the orders of the KPI months by seller (category ”), each part restricted by
+// sellerCond (sellerFilter). Its parameters are, for each table of units, the period's start
+// and end then the sellers; with months, the first months starting at or after the period's
+// start and end then the sellers.
+func impactSQL(sellerCond string, months bool) string {
 	var q string
 	for i, table := range []string{benchTestsTable, mysteryOrdersTable} {
 		if i > 0 {
 			q += " UNION ALL "
 		}
-		q += "SELECT t.seller_id, t.category, COUNT(*) FROM " + table + " t WHERE " +
+		q += "SELECT '" + impactUnitsRow + "', t.seller_id, t.category, COUNT(*) FROM " + table + " t WHERE " +
 			readWhere(table) + " AND " + notIncomplete + sellerCond + " GROUP BY t.seller_id, t.category"
+	}
+	if months {
+		q += " UNION ALL SELECT '" + impactOrdersRow + "', t.seller_id, '', SUM(t.orders) FROM kpi_months t WHERE " +
+			ruleSQL()[audit.RuleKPIMonth] + sellerCond + " GROUP BY t.seller_id"
 	}
 	return q
 }
 
-func (s *Store) impactChunk(db *gorm.DB, p audit.Period, chunk []string, out map[string]audit.ImpactInput) error {
-	start, end := p.Start.UTC(), p.End.UTC()
-	sellerCond, sellerArgs := sellerFilter(chunk)
-	q := impactUnitsSQL(sellerCond)
-	var args []any
+// impactArgs are the parameters of impactSQL.
+func impactArgs(p audit.Period, sellerArgs []any) (args []any, months bool) {
 	for range 2 {
-		args = append(append(args, start, end), sellerArgs...)
+		args = append(append(args, p.Start.UTC(), p.End.UTC()), sellerArgs...)
 	}
-	err := scanRows(db.Raw(q, args...), func(rows *sql.Rows) error {
-		var seller, category string
-		var n int64
-		if err := rows.Scan(&seller, &category, &n); err != nil {
-			return err
-		}
-		in := out[seller]
-		if in.Units == nil {
-			in.Units = map[grading.Category]int{}
-		}
-		in.Units[grading.Category(category)] += int(n)
-		out[seller] = in
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("impact units: %w", err)
-	}
-
 	from, to := ceilMonth(p.Start), ceilMonth(p.End)
 	if from >= to {
-		return nil
+		return args, false // no month starts inside the period
 	}
-	kq := "SELECT t.seller_id, SUM(t.orders) FROM kpi_months t WHERE " + ruleSQL()[audit.RuleKPIMonth] + sellerCond +
-		" GROUP BY t.seller_id"
-	err = scanRows(db.Raw(kq, append([]any{from, to}, sellerArgs...)...), func(rows *sql.Rows) error {
-		var seller string
+	return append(append(args, from, to), sellerArgs...), true
+}
+
+func (s *Store) impactChunk(db *gorm.DB, p audit.Period, chunk []string, out map[string]audit.ImpactInput) error {
+	sellerCond, sellerArgs := sellerFilter(chunk)
+	args, months := impactArgs(p, sellerArgs)
+	err := scanRows(db.Raw(impactSQL(sellerCond, months), args...), func(rows *sql.Rows) error {
+		var kind, seller, category string
 		var n int64
-		if err := rows.Scan(&seller, &n); err != nil {
+		if err := rows.Scan(&kind, &seller, &category, &n); err != nil {
 			return err
 		}
 		in := out[seller]
-		in.Orders += int(n)
+		if kind == impactOrdersRow {
+			in.Orders += int(n)
+		} else {
+			if in.Units == nil {
+				in.Units = map[grading.Category]int{}
+			}
+			in.Units[grading.Category(category)] += int(n)
+		}
 		out[seller] = in
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("impact orders: %w", err)
+		return fmt.Errorf("impact inputs: %w", err)
 	}
 	return nil
 }

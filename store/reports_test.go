@@ -241,7 +241,10 @@ func TestReportInputQueriesDoNotGrowWithEvidence(t *testing.T) {
 		require.NoError(t, err)
 		few := reads.Load()
 		t.Logf("%d queries for %d evidence records", few, len(in.Evidence))
-		assert.LessOrEqual(t, few, int64(8), "a handful of queries")
+		// Eight for the scorecard, its seller, history, evidence, orders and actions, and two for
+		// the impact estimate (the factors in force, and the period's orders and units in one
+		// statement).
+		assert.LessOrEqual(t, few, int64(10), "a handful of queries")
 
 		for i := range 400 {
 			e.bench(a, fmt.Sprintf("bt_x%03d", i), "2026-08-20T10:00:00Z", auRow{"liquid_damage": true})
