@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +53,10 @@ func (h *harness) orders(t *testing.T, sellerID, month string, n int) {
 // says that nothing is estimated. Sellers and technicians do not get the overview.
 func TestOverviewImpact(t *testing.T) {
 	now := time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC)
-	h := newHarness(t, func(cfg *console.Config) { cfg.Now = func() time.Time { return now } })
+	var clock atomic.Int64 // minutes after now
+	h := newHarness(t, func(cfg *console.Config) {
+		cfg.Now = func() time.Time { return now.Add(time.Duration(clock.Load()) * time.Minute) }
+	})
 	oct := time.Date(2026, 10, 10, 10, 0, 0, 0, time.UTC)
 	// Own: 100 orders, 1 phone inspected. Other: 100 orders, 3 tablets. November is not the
 	// last full month: its figures are left out. A third seller has orders and no inspected
@@ -88,6 +92,19 @@ func TestOverviewImpact(t *testing.T) {
 		assert.Contains(t, body, "their 100.0 estimated devices are left out of the totals")
 		assert.NotContains(t, body, "laptop", "November is not the last full month")
 	}
+	// The overview reuses its estimate for five minutes, and says when it was made.
+	manager := h.signedIn(audit.RoleManager)
+	assert.Contains(t, manager.get("/console/").body, "Estimated at 2026-11-15 09:00 UTC; the overview estimates it again every 5 minutes.")
+	h.device(t, h.Own.ID, grading.Tablet, oct) // Own's mix: half phones, half tablets
+	clock.Store(4)
+	body := section(t, manager.get("/console/").body, `<h2 id="impact-heading">`)
+	assert.Contains(t, body, `<dt>CO2e avoided (kg)</dt><dd>7,731.0</dd>`, "within five minutes")
+	assert.Contains(t, body, "Estimated at 2026-11-15 09:00 UTC")
+	clock.Store(5)
+	body = section(t, manager.get("/console/").body, `<h2 id="impact-heading">`)
+	assert.Contains(t, body, `<dt>CO2e avoided (kg)</dt><dd>3,865.5</dd>`, "estimated again after five minutes")
+	assert.Contains(t, body, "Estimated at 2026-11-15 09:05 UTC")
+
 	for _, role := range []audit.Role{audit.RoleSeller, audit.RoleTechnician} {
 		res := h.signedIn(role).get("/console/")
 		require.Equal(t, http.StatusOK, res.status)
@@ -99,7 +116,7 @@ func TestOverviewImpact(t *testing.T) {
 	h2.orders(t, h2.Own.ID, "2026-10", 4200)
 	res := h2.signedIn(audit.RoleManager).get("/console/")
 	require.Equal(t, http.StatusOK, res.status)
-	body := section(t, res.body, `<h2 id="impact-heading">`)
+	body = section(t, res.body, `<h2 id="impact-heading">`)
 	assert.Contains(t, body, "No device was inspected in 2026-10: the category mix is unknown and nothing is estimated (4,200 orders in the month).")
 	assert.NotContains(t, body, "<table>")
 }
