@@ -231,8 +231,5 @@ func (s *Store) impactChunk(db *gorm.DB, p audit.Period, chunk []string, out map
 		out[seller] = in
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("impact inputs: %w", err)
-	}
-	return nil
+	return err
 }
