@@ -46,17 +46,11 @@ func Aggregate(p Period, now time.Time, r Records) Facts {
 			apply(&f, rule, u, u.ID)
 		}
 	}
-	corrected := superseded(r.Units, func(u Unit) string { return u.Supersedes })
-	for _, u := range r.Units {
-		if p.Contains(u.At) && !corrected[u.ID] {
-			unit(u)
-		}
+	units, orders := r.read(p)
+	for _, u := range units {
+		unit(u)
 	}
-	corrected = superseded(r.Orders, func(o Order) string { return o.Supersedes })
-	for _, o := range r.Orders {
-		if !p.Contains(o.At) || corrected[o.ID] {
-			continue
-		}
+	for _, o := range orders {
 		f.MysteryOrders++
 		unit(o.Unit)
 		for _, rule := range rules.Orders {
@@ -107,6 +101,27 @@ func Aggregate(p Period, now time.Time, r Records) Facts {
 	}
 	slices.Sort(f.LotsRejected)
 	return f
+}
+
+// read returns the bench tests (as units) and the mystery orders that an audit of p reads, in
+// the order of r: those dated in p that no other record of their kind supersedes. It is the one
+// statement of which records a period reads, for Aggregate and ImpactCounts alike.
+func (r Records) read(p Period) ([]Unit, []Order) {
+	var units []Unit
+	corrected := superseded(r.Units, func(u Unit) string { return u.Supersedes })
+	for _, u := range r.Units {
+		if p.Contains(u.At) && !corrected[u.ID] {
+			units = append(units, u)
+		}
+	}
+	var orders []Order
+	corrected = superseded(r.Orders, func(o Order) string { return o.Supersedes })
+	for _, o := range r.Orders {
+		if p.Contains(o.At) && !corrected[o.ID] {
+			orders = append(orders, o)
+		}
+	}
+	return units, orders
 }
 
 // apply counts rec under rule when the rule holds for it, and reports whether it did.

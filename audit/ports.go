@@ -27,6 +27,7 @@ type Store interface {
 	LotStore
 	ProfileStore
 	BenchmarkStore
+	ImpactStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -231,4 +232,15 @@ type ProfileStore interface {
 	// trail (entity seller_profile, action show or hide), and returns the setting: ErrNotFound
 	// for an unknown seller.
 	SetProfileVisibility(ctx context.Context, by Principal, sellerID string, public bool) (ProfileSetting, error)
+}
+
+// ImpactStore keeps the published versions of the impact factors (impact.go), which never
+// change, and reads the inputs of estimates.
+type ImpactStore interface {
+	ImpactReader
+	// PublishImpactFactors stores a checked version, with an event in its transaction:
+	// ErrConflict when the version is taken.
+	PublishImpactFactors(ctx context.Context, by Principal, f ImpactFactors) error
+	// ImpactFactorVersions lists the published versions in the order they were published.
+	ImpactFactorVersions(ctx context.Context, p Page) ([]ImpactFactors, string, error)
 }

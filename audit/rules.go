@@ -16,6 +16,9 @@ type Unit struct {
 	SellerID   string    // whose unit it is
 	At         time.Time // tested_at of a bench test, ordered_at of a mystery order
 	Supersedes string    // the id of the record this one corrects; empty when none
+	// Category is the device's: no metric reads it, the category mix of an impact estimate
+	// does (impact.go).
+	Category grading.Category
 
 	Status             grading.Status
 	Functional         grading.Functional // empty when the grade has none
@@ -52,7 +55,7 @@ type Order struct {
 func newUnit(id, sellerID string, at time.Time, supersedes string, in grading.Inspection, g grading.Grade) Unit {
 	c := in.Compliance
 	return Unit{
-		ID: id, SellerID: sellerID, At: at, Supersedes: supersedes,
+		ID: id, SellerID: sellerID, At: at, Supersedes: supersedes, Category: in.Device.Category,
 		Status:             g.Status,
 		Functional:         g.Functional,
 		BatteryHealth:      in.Battery.HealthPct,

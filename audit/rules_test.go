@@ -462,7 +462,7 @@ func TestRecordsAsTheAuditSeesThem(t *testing.T) {
 
 	u := bt.Unit()
 	assert.Equal(t, Unit{
-		ID: "bt_9", SellerID: "sl_1", At: bt.TestedAt, Supersedes: "bt_8",
+		ID: "bt_9", SellerID: "sl_1", At: bt.TestedAt, Supersedes: "bt_8", Category: grading.Smartphone,
 		Status: bt.Grade.Status, Functional: bt.Grade.Functional, BatteryHealth: 79.5,
 		NonGenuineParts: true, PartsDisclosed: false, DisplayLikeForLike: false, LiquidDamage: true,
 		ActivationLock: true, IMEIStatus: grading.IMEIFinanced, DataErased: false, FactoryReset: true,

@@ -75,7 +75,9 @@ type Console struct {
 	// programs compiles each charter version once, for the thresholds its pages show.
 	programs *checklist.Programs
 	// runs are the audit runs started here, going on in the background (audits.go).
-	runs     *auditRuns
+	runs *auditRuns
+	// impact keeps the overview's marketplace estimate for a few minutes (impact.go).
+	impact   impactCache
 	throttle *throttle
 	mux      *http.ServeMux
 	rules    map[string]rule // "METHOD pattern" → who may use it; every route has one

@@ -16,6 +16,7 @@ type homePage struct {
 	Overview *audit.Overview
 	// LotsRejected is the overview's count of the lots rejected this month.
 	LotsRejected *rejectedLots
+	Impact       *impactPanel // the marketplace's, on the overview (impact.go)
 	Scorecards   []audit.ScorecardSummary
 	Chart        *trendChart
 }

@@ -26,8 +26,8 @@ const (
 	maxTrendScorecard = cardsPerPage
 )
 
-// overview is the manager's and the admin's home: where the sellers stand and what waits for
-// them.
+// overview is the manager's and the admin's home: where the sellers stand, what waits for
+// them, and the marketplace's environmental impact of the last full month.
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	o, err := c.svc.Overview(r.Context(), s.principal())
 	if err != nil {
@@ -37,7 +37,11 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *signedIn) 
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o, LotsRejected: rejected})
+	impact, err := c.marketplaceImpact(r, s)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o, LotsRejected: rejected, Impact: impact})
 }
 
 // sortColumn is the header of a sortable column: a link that sorts by it (or reverses the

@@ -187,6 +187,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/sellers/:id/profile":            {own: h.Own.ID},
 		"/public/sellers/:id":                    {own: h.Own.ID},
 		"/public/sellers/:id/badge.svg":          {own: h.Own.ID},
+		"/api/v1/impact-factors/:version":        {own: "2026.1"},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -340,6 +341,12 @@ func TestRoleTable(t *testing.T) {
 		"POST /api/v1/lot-streams/:id/resume": {a, m},
 		"GET /api/v1/suppliers":               {a, m},
 
+		// transparency.md §4: estimates are the managers', a seller's its own (the service
+		// scopes it); the factors are read by everyone, as the charter is.
+		"GET /api/v1/impact":                  {a, m, s},
+		"GET /api/v1/impact-factors":          every,
+		"GET /api/v1/impact-factors/:version": every,
+		"POST /api/v1/impact-factors":         {a, m},
 		// transparency.md §2: hiding a seller's public profile is the managers'.
 		"GET /api/v1/sellers/:id/profile": {a, m},
 		"PUT /api/v1/sellers/:id/profile": {a, m},

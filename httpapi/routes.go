@@ -32,7 +32,9 @@ var (
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
 // lots and their samples. Every role reads the marketplace benchmarks (transparency.md §3),
-// which show no seller's figure. Handlers that serve sellers check ownership themselves (a
+// which show no seller's figure. Impact estimates (transparency.md §4) are the managers', a
+// seller's its own; every role reads the factors they are made with, as it reads the charter,
+// and managers publish them. Handlers that serve sellers check ownership themselves (a
 // seller gets 404 for anything not its own). The public profiles of sellers
 // (transparency.md §2) need no key and are rate-limited per client address; hiding one is the
 // managers'.
@@ -104,6 +106,10 @@ func (s *Server) routes() {
 	s.handleLimitedPublic(http.MethodGet, "/public/sellers/:id/badge.svg", s.getProfileBadge)
 	s.handle(http.MethodGet, "/api/v1/sellers/:id/profile", managers, s.getProfileSetting)
 	s.handle(http.MethodPut, "/api/v1/sellers/:id/profile", managers, s.putProfileSetting)
+	s.handle(http.MethodGet, "/api/v1/impact", managersAndSellers, s.getImpact)
+	s.handle(http.MethodGet, "/api/v1/impact-factors", everyone, s.listImpactFactors)
+	s.handle(http.MethodGet, "/api/v1/impact-factors/:version", everyone, s.getImpactFactors)
+	s.handle(http.MethodPost, "/api/v1/impact-factors", managers, s.publishImpactFactors)
 }
 
 // handle registers one route with its role rule. A nil rule means the route is public. A GET

@@ -143,7 +143,7 @@ func TestEveryEndpointRefusesControlCharacters(t *testing.T) {
 	bigLot, err := svc.CreateLot(context.Background(), system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotParts,
 		LotRef: "TEXT-BIG", LotSize: 100000, Supplier: "Acme", PartType: "screen", ReceivedAt: received}})
 	require.NoError(t, err)
-	lots, streams := 0, 0
+	lots, streams, factors := 0, 0, 0
 	discontinued := func() string {
 		streams++
 		var id string
@@ -221,6 +221,12 @@ func TestEveryEndpointRefusesControlCharacters(t *testing.T) {
 			}},
 		"PUT /api/v1/sellers/:id/profile": {path: fixed("/api/v1/sellers/" + h.Other.ID + "/profile"), ok: 200, token: manager,
 			body: func() any { return doc{"public": true} }},
+		"POST /api/v1/impact-factors": {path: fixed("/api/v1/impact-factors"), ok: 201, token: manager,
+			body: func() any {
+				factors++
+				return doc{"version": fmt.Sprint("2027.", factors), "factors": []any{doc{"category": "laptop", "co2e_kg": 300,
+					"ewaste_kg": 2, "raw_materials_kg": 1000, "water_l": 190000, "source": "A laptop study."}}}
+			}},
 		"POST /api/v1/lot-streams/:id/resume": {path: func() string { return "/api/v1/lot-streams/" + discontinued() + "/resume" }, ok: 200,
 			token: manager, multiline: map[string]bool{"note": true},
 			body: func() any { return doc{"note": "Supplier changed its process."} }},

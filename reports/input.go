@@ -37,6 +37,9 @@ type Source interface {
 	// The values behind the marketplace benchmark of a period, which an approved
 	// scorecard's report shows its points beside.
 	audit.BenchmarkStore
+	// ImpactReader reads the seller's environmental impact estimate of the period
+	// (audit.ReadImpact).
+	audit.ImpactReader
 }
 
 // reportHistory is how many earlier scorecards a report reads for its trend (it shows six).
@@ -100,6 +103,9 @@ func (b *Builder) InputOf(ctx context.Context, by audit.Principal, sc audit.Scor
 			return Input{}, err
 		}
 		in.Market = cmps[0]
+	}
+	if in.Impact, err = audit.ReadImpact(ctx, b.src, sc.Period, sc.SellerID, ""); err != nil {
+		return Input{}, err
 	}
 	return in, nil
 }

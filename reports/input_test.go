@@ -29,8 +29,10 @@ type fakeSource struct {
 	actions    []audit.CorrectiveAction
 	orders     []audit.OrderGrade
 	lots       []audit.Lot
-	actionPage int    // the most actions in one page
-	fail       string // the method that fails, if any
+	impact     map[string]audit.ImpactInput // by seller: the inputs of its estimates
+	impactAsk  []audit.Period               // the periods of the ImpactInputs calls
+	actionPage int                          // the most actions in one page
+	fail       string                       // the method that fails, if any
 
 	calls   []string // method names, in call order
 	filters []audit.ScorecardFilter
@@ -225,6 +227,46 @@ func (f *fakeSource) benchmarkValues(p audit.Period) ([]audit.BenchmarkValue, in
 		}
 	}
 	return out, n
+}
+
+// fakeFactors are the factors of the fake: the shipped default.
+func fakeFactors() audit.ImpactFactors {
+	f, err := audit.DefaultImpactFactors()
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+func (f *fakeSource) ImpactFactors(_ context.Context, version string) (audit.ImpactFactors, error) {
+	if err := f.call("ImpactFactors"); err != nil {
+		return audit.ImpactFactors{}, err
+	}
+	if version != audit.DefaultImpactFactorsVersion {
+		return audit.ImpactFactors{}, fmt.Errorf("impact factors %s: %w", version, audit.ErrNotFound)
+	}
+	return fakeFactors(), nil
+}
+
+func (f *fakeSource) LatestImpactFactors(context.Context) (audit.ImpactFactors, error) {
+	if err := f.call("LatestImpactFactors"); err != nil {
+		return audit.ImpactFactors{}, err
+	}
+	return fakeFactors(), nil
+}
+
+func (f *fakeSource) ImpactInputs(_ context.Context, p audit.Period, ids []string) (map[string]audit.ImpactInput, error) {
+	if err := f.call("ImpactInputs"); err != nil {
+		return nil, err
+	}
+	f.impactAsk = append(f.impactAsk, p)
+	out := map[string]audit.ImpactInput{}
+	for _, id := range ids {
+		if in, ok := f.impact[id]; ok {
+			out[id] = in
+		}
+	}
+	return out, nil
 }
 
 var (
@@ -458,7 +500,8 @@ func TestBuilderReadsAreFixed(t *testing.T) {
 	big, many := readsFor(1500)
 	assert.Equal(t, few, many)
 	assert.Equal(t, []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "MysteryOrderEvidence",
-		"KPIMonthsByID", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions", "BenchmarkVersion", "BenchmarkValues"}, many,
+		"KPIMonthsByID", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions", "BenchmarkVersion", "BenchmarkValues",
+		"LatestImpactFactors", "ImpactInputs"}, many,
 		"no actions behind the failed points: none read by id")
 	assert.Len(t, small.idCalls["BenchTestEvidence"][0], 3)
 	assert.Len(t, big.idCalls["BenchTestEvidence"][0], 1500, "ids of two points, each once")
@@ -486,7 +529,7 @@ func TestBuilderActionsAndOrders(t *testing.T) {
 // TestBuilderSourceErrors: a failing read fails the input, with the source's error.
 func TestBuilderSourceErrors(t *testing.T) {
 	for _, method := range []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions",
-		"BenchmarkVersion", "BenchmarkValues"} {
+		"BenchmarkVersion", "BenchmarkValues", "LatestImpactFactors", "ImpactInputs"} {
 		src := twoSellers()
 		src.fail = method
 		_, err := NewBuilder(src).Input(context.Background(), managerP, "sc_a3")
@@ -496,4 +539,27 @@ func TestBuilderSourceErrors(t *testing.T) {
 	src.sellers = nil
 	_, err := NewBuilder(src).Input(context.Background(), managerP, "sc_a3")
 	assert.ErrorIs(t, err, audit.ErrNotFound, "a scorecard whose seller is missing")
+}
+
+// TestBuilderImpact: the report holds the estimate of its own seller over the scorecard's
+// period, with the factors in force; without inspected units, nothing is estimated.
+func TestBuilderImpact(t *testing.T) {
+	src := twoSellers()
+	src.impact = map[string]audit.ImpactInput{
+		"sl_a": {Orders: 300, Units: map[grading.Category]int{grading.Smartphone: 2, grading.Tablet: 1}},
+		"sl_b": {Orders: 90},
+	}
+	in, err := NewBuilder(src).Input(context.Background(), sellerA, "sc_a3")
+	require.NoError(t, err)
+	want := audit.EstimateImpact(in.Scorecard.Period, "sl_a", src.impact["sl_a"], fakeFactors())
+	assert.Equal(t, want, in.Impact)
+	assert.Equal(t, []audit.Period{in.Scorecard.Period}, src.impactAsk)
+	m := NewModel(in)
+	assert.Equal(t, 200.0, m.Impact.Categories[0].Devices)
+
+	in, err = NewBuilder(src).Input(context.Background(), sellerB, "sc_b3")
+	require.NoError(t, err)
+	assert.Empty(t, in.Impact.Categories)
+	assert.Nil(t, in.Impact.Totals)
+	assert.Equal(t, 90, in.Impact.Orders)
 }

@@ -1,8 +1,8 @@
 // Package reports turns a seller scorecard into the seller feedback report: first a Model that
 // resolves everything the report shows (summary, trend, failed points with their evidence,
-// grade accuracy, device lots, open corrective actions), then a PDF rendered from that model to an
-// io.Writer. Building the model is pure and cheap, so it can be tested without a PDF; the
-// renderer only lays the model out and never looks anything up.
+// grade accuracy, device lots, open corrective actions, the environmental impact estimate), then
+// a PDF rendered from that model to an io.Writer. Building the model is pure and cheap, so it can
+// be tested without a PDF; the renderer only lays the model out and never looks anything up.
 package reports
 
 import (
@@ -68,6 +68,9 @@ type Input struct {
 	// Market compares an approved scorecard's points with the marketplace benchmark of its
 	// period (audit.MarketComparison); nil for drafts, which have none.
 	Market *audit.MarketComparison
+	// Impact is the seller's environmental impact estimate of the scorecard's period, with
+	// the factors in force when the report is made (transparency.md §4).
+	Impact audit.ImpactEstimate
 }
 
 // Model is a report resolved and ready to lay out. Every slice is in display order, so
@@ -88,6 +91,7 @@ type Model struct {
 	Accuracy       Accuracy
 	Lots           []Lot    // the device lots decided in the period, in the order decided
 	Actions        []Action // not closed, by due date
+	Impact         audit.ImpactEstimate
 }
 
 // Summary is the two-minute answer to "where do I stand".
@@ -216,6 +220,7 @@ func NewModel(in Input) Model {
 		CharterVersion: sc.CharterVersion,
 		Status:         sc.Status,
 		SupersededBy:   sc.SupersededBy,
+		Impact:         in.Impact,
 	}
 
 	titles := make(map[string]string, len(sc.Result.Points))

@@ -61,6 +61,7 @@ func (r *Renderer) Render(w io.Writer, m Model, generated time.Time) (err error)
 	d.accuracy()
 	d.lots()
 	d.actions()
+	d.impact()
 	if err := d.Output(w); err != nil {
 		return fmt.Errorf("reports: render %s: %w", m.ScorecardID, err)
 	}

@@ -72,6 +72,24 @@ func ruleSQL() map[audit.RuleID]string {
 // notIncomplete is the SQL of audit.RuleUnit: the units that count at all.
 const notIncomplete = "t.status <> 'incomplete'"
 
+// The two tables of inspected units.
+const (
+	benchTestsTable    = "bench_tests"
+	mysteryOrdersTable = "mystery_orders"
+)
+
+// readWhere is the condition, over a row aliased t of table (benchTestsTable or
+// mysteryOrdersTable), of the records that a period reads (audit.Records.read): dated in [?, ?)
+// — tested_at of a bench test, ordered_at of a mystery order — and superseded by no correction.
+// The audit's facts and the impact's inputs both read through it.
+func readWhere(table string) string {
+	at := "t.tested_at"
+	if table == mysteryOrdersTable {
+		at = "t.ordered_at"
+	}
+	return at + " >= ? AND " + at + " < ? AND NOT EXISTS (SELECT 1 FROM " + table + " c WHERE c.supersedes = t.id)"
+}
+
 // unitCond is one rule with evidence as an SQL condition, with the Facts list that holds its
 // evidence. The same condition feeds the grouped count and the evidence query, so the two
 // cannot disagree.
@@ -227,14 +245,12 @@ func (s *Store) factsChunk(db *gorm.DB, p audit.Period, chunk []string, now time
 	args := func(first ...any) []any { return append(first, sellerArgs...) }
 
 	// Bench tests: units only.
-	benchWhere := "t.tested_at >= ? AND t.tested_at < ? AND " + notIncomplete +
-		" AND NOT EXISTS (SELECT 1 FROM bench_tests c WHERE c.supersedes = t.id)" + sellerCond
+	benchWhere := readWhere(benchTestsTable) + " AND " + notIncomplete + sellerCond
 	if err := s.unitFacts(db, "bench_tests", benchWhere, args(start, end), false, out); err != nil {
 		return err
 	}
 	// Mystery orders: units (not incomplete) and order metrics (all).
-	orderWhere := "t.ordered_at >= ? AND t.ordered_at < ?" +
-		" AND NOT EXISTS (SELECT 1 FROM mystery_orders c WHERE c.supersedes = t.id)" + sellerCond
+	orderWhere := readWhere(mysteryOrdersTable) + sellerCond
 	if err := s.unitFacts(db, "mystery_orders", orderWhere, args(start, end), true, out); err != nil {
 		return err
 	}

@@ -79,6 +79,7 @@ type factsGen struct {
 	benches map[string]audit.BenchTest // by id, as submitted, with the stored id
 	orders  map[string]audit.MysteryOrder
 	refs    int
+	units   int // inspections made, whose category turns through grading.Categories
 	// closings counts the corrective actions by what became of them, for the coverage check.
 	closings map[string]int
 }
@@ -123,8 +124,11 @@ func (g *factsGen) graded() (grading.Inspection, grading.Grade) {
 	if g.r.IntN(2) == 0 {
 		health = pick(g.r, batteryBoundaries()...)
 	}
+	// The category turns, without a draw, so that the records of a seed stay what they were
+	// before the category mattered (to the impact's mix only).
+	g.units++
 	in := grading.Inspection{
-		Device: grading.Device{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13",
+		Device: grading.Device{Category: grading.Categories[g.units%len(grading.Categories)], Brand: "Apple", Model: "iPhone 13",
 			IMEI: "356938035643809", Serial: "F2LXK0ABCD"},
 		Battery: grading.Battery{HealthPct: health, Genuine: !g.bad()},
 		Compliance: grading.Compliance{
@@ -570,6 +574,15 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 				}
 			}
 		}
+		// The impact's inputs read the same records by the same rules (units by category).
+		for _, p := range periods {
+			got, err := st.ImpactInputs(ctx, p, nil)
+			require.NoError(t, err)
+			for _, s := range sellers {
+				assert.Equal(t, audit.ImpactCounts(p, *g.recs[s]), got[s], "impact inputs of seller %s over [%s, %s)", s,
+					p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly))
+			}
+		}
 		t.Run("named sellers", func(t *testing.T) {
 			p, now := periods[1], nows[3]
 			clock.set(now)
@@ -617,6 +630,9 @@ func requireFactsCoverage(t *testing.T, g *factsGen, periods []audit.Period, now
 	}
 	for _, v := range batteryBoundaries() {
 		expect(fmt.Sprintf("battery %g", v))
+	}
+	for _, c := range grading.Categories {
+		expect("category " + string(c))
 	}
 	for _, p := range periods {
 		for _, e := range []time.Time{p.Start, p.End} {
@@ -680,6 +696,7 @@ func requireFactsCoverage(t *testing.T, g *factsGen, periods []audit.Period, now
 			if !superseded {
 				seen["status "+string(u.Status)] = true
 				if rules.Unit.Holds(u) {
+					seen["category "+string(u.Category)] = true
 					seen["functional "+string(u.Functional)] = true
 					seen["imei "+string(u.IMEIStatus)] = true
 					seen[fmt.Sprintf("battery %g", u.BatteryHealth)] = true

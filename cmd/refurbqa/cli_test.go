@@ -160,6 +160,7 @@ func helpInvocations() [][]string {
 		all = append(all, []string{c.name})
 	}
 	return append(all, []string{"keys", "create"}, []string{"keys", "list"}, []string{"keys", "revoke"}, []string{"kpis", "import"},
+		[]string{"impact-factors", "publish"}, []string{"impact-factors", "list"},
 		[]string{"users", "create"}, []string{"users", "list"}, []string{"users", "disable"}, []string{"users", "reset-password"})
 }
 

@@ -61,6 +61,7 @@ func commands() []command {
 		{"backup", "write a consistent online backup of the SQLite database", cmdBackup},
 		{"restore", "replace the SQLite database with a backup", cmdRestore},
 		{"kpis", "import seller KPI months from a CSV file", cmdKpis},
+		{"impact-factors", "publish and list the versions of the environmental impact factors", cmdImpactFactors},
 		{"demo", "load a realistic demo data set", cmdDemo},
 		{"openapi", "print the OpenAPI document of the HTTP API", cmdOpenAPI},
 	}

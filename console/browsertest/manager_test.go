@@ -43,6 +43,7 @@ func TestReviewJourney(t *testing.T) {
 		p.Step("overview")
 		assert.Contains(t, p.BodyText(), "Sellers by latest tier")
 		assert.Contains(t, p.BodyText(), "Drafts waiting for review")
+		assert.Contains(t, p.BodyText(), "Environmental impact, "+latest, "the marketplace's impact of the last full month")
 
 		require.Equal(t, 200, p.FollowLink("Review queue"))
 		p.Step("review periods")
