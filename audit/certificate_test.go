@@ -1,0 +1,373 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/grading"
+)
+
+// certStore is the intake fake with the certificate ports: records by code, the chains of
+// corrections the intake fake keeps, and codes given on demand.
+type certStore struct {
+	*intakeStore
+	byCodeCalls int
+	assigned    []string // "kind id code" of each AssignVerificationCode
+}
+
+func (f *certStore) CertifiedByCode(_ context.Context, code string) (Certified, error) {
+	f.byCodeCalls++
+	for _, r := range f.bench {
+		if r.VerificationCode == code {
+			return Certified{Kind: KindBenchTest, ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt,
+				Inspection: r.Inspection, Grade: r.Grade, VerificationCode: code, SupersededBy: r.SupersededBy}, nil
+		}
+	}
+	for _, r := range f.orders {
+		if r.VerificationCode == code {
+			return Certified{Kind: KindMysteryOrder, ID: r.ID, SellerID: r.SellerID, TestedAt: r.CreatedAt,
+				Inspection: r.Inspection, Grade: r.Grade, VerificationCode: code, SupersededBy: r.SupersededBy}, nil
+		}
+	}
+	return Certified{}, fmt.Errorf("code %s: %w", code, ErrNotFound)
+}
+
+func (f *certStore) LatestCorrection(_ context.Context, kind RecordKind, id string) (Correction, error) {
+	var last *Correction
+	for {
+		var next string
+		var g grading.Grade
+		var at time.Time
+		if kind == KindBenchTest {
+			next = f.bench[id].SupersededBy
+			g, at = f.bench[next].Grade, f.bench[next].CreatedAt
+		} else {
+			next = f.orders[id].SupersededBy
+			g, at = f.orders[next].Grade, f.orders[next].CreatedAt
+		}
+		if next == "" {
+			break
+		}
+		last, id = &Correction{ID: next, Grade: g, CorrectedAt: at}, next
+	}
+	if last == nil {
+		return Correction{}, fmt.Errorf("correction of %s: %w", id, ErrNotFound)
+	}
+	return *last, nil
+}
+
+func (f *certStore) AssignVerificationCode(_ context.Context, kind RecordKind, id, code string) (string, error) {
+	f.assigned = append(f.assigned, fmt.Sprintf("%s %s %s", kind, id, code))
+	r := f.bench[id]
+	if r.VerificationCode == "" {
+		r.VerificationCode = code
+		f.bench[id] = r
+	}
+	return r.VerificationCode, nil
+}
+
+// certService is a service over a certStore of seller sl_01, whose random source is the
+// stream given.
+func certService(random []byte) (*Service, *certStore) {
+	st := &certStore{intakeStore: newIntakeStore("sl_01")}
+	return NewService(ServiceConfig{Store: st, Protocols: testProtocols(), Now: time.Now,
+		Random: bytes.NewReader(random)}), st
+}
+
+// stream is n codes' worth of randomness: the bytes i, i+1, … of each code from first.
+func stream(n int) []byte {
+	var out []byte
+	for i := range n * 10 {
+		out = append(out, byte(i))
+	}
+	return out
+}
+
+// The intake gives every record its code, from the service's random source, once it is valid:
+// a single bench test, each of a batch, a correction (a code of its own; the corrected record
+// keeps its code), a mystery order and its correction. A source that fails stores nothing.
+func TestIntakeGivesVerificationCodes(t *testing.T) {
+	ctx := context.Background()
+	svc, st := certService(stream(6))
+	codes := []string{"000G40R40M30E209", "185GR38E1W8124GK", "2GAHC5RR34D1P70X"}
+
+	bad := validBenchTest(t)
+	bad.Lab = ""
+	_, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: bad})
+	require.ErrorIs(t, err, ErrInvalid)
+
+	in := validBenchTest(t)
+	in.VerificationCode = "ZZZZZZZZZZZZZZZZ" // the service's to give, not the input's
+	rec, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: in})
+	require.NoError(t, err)
+	assert.Equal(t, codes[0], rec.VerificationCode, "the first code of the stream: an invalid input draws none")
+
+	batch := []Input[BenchTest]{{Value: validBenchTest(t)}, {Value: bad}, {Value: validBenchTest(t)}}
+	batch[0].Value.ExternalID, batch[2].Value.ExternalID = "B-1", "B-2"
+	res, err := svc.RecordBenchTests(ctx, technician, batch)
+	require.NoError(t, err)
+	assert.Equal(t, codes[1], st.bench[res[0].ID].VerificationCode)
+	assert.Equal(t, BatchInvalid, res[1].Outcome)
+	assert.Equal(t, codes[2], st.bench[res[2].ID].VerificationCode)
+
+	corr, err := svc.CorrectBenchTest(ctx, technician, rec.ID, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	assert.NotEqual(t, rec.VerificationCode, corr.VerificationCode)
+	canonical, ok := ParseVerificationCode(corr.VerificationCode)
+	assert.True(t, ok && canonical == corr.VerificationCode)
+	assert.Equal(t, codes[0], st.bench[rec.ID].VerificationCode, "the corrected record keeps its code")
+
+	mo, err := svc.RecordMysteryOrder(ctx, technician, Input[MysteryOrder]{Value: validMysteryOrder(t)})
+	require.NoError(t, err)
+	moFix, err := svc.CorrectMysteryOrder(ctx, technician, mo.ID, Input[MysteryOrder]{Value: validMysteryOrder(t)})
+	require.NoError(t, err)
+	assert.NotEmpty(t, mo.VerificationCode)
+	assert.NotEqual(t, mo.VerificationCode, moFix.VerificationCode)
+
+	// The stream is used up: the next record cannot have a code, so it is not stored.
+	writes := st.writes
+	other := validBenchTest(t)
+	other.ExternalID = "LAST"
+	_, _, err = svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: other})
+	assert.ErrorContains(t, err, "verification code randomness")
+	_, err = svc.RecordMysteryOrder(ctx, technician, Input[MysteryOrder]{Value: validMysteryOrder(t)})
+	assert.ErrorContains(t, err, "verification code randomness")
+	assert.Equal(t, writes, st.writes, "nothing stored without a code")
+
+	failing := NewService(ServiceConfig{Store: st, Protocols: testProtocols(), Random: iotest.ErrReader(assert.AnError)})
+	_, err = failing.RecordBenchTests(ctx, technician, []Input[BenchTest]{{Value: other}})
+	assert.ErrorIs(t, err, assert.AnError)
+	assert.Equal(t, writes, st.writes)
+}
+
+func TestMaskIdentifier(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"356938035643809", "•••••••••••3809"},
+		{"F2LXK0ABCD", "••••••ABCD"},
+		{"ABCDE", "•BCDE"},
+		{"ABCD", "•BCD"}, // at least one character is hidden
+		{"AB", "•B"},
+		{"A", "•"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := MaskIdentifier(tt.in)
+		assert.Equal(t, tt.want, got, "%q", tt.in)
+		if len(tt.in) > 1 {
+			assert.NotContains(t, got, tt.in)
+		}
+	}
+}
+
+func TestZoneWords(t *testing.T) {
+	tests := []struct {
+		zone grading.Zone
+		want string
+	}{
+		{grading.Zone{}, "No marks."},
+		{grading.Zone{LightScratches: 1, VisibleFromCM: 10}, "1 light scratch; the most visible can be seen from 10 cm."},
+		{grading.Zone{LightScratches: 2, Dents: 1, VisibleFromCM: 30}, "2 light scratches and 1 dent; the most visible can be seen from 30 cm."},
+		{grading.Zone{LightScratches: 3, DeepScratches: 2, Dents: 2, Chips: 1, Cracks: 4, VisibleFromCM: 300},
+			"3 light scratches, 2 deep scratches, 2 dents, 1 chip and 4 cracks; the most visible can be seen from 300 cm."},
+		{grading.Zone{Cracks: 1, VisibleFromCM: 100}, "1 crack; the most visible can be seen from 100 cm."},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ZoneWords(tt.zone))
+	}
+}
+
+// Every status and listing grade has a sentence of its own, and the grades their names.
+func TestGradeWords(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tc := range []struct {
+		st grading.Status
+		m  grading.Marketplace
+	}{
+		{grading.Sellable, grading.Premium}, {grading.Sellable, grading.Excellent}, {grading.Sellable, grading.Good},
+		{grading.Sellable, grading.Fair}, {grading.NotSellable, ""}, {grading.Incomplete, ""}, {grading.Rejected, ""},
+	} {
+		s := GradeMeaning(tc.st, tc.m)
+		assert.NotEmpty(t, s)
+		assert.False(t, seen[s], "%s %s: a sentence of its own", tc.st, tc.m)
+		seen[s] = true
+	}
+	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Premium), "90%")
+	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Excellent), "20 cm")
+	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Good), "50 cm")
+	names := []string{}
+	for _, g := range []grading.CosmeticGrade{grading.CosmeticA, grading.CosmeticB, grading.CosmeticC, grading.CosmeticD, grading.CosmeticE} {
+		names = append(names, CosmeticName(g))
+	}
+	assert.Equal(t, []string{"Like new", "Light wear", "Moderate wear", "Heavy wear", "Cracked"}, names)
+	assert.Equal(t, "Front camera", TestName("front_camera"))
+	assert.Equal(t, "Wi-Fi", TestName("wifi"))
+	assert.Equal(t, "SIM reader", TestName("sim_reader"))
+	assert.Equal(t, "Back glass", PartName("back_glass"))
+	assert.Equal(t, "Other part", PartName("other"))
+}
+
+// A certificate shows what transparency.md §1 lists, and nothing of the seller: the device
+// with its IMEI masked (its serial when it has no IMEI), the grades and their words, each zone,
+// the battery, the tests grouped by outcome in protocol order (a test left out is not tested),
+// the compliance checks passed, the non-genuine parts, the lab, the date and the ruleset.
+func TestNewCertificate(t *testing.T) {
+	in := pristineInspection()
+	in.Functional = map[string]grading.Outcome{"power_on": grading.Pass, "flash": grading.Fail} // display left out
+	in.Cosmetic.Body = grading.Zone{LightScratches: 2, VisibleFromCM: 15}
+	in.Compliance.OSUpToDate = false
+	in.Parts = grading.Parts{NonGenuine: []string{"battery", "screen"}, Disclosed: true}
+	g := grading.Evaluate(in, testProtocol())
+	at := time.Date(2026, 10, 2, 9, 30, 0, 0, time.FixedZone("CEST", 2*3600))
+	c := Certified{Kind: KindBenchTest, ID: "bt_1", SellerID: "sl_01", Lab: "Lyon lab 2", TestedAt: at,
+		Inspection: in, Grade: g, VerificationCode: "7K3MQ9XD2R4TVW8H"}
+
+	cert := NewCertificate(c, testProtocols(), nil)
+	assert.Equal(t, Certificate{
+		Kind: KindBenchTest, Code: "7K3MQ9XD2R4TVW8H",
+		Device: CertificateDevice{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", StorageGB: 128,
+			IdentifierKind: "imei", Identifier: "•••••••••••3809"},
+		Status: grading.Incomplete, Meaning: GradeMeaning(grading.Incomplete, ""),
+		Cosmetic: grading.CosmeticB, CosmeticName: "Light wear",
+		Zones: []ZoneReport{
+			{Zone: "screen", Words: "No marks."},
+			{Zone: "body", Marks: grading.Zone{LightScratches: 2, VisibleFromCM: 15},
+				Words: "2 light scratches; the most visible can be seen from 15 cm."},
+		},
+		BatteryHealth: 95, BatteryGenuine: true,
+		Tests: []TestGroup{
+			{Outcome: grading.Pass, Words: "Passed", Tests: []Check{{"power_on", "Power on"}}},
+			{Outcome: grading.Fail, Words: "Failed", Tests: []Check{{"flash", "Flash"}}},
+			{Outcome: grading.NotTested, Words: "Not tested", Tests: []Check{{"display", "Display"}}},
+		},
+		CompliancePassed: []Check{
+			{"activation_lock", "No activation, FRP, MDM or carrier lock"},
+			{"imei_status", "IMEI clean in the IMEI database"},
+			{"liquid_damage", "No liquid damage"},
+			{"data_erased", "Data erased with a certified erasure"},
+			{"factory_reset", "Factory reset"},
+			{"markings_intact", "Markings intact"},
+			{"display_like_for_like", "Display of the original panel technology"},
+		},
+		NonGenuineParts: []string{"battery", "screen"},
+		Lab:             "Lyon lab 2", TestedAt: at.UTC(), Ruleset: grading.Ruleset,
+	}, cert)
+
+	// A laptop without an IMEI is named by its serial; a mystery order has no lab; a
+	// failed blocking check is no check passed, and an IMEI status not_applicable none either.
+	in.Device.IMEI = ""
+	in.Compliance = grading.Compliance{ActivationLock: true, IMEIStatus: grading.IMEINotApplicable, DataErased: true}
+	in.Parts.NonGenuine = nil
+	cert = NewCertificate(Certified{Kind: KindMysteryOrder, Inspection: in, Grade: grading.Evaluate(in, testProtocol())}, testProtocols(), nil)
+	assert.Equal(t, CertificateDevice{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", StorageGB: 128,
+		IdentifierKind: "serial", Identifier: "••••••ABCD"}, cert.Device)
+	assert.Equal(t, []Check{{"liquid_damage", "No liquid damage"}, {"data_erased", "Data erased with a certified erasure"}}, cert.CompliancePassed)
+	assert.Equal(t, grading.Rejected, cert.Status)
+	assert.Empty(t, cert.Lab)
+	assert.Equal(t, []string{}, cert.NonGenuineParts, "none, not unknown")
+
+	// Superseded: the grade that stands now.
+	corrAt := time.Date(2026, 10, 5, 8, 0, 0, 0, time.UTC)
+	cracked := crackedInspection()
+	cg := grading.Evaluate(cracked, testProtocol())
+	cert = NewCertificate(c, testProtocols(), &Correction{ID: "bt_2", Grade: cg, CorrectedAt: corrAt})
+	assert.Equal(t, &CertificateCorrection{Status: grading.NotSellable, Meaning: GradeMeaning(grading.NotSellable, ""),
+		Functional: grading.F0, Cosmetic: grading.CosmeticE, CosmeticName: "Cracked", CorrectedAt: corrAt}, cert.Correction)
+}
+
+// The certificate of a record by id: staff any, a seller its own devices' only (404 for
+// another's, as for the record); a record that has no code yet is given one, once.
+func TestCertificateByID(t *testing.T) {
+	ctx := context.Background()
+	svc, st := certService(stream(4))
+	rec, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	mo, err := svc.RecordMysteryOrder(ctx, technician, Input[MysteryOrder]{Value: validMysteryOrder(t)})
+	require.NoError(t, err)
+	otherSeller := Principal{KeyID: "key_s2", Role: RoleSeller, SellerID: "sl_02"}
+
+	for _, by := range []Principal{technician, sellerOne, {KeyID: "m", Role: RoleManager}} {
+		cert, err := svc.BenchTestCertificate(ctx, by, rec.ID)
+		require.NoError(t, err, by.Role)
+		assert.Equal(t, rec.VerificationCode, cert.Code)
+		assert.Equal(t, rec.Lab, cert.Lab)
+		assert.Equal(t, rec.TestedAt, cert.TestedAt)
+		cert, err = svc.MysteryOrderCertificate(ctx, by, mo.ID)
+		require.NoError(t, err, by.Role)
+		assert.Equal(t, mo.VerificationCode, cert.Code)
+		assert.Equal(t, KindMysteryOrder, cert.Kind)
+	}
+	_, err = svc.BenchTestCertificate(ctx, otherSeller, rec.ID)
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = svc.MysteryOrderCertificate(ctx, otherSeller, mo.ID)
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = svc.BenchTestCertificate(ctx, technician, "bt_missing")
+	assert.ErrorIs(t, err, ErrNotFound)
+
+	// A record an older release stored without a code.
+	old := st.bench[rec.ID]
+	old.ID, old.VerificationCode = "bt_old", ""
+	st.bench["bt_old"] = old
+	cert, err := svc.BenchTestCertificate(ctx, technician, "bt_old")
+	require.NoError(t, err)
+	assert.Equal(t, "2GAHC5RR34D1P70X", cert.Code, "the service's next code")
+	again, err := svc.BenchTestCertificate(ctx, technician, "bt_old")
+	require.NoError(t, err)
+	assert.Equal(t, cert.Code, again.Code, "fixed once given")
+	assert.Equal(t, []string{"bench_test bt_old 2GAHC5RR34D1P70X"}, st.assigned)
+}
+
+// Verify: any form of a code finds its record, which shows what its certificate shows; a
+// superseded one shows the end of its chain of corrections; a code that names nothing, or
+// cannot be a code, is ErrNotFound (the latter without asking the store).
+func TestVerify(t *testing.T) {
+	ctx := context.Background()
+	svc, st := certService(append(stream(2), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	rec, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	require.Equal(t, "000G40R40M30E209", rec.VerificationCode)
+
+	for _, form := range []string{"000G40R40M30E209", "000G-40R4-0M30-E209", "oooG-4oR4-om3o-e2o9"} {
+		cert, err := svc.Verify(ctx, form)
+		require.NoError(t, err, form)
+		assert.Equal(t, NewCertificate(Certified{Kind: KindBenchTest, ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab,
+			TestedAt: rec.TestedAt, Inspection: rec.Inspection, Grade: rec.Grade, VerificationCode: rec.VerificationCode},
+			testProtocols(), nil), cert)
+		assert.Nil(t, cert.Correction)
+	}
+
+	calls := st.byCodeCalls
+	for _, code := range []string{"", "000G40R40M30E20", "000G40R40M30E2U9", "bt_" + rec.ID} {
+		_, err := svc.Verify(ctx, code)
+		assert.ErrorIs(t, err, ErrNotFound, "%q", code)
+	}
+	assert.Equal(t, calls, st.byCodeCalls, "what cannot be a code is not looked up")
+	_, err = svc.Verify(ctx, "ZZZZZZZZZZZZZZZZ")
+	assert.ErrorIs(t, err, ErrNotFound, "a code nobody has")
+
+	c1, err := svc.CorrectBenchTest(ctx, technician, rec.ID, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	cracked := validBenchTest(t)
+	cracked.Inspection = crackedInspection()
+	c2, err := svc.CorrectBenchTest(ctx, technician, c1.ID, Input[BenchTest]{Value: cracked})
+	require.NoError(t, err)
+	cert, err := svc.Verify(ctx, rec.VerificationCode)
+	require.NoError(t, err)
+	assert.Equal(t, rec.Grade.Marketplace, cert.Marketplace, "the certificate's own grade")
+	require.NotNil(t, cert.Correction, "superseded")
+	assert.Equal(t, c2.Grade.Status, cert.Correction.Status, "by the end of the chain")
+	assert.Equal(t, grading.CosmeticE, cert.Correction.Cosmetic)
+	mid, err := svc.Verify(ctx, c1.VerificationCode)
+	require.NoError(t, err)
+	require.NotNil(t, mid.Correction)
+	assert.Equal(t, grading.NotSellable, mid.Correction.Status)
+	last, err := svc.Verify(ctx, "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+	require.NoError(t, err, "the last correction has the last code of the stream")
+	assert.Nil(t, last.Correction)
+}
