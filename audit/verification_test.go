@@ -96,8 +96,8 @@ func TestParseVerificationCode(t *testing.T) {
 		{"7K3M Q9XD 2R4T VW8H", want},
 		{"-7K3M--Q9XD-2R4T-VW8H-", want},
 		{"OOOO-IIII-LLLL-oil0", "0000111111110110"}, // read as digits, as Crockford's base32 does
-		{"7K3M-Q9XD-2R4T-VW8", ""},                    // 15 characters
-		{"7K3M-Q9XD-2R4T-VW8HX", ""},                  // 17
+		{"7K3M-Q9XD-2R4T-VW8", ""},                  // 15 characters
+		{"7K3M-Q9XD-2R4T-VW8HX", ""},                // 17
 		{"", ""},
 		{"----", ""},
 		{"7K3M-Q9XD-2R4T-VW8U", ""}, // U is not in the alphabet
