@@ -42,6 +42,9 @@ type authzFixtures struct {
 	ownSuperseded                        string // a draft of the own seller that ownDraft replaced
 	ownAction, otherAction               string // corrective actions
 	benchTest, key                       string
+	ownBenchTest                         string // benchTest is the other seller's
+	mysteryOrder                         string // of the own seller
+	code                                 string // the verification code of ownBenchTest
 	ownLot, otherLot                     string // decided device lots
 	ownPendingLot, partsLot              string // lots a seller may not see, even its own pending one
 	stream                               string // the own seller's lot stream
@@ -109,7 +112,12 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 		rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
 		require.NoError(t, err)
 		f.benchTest = rec.ID
+		if seller == h.Own.ID {
+			f.ownBenchTest, f.code = rec.ID, rec.VerificationCode
+		}
 	}
+	mo := h.createMO(moDoc(t, h.Own.ID, "AUTHZ-MO"), http.StatusCreated)
+	f.mysteryOrder = mo.ID
 	svc := service(h.st)
 	q3 := audit.AuditInput{PeriodStart: "2026-07-01", PeriodEnd: "2026-10-01"}
 	res, err := svc.AuditSellers(ctx, system, []string{h.Own.ID, h.Other.ID}, q3, nil)
@@ -184,6 +192,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/lots/:id":                       {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lots/:id/samples":               {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lot-streams/:id/resume":         {own: f.stream},
+		// A seller reads its own bench tests' certificates (transparency.md §1), and no
+		// mystery order's.
+		"/api/v1/bench-tests/:id/certificate.pdf":    {own: f.ownBenchTest, other: f.benchTest},
+		"/api/v1/mystery-orders/:id/certificate.pdf": {own: f.mysteryOrder},
+		"/verify/:code":                              {own: audit.FormatVerificationCode(f.code)},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -334,6 +347,27 @@ func TestRoleTable(t *testing.T) {
 		"GET /api/v1/lot-streams":             {a, m, x},
 		"POST /api/v1/lot-streams/:id/resume": {a, m},
 		"GET /api/v1/suppliers":               {a, m},
+
+		// transparency.md §1: staff read every certificate, a seller those of its own
+		// devices (the service scopes it); mystery orders are the staff's, as their reads.
+		"GET /api/v1/bench-tests/:id/certificate.pdf":    every,
+		"GET /api/v1/mystery-orders/:id/certificate.pdf": {a, m, x},
+	}
+	// The routes that need no token: operations, the problem pages, and the public
+	// verification of certificates (transparency.md §1).
+	publicRoutes := []string{
+		"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json", "GET /problems/:kind",
+		"GET /verify", "GET /verify/:code",
+	}
+	for key, roles := range h.srv.Rules() {
+		if strings.HasPrefix(key, http.MethodHead+" ") {
+			key = http.MethodGet + strings.TrimPrefix(key, http.MethodHead)
+		}
+		assert.Equal(t, slices.Contains(publicRoutes, key), roles == nil, "%s: public exactly when listed as public", key)
+	}
+	for _, key := range publicRoutes {
+		_, ok := h.srv.Rules()[key]
+		assert.True(t, ok, "public route %s is served", key)
 	}
 	seen := map[string]bool{}
 	for key, roles := range h.srv.Rules() {

@@ -116,7 +116,8 @@ func problemFor(err error) Problem {
 	return p
 }
 
-// errorHandler writes every error, echo's own included, as problem+json.
+// errorHandler writes every error, echo's own included, as problem+json; on a public page
+// (handlePublicPage) as an HTML page, unless the client asks for JSON.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -136,6 +137,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	case http.StatusRequestTimeout:
 		// The rest of the body may still come: the connection cannot carry another request.
 		c.Response().Header().Set(echo.HeaderConnection, "close")
+	}
+	if pe, ok := s.htmlErrors[c.Path()]; ok && !wantsJSON(c.Request()) {
+		s.writeErrorPage(c, pe, p)
+		return
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)

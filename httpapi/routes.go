@@ -31,14 +31,19 @@ var (
 // active one and every version) and the metric catalogue: the rules everyone is held to are
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
-// lots and their samples. Handlers that serve sellers check ownership themselves (a
-// seller gets 404 for anything not its own).
+// lots and their samples. Every bench test and mystery order has a certificate
+// (transparency.md §1): a seller reads those of its own bench tests, and mystery orders stay
+// the staff's, as every read of them; anybody checks a certificate by its code at /verify, a
+// public page limited per client address. Handlers that serve sellers check ownership
+// themselves (a seller gets 404 for anything not its own).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
 	s.handle(http.MethodGet, "/metrics", public, s.handleMetrics)
 	s.handle(http.MethodGet, "/api/v1/openapi.json", public, s.handleOpenAPI)
 	s.handle(http.MethodGet, "/problems/:kind", public, s.getProblemPage)
+	s.handlePublicPage(http.MethodGet, "/verify", verifyNotFound, s.getVerifyForm)
+	s.handlePublicPage(http.MethodGet, "/verify/:code", verifyNotFound, s.getVerification)
 
 	s.handle(http.MethodGet, "/api/v1/keys", admins, s.listKeys)
 	s.handle(http.MethodPost, "/api/v1/keys", admins, s.createKey)
@@ -52,6 +57,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/mystery-orders", technicians, s.listMysteryOrders)
 	s.handle(http.MethodGet, "/api/v1/mystery-orders/:id", technicians, s.getMysteryOrder)
 	s.handle(http.MethodPost, "/api/v1/mystery-orders/:id/corrections", technicians, s.correctMysteryOrder)
+	s.handle(http.MethodGet, "/api/v1/mystery-orders/:id/certificate.pdf", technicians, s.getMysteryOrderCertificate)
 
 	s.handle(http.MethodPut, "/api/v1/sellers/:id/kpis/:month", managers, s.putKPIMonth)
 	s.handle(http.MethodGet, "/api/v1/sellers/:id/kpis", managers, s.listKPIMonths)
@@ -65,6 +71,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/bench-tests", staff, s.listBenchTests)
 	s.handle(http.MethodGet, "/api/v1/bench-tests/:id", staff, s.getBenchTest)
 	s.handle(http.MethodPost, "/api/v1/bench-tests/:id/corrections", technicians, s.correctBenchTest)
+	s.handle(http.MethodGet, "/api/v1/bench-tests/:id/certificate.pdf", everyone, s.getBenchTestCertificate)
 
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id/report.pdf", managersAndSellers, s.getReport)
 

@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +49,17 @@ type Config struct {
 	// Collectors are more metrics for /metrics: cmd passes the statistics of the database
 	// connection pools, which httpapi cannot see.
 	Collectors []prometheus.Collector
+	// Certificates draws the PDF certificates of bench tests and mystery orders; without one
+	// their routes answer 501.
+	Certificates CertificateWriter
+	// PublicURL is the base URL the public reaches this server at (such as
+	// https://qa.example.com), from which the verification address of every certificate is
+	// made (verificationURL). Empty: the scheme and Host of each request, as problem types.
+	PublicURL string
+	// PublicRateLimit is the sustained requests per second allowed per client address on the
+	// public pages (handleLimited; 0: unlimited) and PublicRateBurst its bucket size.
+	PublicRateLimit float64
+	PublicRateBurst int
 }
 
 // Server is the HTTP API. It implements http.Handler.
@@ -68,6 +81,15 @@ type Server struct {
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
+
+	certs     CertificateWriter
+	publicURL *url.URL        // nil: each request's own
+	public    *limiter        // per client address, on the public pages
+	limited   map[string]bool // the public routes that public limits ("METHOD path")
+	pages     *template.Template
+	// htmlErrors are the public pages whose errors are pages for clients that want HTML,
+	// by route path.
+	htmlErrors map[string]pageError
 }
 
 // New builds the API with every route registered.
@@ -76,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
+		certs: cfg.Certificates, limited: map[string]bool{}, htmlErrors: map[string]pageError{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -105,6 +128,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
+	s.public = newLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
+	s.public.maxKeys = maxPublicClients
+	if s.publicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
 	if s.metrics, err = newMetrics(cfg.Collectors); err != nil {
 		return nil, err
 	}
