@@ -196,7 +196,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// mystery order's.
 		"/api/v1/bench-tests/:id/certificate.pdf":    {own: f.ownBenchTest, other: f.benchTest},
 		"/api/v1/mystery-orders/:id/certificate.pdf": {own: f.mysteryOrder},
-		"/verify/:code":                              {own: audit.FormatVerificationCode(f.code)},
+		"/verify/:code": {own: audit.FormatVerificationCode(f.code)},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")

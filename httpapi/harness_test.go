@@ -156,6 +156,13 @@ func (h *harness) do(method, path, token string, body any, headers ...string) *r
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return h.send(req, raw)
+}
+
+// send sends a request made by the test (from a client address of its choice, say) through
+// the full router, and validates the exchange as do does; raw is its body.
+func (h *harness) send(req *http.Request, raw []byte) *response {
+	h.t.Helper()
 	rec := httptest.NewRecorder()
 	h.srv.ServeHTTP(rec, req)
 	res := &response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}

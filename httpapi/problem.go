@@ -109,7 +109,7 @@ func problemFor(err error) Problem {
 	if kind != "" {
 		p.Type = problemPath + kind
 	}
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	if status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusNotImplemented {
 		// Internal details stay in the log.
 		p.Detail = "an internal error occurred; it has been logged"
 	}

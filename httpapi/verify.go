@@ -184,7 +184,8 @@ func (s *Server) getVerifyForm(c echo.Context) error {
 
 // writeHTML answers an HTML page.
 func writeHTML(c echo.Context, status int, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set(echo.HeaderContentType, "text/html; charset=utf-8")
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(status)
 	_, err := c.Response().Write(body)
 	return err
