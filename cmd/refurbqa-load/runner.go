@@ -219,6 +219,8 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	case "console-preview":
 		method, path = http.MethodPost, "/console/bench-tests/preview"
 		payload = r.inspections[rng.IntN(len(r.inspections))]
+	case "verify":
+		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	}
 	var rd io.Reader
 	if payload != nil {
@@ -234,6 +236,10 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 		if payload != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
+		return req, devices, nil
+	}
+	if r.o.scenario == "verify" {
+		r.verifyHeaders(req)
 		return req, devices, nil
 	}
 	req.Header.Set("Authorization", "Bearer "+r.o.token)
@@ -274,6 +280,8 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 		return r.buildPreviewForms()
+	case "verify":
+		return r.readCodes()
 	default:
 		ids, err := r.scorecardIDs(ctx)
 		if err != nil {
