@@ -38,12 +38,22 @@ type Certified struct {
 	Lab        string // empty for a mystery order, which the marketplace's quality team inspects
 	TestedAt   time.Time
 	Inspection grading.Inspection
-	Grade      grading.Grade
+	// Grade is the record's grade; the store may leave its Reasons out, which no certificate
+	// shows.
+	Grade grading.Grade
 	// VerificationCode is the record's code in canonical form; empty only for a record that
 	// an older release stored after the migration that gave every record one, until the
 	// store gives it one (AssignVerificationCode).
 	VerificationCode string
 	SupersededBy     string // the correction that superseded the record; empty when none
+}
+
+// RecordRef names the record of a verification code, and the correction that superseded it
+// (empty when none).
+type RecordRef struct {
+	Kind         RecordKind
+	ID           string
+	SupersededBy string
 }
 
 // Correction is the record at the end of a chain of corrections: the one that stands.
@@ -145,9 +155,10 @@ func (s *Service) BenchTestCertificate(ctx context.Context, by Principal, id str
 	if err != nil {
 		return Certificate{}, err
 	}
-	return s.certificate(ctx, Certified{Kind: KindBenchTest, ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab,
+	c, _, err := s.certificate(ctx, Certified{Kind: KindBenchTest, ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab,
 		TestedAt: rec.TestedAt, Inspection: rec.Inspection, Grade: rec.Grade,
 		VerificationCode: rec.VerificationCode, SupersededBy: rec.SupersededBy})
+	return c, err
 }
 
 // MysteryOrderCertificate returns the certificate of mystery order id: staff any, a seller
@@ -158,9 +169,10 @@ func (s *Service) MysteryOrderCertificate(ctx context.Context, by Principal, id 
 	if err != nil {
 		return Certificate{}, err
 	}
-	return s.certificate(ctx, Certified{Kind: KindMysteryOrder, ID: rec.ID, SellerID: rec.SellerID,
+	c, _, err := s.certificate(ctx, Certified{Kind: KindMysteryOrder, ID: rec.ID, SellerID: rec.SellerID,
 		TestedAt: rec.CreatedAt, Inspection: rec.Inspection, Grade: rec.Grade,
 		VerificationCode: rec.VerificationCode, SupersededBy: rec.SupersededBy})
+	return c, err
 }
 
 // Verify is the public verification of a certificate: anybody with its code, in any case,
@@ -169,42 +181,91 @@ func (s *Service) MysteryOrderCertificate(ctx context.Context, by Principal, id 
 // record, or cannot be a code at all, is ErrNotFound, and so is the answer to anything else:
 // no caller learns more than the certificate of the code it holds.
 func (s *Service) Verify(ctx context.Context, code string) (Certificate, error) {
+	c, _, err := s.VerifyWithState(ctx, code)
+	return c, err
+}
+
+// VerificationState identifies what the verification of a code shows: the code's record and
+// the record whose grade stands, the record itself or the last of its corrections. Records
+// are never changed, so two verifications of one code show the same exactly when their states
+// are equal, and an adapter may keep what it made of a verification (its encoded answer) for
+// as long as VerificationState answers the same state, on this instance or after a correction
+// stored by another. Its fields are unexported, so that no id reaches an answer.
+type VerificationState struct {
+	kind             RecordKind
+	record, standing string
+}
+
+// VerifyWithState is Verify, with the state of what it shows.
+func (s *Service) VerifyWithState(ctx context.Context, code string) (Certificate, VerificationState, error) {
 	canonical, ok := ParseVerificationCode(code)
 	if !ok {
-		return Certificate{}, fmt.Errorf("verification code: %w", ErrNotFound)
+		return Certificate{}, VerificationState{}, fmt.Errorf("verification code: %w", ErrNotFound)
 	}
 	c, err := s.store.CertifiedByCode(ctx, canonical)
 	if err != nil {
-		return Certificate{}, err
+		return Certificate{}, VerificationState{}, err
 	}
 	return s.certificate(ctx, c)
 }
 
+// VerificationState returns the state the verification of code shows now, reading none of
+// the record's contents: one indexed read, and the chain of corrections only when the record
+// was superseded. ErrNotFound as Verify.
+func (s *Service) VerificationState(ctx context.Context, code string) (VerificationState, error) {
+	canonical, ok := ParseVerificationCode(code)
+	if !ok {
+		return VerificationState{}, fmt.Errorf("verification code: %w", ErrNotFound)
+	}
+	ref, err := s.store.RecordOfCode(ctx, canonical)
+	if err != nil {
+		return VerificationState{}, err
+	}
+	st := VerificationState{kind: ref.Kind, record: ref.ID, standing: ref.ID}
+	if ref.SupersededBy != "" {
+		last, err := s.latestCorrection(ctx, ref)
+		if err != nil {
+			return VerificationState{}, err
+		}
+		st.standing = last.ID
+	}
+	return st, nil
+}
+
+// latestCorrection reads the correction that stands for a record that ref says was
+// superseded.
+func (s *Service) latestCorrection(ctx context.Context, ref RecordRef) (Correction, error) {
+	last, err := s.store.LatestCorrection(ctx, ref.Kind, ref.ID)
+	if errors.Is(err, ErrNotFound) {
+		return Correction{}, fmt.Errorf("%s %s: superseded by %s, whose chain cannot be read: %w", ref.Kind, ref.ID, ref.SupersededBy, err)
+	}
+	return last, err
+}
+
 // certificate builds the certificate of c, giving c a verification code first when it has
-// none yet, and reading the correction that stands when c was superseded.
-func (s *Service) certificate(ctx context.Context, c Certified) (Certificate, error) {
+// none yet, and reading the correction that stands when c was superseded, with the state it
+// shows.
+func (s *Service) certificate(ctx context.Context, c Certified) (Certificate, VerificationState, error) {
 	if c.VerificationCode == "" {
 		code, err := NewVerificationCode(s.random)
 		if err != nil {
-			return Certificate{}, err
+			return Certificate{}, VerificationState{}, err
 		}
 		// The store keeps the code another request may have given the record a moment before.
 		if c.VerificationCode, err = s.store.AssignVerificationCode(ctx, c.Kind, c.ID, code); err != nil {
-			return Certificate{}, err
+			return Certificate{}, VerificationState{}, err
 		}
 	}
+	st := VerificationState{kind: c.Kind, record: c.ID, standing: c.ID}
 	var corr *Correction
 	if c.SupersededBy != "" {
-		last, err := s.store.LatestCorrection(ctx, c.Kind, c.ID)
+		last, err := s.latestCorrection(ctx, RecordRef{Kind: c.Kind, ID: c.ID, SupersededBy: c.SupersededBy})
 		if err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return Certificate{}, fmt.Errorf("%s %s: superseded by %s, whose chain cannot be read: %w", c.Kind, c.ID, c.SupersededBy, err)
-			}
-			return Certificate{}, err
+			return Certificate{}, VerificationState{}, err
 		}
-		corr = &last
+		corr, st.standing = &last, last.ID
 	}
-	return NewCertificate(c, s.protocols, corr), nil
+	return NewCertificate(c, s.protocols, corr), st, nil
 }
 
 // NewCertificate builds the certificate of a record, its functional tests grouped after the

@@ -19,6 +19,7 @@ import (
 type certStore struct {
 	*intakeStore
 	byCodeCalls int
+	refCalls    int
 	assigned    []string // "kind id code" of each AssignVerificationCode
 }
 
@@ -37,6 +38,13 @@ func (f *certStore) CertifiedByCode(_ context.Context, code string) (Certified, 
 		}
 	}
 	return Certified{}, fmt.Errorf("code %s: %w", code, ErrNotFound)
+}
+
+func (f *certStore) RecordOfCode(ctx context.Context, code string) (RecordRef, error) {
+	f.refCalls++
+	c, err := f.CertifiedByCode(ctx, code)
+	f.byCodeCalls--
+	return RecordRef{Kind: c.Kind, ID: c.ID, SupersededBy: c.SupersededBy}, err
 }
 
 func (f *certStore) LatestCorrection(_ context.Context, kind RecordKind, id string) (Correction, error) {
@@ -370,4 +378,51 @@ func TestVerify(t *testing.T) {
 	last, err := svc.Verify(ctx, "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
 	require.NoError(t, err, "the last correction has the last code of the stream")
 	assert.Nil(t, last.Correction)
+}
+
+// The state of a verification changes exactly when what it shows does: with each correction
+// of the chain, and not otherwise; VerifyWithState answers the state it showed, and
+// VerificationState reads no contents to say it.
+func TestVerificationState(t *testing.T) {
+	ctx := context.Background()
+	svc, st := certService(stream(4))
+	rec, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	other, _, err := svc.RecordBenchTest(ctx, technician, Input[BenchTest]{Value: func() BenchTest {
+		bt := validBenchTest(t)
+		bt.ExternalID = "OTHER"
+		return bt
+	}()})
+	require.NoError(t, err)
+
+	_, first, err := svc.VerifyWithState(ctx, rec.VerificationCode)
+	require.NoError(t, err)
+	calls := st.byCodeCalls
+	again, err := svc.VerificationState(ctx, FormatVerificationCode(rec.VerificationCode))
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "nothing changed")
+	assert.Equal(t, calls, st.byCodeCalls, "no contents read")
+	assert.Equal(t, 1, st.refCalls)
+	otherState, err := svc.VerificationState(ctx, other.VerificationCode)
+	require.NoError(t, err)
+	assert.NotEqual(t, first, otherState, "another record")
+
+	c1, err := svc.CorrectBenchTest(ctx, technician, rec.ID, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	second, err := svc.VerificationState(ctx, rec.VerificationCode)
+	require.NoError(t, err)
+	assert.NotEqual(t, first, second, "corrected")
+	_, shown, err := svc.VerifyWithState(ctx, rec.VerificationCode)
+	require.NoError(t, err)
+	assert.Equal(t, second, shown)
+	_, err = svc.CorrectBenchTest(ctx, technician, c1.ID, Input[BenchTest]{Value: validBenchTest(t)})
+	require.NoError(t, err)
+	third, err := svc.VerificationState(ctx, rec.VerificationCode)
+	require.NoError(t, err)
+	assert.NotEqual(t, second, third, "corrected again, further down the chain")
+
+	for _, code := range []string{"", "nope", "ZZZZZZZZZZZZZZZZ"} {
+		_, err := svc.VerificationState(ctx, code)
+		assert.ErrorIs(t, err, ErrNotFound, code)
+	}
 }

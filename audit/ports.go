@@ -204,6 +204,9 @@ type CertificateStore interface {
 	// CertifiedByCode returns the bench test or mystery order whose verification code is code
 	// (canonical), with one indexed read: ErrNotFound when none has it.
 	CertifiedByCode(ctx context.Context, code string) (Certified, error)
+	// RecordOfCode returns which record has the verification code, and the correction that
+	// superseded it, reading none of its contents: ErrNotFound when none has it.
+	RecordOfCode(ctx context.Context, code string) (RecordRef, error)
 	// LatestCorrection returns the last record of the chain of corrections that superseded
 	// record id of kind (the one no correction supersedes): ErrNotFound when none did.
 	LatestCorrection(ctx context.Context, kind RecordKind, id string) (Correction, error)

@@ -79,9 +79,9 @@ func (s *Server) writeCertificate(c echo.Context, cert audit.Certificate) error 
 	return writeFinal(c, "application/pdf", buf.Bytes(), etagOf(buf.Bytes()))
 }
 
-// parsePublicURL reads Config.PublicURL: empty, or an absolute http or https URL with a host
-// and nothing after its path, which loses any final slash.
-func parsePublicURL(raw string) (*url.URL, error) {
+// ParsePublicURL reads a public URL as Config.PublicURL takes it: empty (nil), or an absolute
+// http or https URL with a host and nothing after its path, which loses any final slash.
+func ParsePublicURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, nil
 	}

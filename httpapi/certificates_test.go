@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
 	"github.com/refurbqa/refurbqa/httpapi"
 )
 
@@ -412,4 +414,37 @@ func TestVerificationRateLimit(t *testing.T) {
 	now = now.Add(2 * time.Second)
 	assert.Equal(t, http.StatusOK, h.send(from("192.0.2.7:1111", good, ""), nil).Code, "a token back")
 	assert.Equal(t, http.StatusTooManyRequests, h.send(from("192.0.2.7:1111", good, ""), nil).Code, "and only one")
+}
+
+// The kept answers of verifications are what a fresh one would be, and a correction stored
+// behind this server's back (by another instance: here, straight into the store) shows at the
+// next request, page and JSON alike.
+func TestVerificationCacheFollowsTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, "CACHE-1"), http.StatusCreated)
+	code := codeOf(t, h, bt.ID)
+	for _, accept := range []string{"application/json", browser} {
+		first := h.do(http.MethodGet, "/verify/"+code, "", nil, "Accept", accept)
+		require.Equal(t, http.StatusOK, first.Code)
+		second := h.do(http.MethodGet, "/verify/"+strings.ToLower(code), "", nil, "Accept", accept)
+		assert.Equal(t, first.Body, second.Body, "%s: kept, and the same", accept)
+		assert.Equal(t, first.Header.Get("Content-Type"), second.Header.Get("Content-Type"))
+	}
+
+	rec, err := h.st.BenchTest(ctx, bt.ID)
+	require.NoError(t, err)
+	fix := rec.BenchTest
+	fix.VerificationCode, fix.Inspection.Cosmetic.Screen = "", grading.Zone{Cracks: 1, VisibleFromCM: 100}
+	ps, err := checklist.LoadProtocols()
+	require.NoError(t, err)
+	audit.DeriveBenchTest(&fix, ps[grading.Smartphone])
+	_, err = h.st.CorrectBenchTest(ctx, system, bt.ID, fix)
+	require.NoError(t, err)
+	var v verification
+	h.do(http.MethodGet, "/verify/"+code, "", nil, "Accept", "application/json").JSON(t, &v)
+	assert.True(t, v.Superseded, "seen at once")
+	require.NotNil(t, v.Correction)
+	assert.Equal(t, "E", v.Correction.Cosmetic)
+	assert.Contains(t, string(h.do(http.MethodGet, "/verify/"+code, "", nil, "Accept", browser).Body), "Superseded by a correction")
 }

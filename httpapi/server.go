@@ -89,7 +89,8 @@ type Server struct {
 	pages     *template.Template
 	// htmlErrors are the public pages whose errors are pages for clients that want HTML,
 	// by route path.
-	htmlErrors map[string]pageError
+	htmlErrors    map[string]pageError
+	verifications *verificationCache // encoded verifications, with the state they show
 }
 
 // New builds the API with every route registered.
@@ -99,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
 		certs: cfg.Certificates, limited: map[string]bool{}, htmlErrors: map[string]pageError{},
+		verifications: &verificationCache{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -130,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
 	s.public = newLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
 	s.public.maxKeys = maxPublicClients
-	if s.publicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
+	if s.publicURL, err = ParsePublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	if s.pages, err = parsePages(); err != nil {

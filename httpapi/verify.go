@@ -37,19 +37,7 @@ const pageCSP = "default-src 'none'; form-action 'self'; base-uri 'none'; frame-
 
 // parsePages parses the templates of the public pages, once, at start-up.
 func parsePages() (*template.Template, error) {
-	return template.New("pages").Funcs(template.FuncMap{
-		"isoDate":  func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-		"longDate": func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"percent":  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
-		"zoneName": func(z string) string {
-			if z == "screen" {
-				return "Screen"
-			}
-			return "Body (back, frame, casing, lid)"
-		},
-		"partName":  audit.PartName,
-		"gradeName": gradeName,
-	}).ParseFS(pageFiles, "pages/*.html")
+	return template.New("pages").ParseFS(pageFiles, "pages/*.html")
 }
 
 // gradeName names a device's listing grade, or its status when it has none.
@@ -132,30 +120,138 @@ var verifyNotFound = pageError{form: true,
 // getVerification answers the verification of the code in the path: what its certificate
 // shows, whether it has been superseded by a correction and the grade that stands then. An
 // unknown code is 404 (the page or a problem document).
+//
+// The encoded answer is kept (verificationCache) and served again for as long as the service
+// says that the code shows the same state, which costs one indexed read without the record's
+// contents; a code that does not read as one is left to the service, which answers 404.
 func (s *Server) getVerification(c echo.Context) error {
+	ctx, r := c.Request().Context(), c.Request()
 	code, err := url.PathUnescape(c.Param("code"))
 	if err != nil {
 		code = c.Param("code")
 	}
-	cert, err := s.svc.Verify(c.Request().Context(), code)
+	asJSON := wantsJSON(r)
+	write := writeHTML
+	if asJSON {
+		write = writeJSONBytes
+	}
+	canonical, ok := audit.ParseVerificationCode(code)
+	key := ""
+	if ok {
+		key = strconv.FormatBool(asJSON) + " " + s.verificationURL(r, canonical)
+		if e, hit := s.verifications.get(key); hit {
+			st, err := s.svc.VerificationState(ctx, canonical)
+			if err != nil {
+				return err
+			}
+			if st == e.state {
+				return write(c, http.StatusOK, e.body)
+			}
+		}
+	}
+	cert, st, err := s.svc.VerifyWithState(ctx, code)
 	if err != nil {
 		return err
 	}
-	if wantsJSON(c.Request()) {
-		return writeJSON(c, http.StatusOK, s.toVerificationJSON(c.Request(), cert))
-	}
 	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "verify", verifyPage{Certificate: cert, Code: audit.FormatVerificationCode(cert.Code)}); err != nil {
+	if asJSON {
+		err = jsonEncode(&buf, s.toVerificationJSON(r, cert))
+	} else {
+		err = s.pages.ExecuteTemplate(&buf, "verify", newVerifyPage(cert))
+	}
+	if err != nil {
 		return err
 	}
-	return writeHTML(c, http.StatusOK, buf.Bytes())
+	if key != "" {
+		s.verifications.put(key, cachedVerification{state: st, body: buf.Bytes()})
+	}
+	return write(c, http.StatusOK, buf.Bytes())
 }
 
-// verifyPage is the data of the verification page.
+// verifyPage is the data of the verification page, every text made beforehand, so that the
+// template only places and escapes them.
 type verifyPage struct {
-	audit.Certificate
-	Code string // with its dashes
+	Title, Code                         string
+	Correction                          *correctionLine
+	Device, Storage, IdentifierName     string
+	Identifier, TestedBy, Date, DateISO string
+	Ruleset, Grade, Meaning, Functional string
+	Cosmetic, Battery                   string
+	Zones                               []zoneLine
+	Tests                               []testLines
+	Compliance, Parts                   []string
 }
+
+type correctionLine struct{ Date, DateISO, Grade, Detail, Meaning string }
+
+type zoneLine struct{ Name, Words string }
+
+type testLines struct {
+	Heading string
+	Items   []string
+}
+
+// newVerifyPage writes out what the certificate c shows, for its page.
+func newVerifyPage(c audit.Certificate) verifyPage {
+	code := audit.FormatVerificationCode(c.Code)
+	p := verifyPage{
+		Title: "Certificate " + code, Code: code,
+		Device:   c.Device.Brand + " " + c.Device.Model + " (" + string(c.Device.Category) + ")",
+		TestedBy: c.Lab, Date: longDate(c.TestedAt), DateISO: c.TestedAt.UTC().Format(time.DateOnly),
+		Ruleset: c.Ruleset, Grade: gradeName(c.Status, c.Marketplace), Meaning: c.Meaning,
+		Functional: string(c.Functional), Cosmetic: string(c.Cosmetic) + " (" + c.CosmeticName + ")",
+		Identifier: c.Device.Identifier, IdentifierName: "Serial number",
+	}
+	if p.TestedBy == "" {
+		p.TestedBy = "The marketplace's quality team, on arrival of the device"
+	}
+	if p.Functional == "" {
+		p.Functional = "None (the inspection is incomplete)"
+	}
+	if c.Device.IdentifierKind == "imei" {
+		p.IdentifierName = "IMEI"
+	}
+	if c.Device.StorageGB > 0 {
+		p.Storage = strconv.Itoa(c.Device.StorageGB) + " GB"
+	}
+	battery := "not a genuine battery"
+	if c.BatteryGenuine {
+		battery = "genuine battery"
+	}
+	p.Battery = "Battery health " + strconv.FormatFloat(c.BatteryHealth, 'f', -1, 64) + "% of its design capacity; " + battery + "."
+	for _, z := range c.Zones {
+		name := "Body (back, frame, casing, lid)"
+		if z.Zone == "screen" {
+			name = "Screen"
+		}
+		p.Zones = append(p.Zones, zoneLine{Name: name, Words: z.Words})
+	}
+	for _, g := range c.Tests {
+		t := testLines{Heading: g.Words + " (" + strconv.Itoa(len(g.Tests)) + ")"}
+		for _, test := range g.Tests {
+			t.Items = append(t.Items, test.Words)
+		}
+		p.Tests = append(p.Tests, t)
+	}
+	for _, ch := range c.CompliancePassed {
+		p.Compliance = append(p.Compliance, ch.Words)
+	}
+	for _, part := range c.NonGenuineParts {
+		p.Parts = append(p.Parts, audit.PartName(part))
+	}
+	if k := c.Correction; k != nil {
+		detail := "cosmetic grade " + string(k.Cosmetic) + " (" + k.CosmeticName + ")"
+		if k.Functional != "" {
+			detail += ", functional grade " + string(k.Functional)
+		}
+		p.Correction = &correctionLine{Date: longDate(k.CorrectedAt), DateISO: k.CorrectedAt.UTC().Format(time.DateOnly),
+			Grade: gradeName(k.Status, k.Marketplace), Detail: detail, Meaning: k.Meaning}
+	}
+	return p
+}
+
+// longDate writes a day as people read it: 2 October 2026.
+func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
 
 // maxTypedCode is the longest code the form takes: a code with every separator a person might
 // type is far shorter.

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/grading"
 )
 
 // The records behind certificates (audit.CertificateStore): verification codes, stored
@@ -32,18 +33,66 @@ func (s *Store) verificationCode(given string) (string, error) {
 // its unique index: one statement, one round trip, at most one row in practice (two tables
 // may in theory hold one code each; the bench test then wins, by the order of the union). A
 // mystery order has no lab, and its test date is when its inspection was recorded.
+// The grade's reasons are not read: no certificate shows them.
 var certifiedQuery = preparedQuery{name: "certified", sql: `SELECT 'bench_test', b.id, b.seller_id, b.lab, b.tested_at,
- b.inspection, b.ruleset, b.status, b.functional, b.cosmetic, b.marketplace, b.reasons, b.verification_code,
+ b.inspection, b.ruleset, b.status, b.functional, b.cosmetic, b.marketplace, b.verification_code,
  (SELECT c.id FROM bench_tests c WHERE c.supersedes = b.id)
  FROM bench_tests b WHERE b.verification_code = ?
 UNION ALL
 SELECT 'mystery_order', m.id, m.seller_id, '', m.created_at,
- m.inspection, m.ruleset, m.status, m.functional, m.cosmetic, m.marketplace, m.reasons, m.verification_code,
+ m.inspection, m.ruleset, m.status, m.functional, m.cosmetic, m.marketplace, m.verification_code,
  (SELECT c.id FROM mystery_orders c WHERE c.supersedes = m.id)
  FROM mystery_orders m WHERE m.verification_code = ?`}
 
+// recordOfCodeQuery is certifiedQuery without the record's contents: which record, and what
+// superseded it, from the unique index and the index on supersedes.
+var recordOfCodeQuery = preparedQuery{name: "record-of-code", sql: `SELECT 'bench_test', b.id,
+ (SELECT c.id FROM bench_tests c WHERE c.supersedes = b.id)
+ FROM bench_tests b WHERE b.verification_code = ?
+UNION ALL
+SELECT 'mystery_order', m.id, (SELECT c.id FROM mystery_orders c WHERE c.supersedes = m.id)
+ FROM mystery_orders m WHERE m.verification_code = ?`}
+
+// pointRead is the context of a point read of a unique index: on SQLite, a WAL reader that
+// never waits for a lock and ends in microseconds, run without the request's cancellation, for
+// which the driver then arms no interrupt (as in Authenticate); PostgreSQL keeps the request's
+// deadline, since its network can stall.
+func (s *Store) pointRead(ctx context.Context) context.Context {
+	if s.driver == SQLite {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// RecordOfCode returns which record has the verification code (canonical) and what
+// superseded it, or audit.ErrNotFound.
+func (s *Store) RecordOfCode(ctx context.Context, code string) (audit.RecordRef, error) {
+	what := "verification code " + code
+	if !storable(code) {
+		return audit.RecordRef{}, fmt.Errorf("%s: %w", what, audit.ErrNotFound)
+	}
+	stmt, err := s.prepared(ctx, recordOfCodeQuery)
+	if err != nil {
+		return audit.RecordRef{}, translate(err, what)
+	}
+	var (
+		kind         string
+		ref          audit.RecordRef
+		supersededBy sql.NullString
+	)
+	err = stmt.QueryRowContext(s.pointRead(ctx), code, code).Scan(&kind, &ref.ID, &supersededBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return audit.RecordRef{}, fmt.Errorf("%s: %w", what, audit.ErrNotFound)
+	}
+	if err != nil {
+		return audit.RecordRef{}, translate(err, what)
+	}
+	ref.Kind, ref.SupersededBy = audit.RecordKind(kind), supersededBy.String
+	return ref, nil
+}
+
 // CertifiedByCode returns the bench test or mystery order whose verification code is code
-// (canonical), or audit.ErrNotFound.
+// (canonical), its grade without reasons, or audit.ErrNotFound.
 func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certified, error) {
 	what := "verification code " + code
 	if !storable(code) {
@@ -53,12 +102,6 @@ func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certifi
 	if err != nil {
 		return audit.Certified{}, translate(err, what)
 	}
-	qctx := ctx
-	if s.driver == SQLite {
-		// A point read of a unique index on a WAL reader, as in Authenticate: without the
-		// request's cancellation the driver arms no interrupt for it.
-		qctx = context.WithoutCancel(ctx)
-	}
 	var (
 		kind, inspection string
 		testedAt         time.Time
@@ -67,8 +110,8 @@ func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certifi
 		stored           sql.NullString
 		c                audit.Certified
 	)
-	err = stmt.QueryRowContext(qctx, code, code).Scan(&kind, &c.ID, &c.SellerID, &c.Lab, &testedAt,
-		&inspection, &g.Ruleset, &g.Status, &g.Functional, &g.Cosmetic, &g.Marketplace, &g.Reasons, &stored, &supersededBy)
+	err = stmt.QueryRowContext(s.pointRead(ctx), code, code).Scan(&kind, &c.ID, &c.SellerID, &c.Lab, &testedAt,
+		&inspection, &g.Ruleset, &g.Status, &g.Functional, &g.Cosmetic, &g.Marketplace, &stored, &supersededBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return audit.Certified{}, fmt.Errorf("%s: %w", what, audit.ErrNotFound)
 	}
@@ -76,9 +119,8 @@ func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certifi
 		return audit.Certified{}, translate(err, what)
 	}
 	c.Kind, c.TestedAt, c.VerificationCode, c.SupersededBy = audit.RecordKind(kind), testedAt.UTC(), stored.String, supersededBy.String
-	if c.Grade, err = g.grade(kind + " " + c.ID); err != nil {
-		return audit.Certified{}, err
-	}
+	c.Grade = grading.Grade{Ruleset: g.Ruleset, Status: grading.Status(g.Status), Functional: grading.Functional(deref(g.Functional)),
+		Cosmetic: grading.CosmeticGrade(g.Cosmetic), Marketplace: grading.Marketplace(deref(g.Marketplace))}
 	if c.Inspection, err = decodeInspection(inspection); err != nil {
 		return audit.Certified{}, fmt.Errorf("%s %s: stored inspection: %w", kind, c.ID, err)
 	}

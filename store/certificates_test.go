@@ -115,19 +115,33 @@ func TestCertifiedByCode(t *testing.T) {
 		mo, err := st.CreateMysteryOrder(ctx, benchTechnician, moOrder(t, seller.ID, "MO-1", at))
 		require.NoError(t, err)
 
+		// The grade without its reasons, which no certificate shows.
+		noReasons := func(g grading.Grade) grading.Grade {
+			g.Reasons = nil
+			return g
+		}
+		require.NotEmpty(t, bt.Grade.Reasons, "the scenario has reasons to leave out")
 		got, err := st.CertifiedByCode(ctx, bt.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Certified{Kind: audit.KindBenchTest, ID: bt.ID, SellerID: seller.ID, Lab: "Lyon lab 2",
-			TestedAt: at, Inspection: bt.Inspection, Grade: bt.Grade, VerificationCode: bt.VerificationCode}, got)
+			TestedAt: at, Inspection: bt.Inspection, Grade: noReasons(bt.Grade), VerificationCode: bt.VerificationCode}, got)
+		ref, err := st.RecordOfCode(ctx, bt.VerificationCode)
+		require.NoError(t, err)
+		assert.Equal(t, audit.RecordRef{Kind: audit.KindBenchTest, ID: bt.ID}, ref)
 
 		got, err = st.CertifiedByCode(ctx, mo.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Certified{Kind: audit.KindMysteryOrder, ID: mo.ID, SellerID: seller.ID,
-			TestedAt: mo.CreatedAt, Inspection: mo.Inspection, Grade: mo.Grade, VerificationCode: mo.VerificationCode}, got,
+			TestedAt: mo.CreatedAt, Inspection: mo.Inspection, Grade: noReasons(mo.Grade), VerificationCode: mo.VerificationCode}, got,
 			"a mystery order has no lab; its test date is when it was recorded")
+		ref, err = st.RecordOfCode(ctx, mo.VerificationCode)
+		require.NoError(t, err)
+		assert.Equal(t, audit.RecordRef{Kind: audit.KindMysteryOrder, ID: mo.ID}, ref)
 
 		for _, code := range []string{"0000000000000000", "", "7K3M\x00Q9XD2R4TVW8H", "\xff"} {
 			_, err = st.CertifiedByCode(ctx, code)
+			assert.ErrorIs(t, err, audit.ErrNotFound, "%q", code)
+			_, err = st.RecordOfCode(ctx, code)
 			assert.ErrorIs(t, err, audit.ErrNotFound, "%q", code)
 		}
 
@@ -146,7 +160,10 @@ func TestCertifiedByCode(t *testing.T) {
 		got, err = st.CertifiedByCode(ctx, bt.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, c1.ID, got.SupersededBy)
-		assert.Equal(t, bt.Grade, got.Grade, "the record's own grade, unchanged")
+		assert.Equal(t, noReasons(bt.Grade), got.Grade, "the record's own grade, unchanged")
+		ref, err = st.RecordOfCode(ctx, bt.VerificationCode)
+		require.NoError(t, err)
+		assert.Equal(t, audit.RecordRef{Kind: audit.KindBenchTest, ID: bt.ID, SupersededBy: c1.ID}, ref)
 		last, err := st.LatestCorrection(ctx, audit.KindBenchTest, bt.ID)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Correction{ID: c2.ID, Grade: c2.Grade, CorrectedAt: c2.CreatedAt}, last, "the end of the chain")
