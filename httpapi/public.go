@@ -9,7 +9,7 @@ import (
 
 // Public pages: routes that need no key but serve records' data to anyone who has the right
 // address (a certificate's verification, and whatever public page registers with
-// handleLimited), so that a client must not be able to read them as fast as it likes. Each
+// handlePublicPage), so that a client must not be able to read them as fast as it likes. Each
 // is limited per client address by one shared token bucket per address (Config.PublicRateLimit
 // and PublicRateBurst): the budget is the client's, whichever public page it reads. The
 // operational routes (/healthz, /metrics, the problem pages) are public and unlimited.
@@ -17,14 +17,8 @@ import (
 // maxPublicClients bounds the client addresses whose buckets are held at once (limiter).
 const maxPublicClients = 100_000
 
-// handleLimited registers a public route limited per client address (perAddress), marking it
-// so that the OpenAPI test holds its document to answering 429.
-func (s *Server) handleLimited(method, path string, h echo.HandlerFunc) {
-	s.registerLimited(method, path, s.perAddress(h))
-}
-
-// registerLimited registers the public route of h, which limits per client address, and marks
-// it limited.
+// registerLimited registers the public route of h, which limits per client address
+// (perAddress), marking it so that the OpenAPI test holds its document to answering 429.
 func (s *Server) registerLimited(method, path string, h echo.HandlerFunc) {
 	s.handle(method, path, public, h)
 	s.limited[method+" "+path] = true

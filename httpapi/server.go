@@ -57,7 +57,7 @@ type Config struct {
 	// made (verificationURL). Empty: the scheme and Host of each request, as problem types.
 	PublicURL string
 	// PublicRateLimit is the sustained requests per second allowed per client address on the
-	// public pages (handleLimited; 0: unlimited) and PublicRateBurst its bucket size.
+	// public pages (handlePublicPage; 0: unlimited) and PublicRateBurst its bucket size.
 	PublicRateLimit float64
 	PublicRateBurst int
 }

@@ -61,7 +61,7 @@ type pageError struct {
 }
 
 // handlePublicPage registers a public page: public, limited per client address
-// (handleLimited), with the headers of pageHeaders, and whose errors are HTML pages for
+// (registerLimited, perAddress), with the headers of pageHeaders, and whose errors are HTML pages for
 // clients that do not ask for JSON (errorHandler, writeErrorPage), notFound saying what a 404
 // means there.
 func (s *Server) handlePublicPage(method, path string, notFound pageError, h echo.HandlerFunc) {
