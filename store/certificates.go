@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -207,7 +208,8 @@ func (s *Store) AssignVerificationCode(ctx context.Context, kind audit.RecordKin
 	return stored.String, nil
 }
 
-// codeBatch is the number of rows given a code per transaction by assignMissingCodes.
+// codeBatch is the number of rows given a code per statement by assignMissingCodes: 1,500
+// bound parameters, far below what SQLite (32,766) and PostgreSQL (65,535) take.
 const codeBatch = 500
 
 // assignMissingCodes gives a verification code, from the store's random source, to every
@@ -236,22 +238,24 @@ func (s *Store) assignMissingCodes(ctx context.Context) (int, error) {
 					return total, err
 				}
 			}
-			n := 0
-			err = s.tx(ctx, func(tx *gorm.DB) error {
-				n = 0
-				for i, id := range ids {
-					res := tx.Exec("UPDATE "+table+" SET verification_code = ? WHERE id = ? AND verification_code IS NULL", codes[i], id)
-					if res.Error != nil {
-						return res.Error
-					}
-					n += int(res.RowsAffected)
-				}
-				return nil
-			})
-			if err != nil {
-				return total, translate(err, "verification codes of "+table)
+			// One statement per batch, which both databases read alike and answer through the
+			// primary key (id IN …): a statement per row costs PostgreSQL a round trip and a
+			// plan each, minutes for the demo's 29,000 records on a busy machine, and SQLite
+			// joins UPDATE … FROM VALUES by scanning the table.
+			var q strings.Builder
+			q.WriteString("UPDATE " + table + " SET verification_code = CASE id")
+			args := make([]any, 0, 3*len(ids))
+			for i, id := range ids {
+				q.WriteString(" WHEN ? THEN ?")
+				args = append(args, id, codes[i])
 			}
-			total += n
+			q.WriteString(" END WHERE verification_code IS NULL AND id IN ?")
+			args = append(args, ids)
+			res := s.write.WithContext(ctx).Exec(q.String(), args...)
+			if res.Error != nil {
+				return total, translate(res.Error, "verification codes of "+table)
+			}
+			total += int(res.RowsAffected)
 			if len(ids) < codeBatch {
 				break
 			}
