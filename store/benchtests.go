@@ -48,7 +48,7 @@ func (benchTestRow) TableName() string { return "bench_tests" }
 // most one.
 const benchTestColumns = "bench_tests.*, (SELECT c.id FROM bench_tests c WHERE c.supersedes = bench_tests.id) AS superseded_by"
 
-// benchTestInsertRows is the number of rows per INSERT of a batch: 35 columns × 100 rows stays
+// benchTestInsertRows is the number of rows per INSERT of a batch: 36 columns × 100 rows stays
 // far below the bound parameters SQLite (32766) and PostgreSQL (65535) accept, while one
 // statement per 100 devices keeps the per-row overhead low.
 const benchTestInsertRows = 100
