@@ -7,7 +7,7 @@ import (
 )
 
 // Records are the records of one seller that an audit may read: its bench tests (as units),
-// its mystery orders, its KPI months and its corrective actions. They may include records
+// its mystery orders, its KPI months, its corrective actions and its lots. They may include records
 // outside the period, and must include every correction of a record in the period, whatever
 // its date: a record that a correction supersedes is left out.
 type Records struct {
@@ -15,6 +15,8 @@ type Records struct {
 	Orders    []Order
 	KPIMonths []KPIMonth
 	Actions   []CorrectiveAction
+	// Lots are the seller's lots, of any decision and date.
+	Lots []Lot
 }
 
 // Aggregate computes the facts of one seller over p from its records, as seen at now, by the
@@ -25,7 +27,8 @@ type Records struct {
 //     incomplete ones (Rules.Unit);
 //   - mystery orders: every one read, incomplete inspections included;
 //   - KPI months whose month starts inside p;
-//   - corrective actions due in p, overdue when not closed by the due date as seen at now.
+//   - corrective actions due in p, overdue when not closed by the due date as seen at now;
+//   - device lots decided in p, rejected or accepted.
 //
 // A bench test or mystery order is read when its At falls in p and no other record of its
 // kind supersedes it; the correction counts instead, by its own date. Evidence lists are
@@ -96,6 +99,13 @@ func Aggregate(p Period, now time.Time, r Records) Facts {
 	}
 	slices.Sort(f.CAPADue)
 	slices.Sort(f.CAPAOverdue)
+
+	for _, l := range r.Lots {
+		if apply(&f, rules.Lot, l, l.ID) {
+			apply(&f, rules.LotRejected, l, l.ID)
+		}
+	}
+	slices.Sort(f.LotsRejected)
 	return f
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // TestAggregate computes the facts of one seller over a period that does not start on the
@@ -36,6 +37,9 @@ func TestAggregate(t *testing.T) {
 		return CorrectiveAction{ID: id, SellerID: "sl_1", DueAt: due, ClosedAt: closed}
 	}
 	tptr := func(v time.Time) *time.Time { return &v }
+	lot := func(id string, kind LotKind, d sampling.Decision, decided *time.Time) Lot {
+		return Lot{ID: id, Kind: kind, SellerID: "sl_1", Decision: d, DecidedAt: decided}
+	}
 
 	r := Records{
 		Units: []Unit{
@@ -95,6 +99,15 @@ func TestAggregate(t *testing.T) {
 			action("ca_6", at(t, "2026-08-20T09:00:00Z"), tptr(at(t, "2026-08-20T09:00:00Z").Add(us))),
 			action("ca_7", now, nil), // due now: not yet overdue
 		},
+		Lots: []Lot{
+			lot("lot_9", LotDevices, sampling.Rejected, tptr(in)),
+			lot("lot_1", LotDevices, sampling.Accepted, tptr(p.Start)),
+			lot("lot_2", LotDevices, sampling.Rejected, tptr(p.Start.Add(-us))), // before: out
+			lot("lot_3", LotDevices, sampling.Rejected, tptr(p.End.Add(-us))),
+			lot("lot_4", LotDevices, sampling.Accepted, tptr(p.End)), // the end: out
+			lot("lot_5", LotDevices, sampling.Pending, nil),
+			lot("lot_6", LotParts, sampling.Rejected, tptr(in)), // not the seller's devices
+		},
 	}
 	twelve := 12
 	want := Facts{
@@ -131,6 +144,9 @@ func TestAggregate(t *testing.T) {
 
 		CAPADue:     []string{"ca_1", "ca_3", "ca_5", "ca_6", "ca_7", "ca_8"},
 		CAPAOverdue: []string{"ca_1", "ca_6", "ca_8"},
+
+		Lots:         3,
+		LotsRejected: []string{"lot_3", "lot_9"},
 	}
 	assert.Equal(t, want, Aggregate(p, now, r))
 

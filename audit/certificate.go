@@ -4,21 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/refurbqa/refurbqa/grading"
 )
 
 // Device grade certificates (transparency.md §1): every stored bench test and mystery order
 // has one, for the buyer of that device, and anybody holding its verification code may check
-// it. The certificate is built here, once, for every adapter: the PDF of staff and sellers and
-// the public verification page show the same thing, and neither ever holds what the buyer must
-// not see (the seller's contact, the device's full IMEI or serial, the lab's reasons and
-// evidence).
+// it. What a certificate holds is decided here, once, for every adapter: the PDF of staff and
+// sellers and the public verification show the same facts (package reports words them), and
+// none ever holds what the buyer must not see (the seller, the device's full IMEI or serial,
+// the grade's reasons).
 
 // RecordKind names the kind of record a certificate is of.
 type RecordKind string
@@ -37,6 +34,7 @@ type Certified struct {
 	SellerID   string
 	Lab        string // empty for a mystery order, which the marketplace's quality team inspects
 	TestedAt   time.Time
+	RecordedAt time.Time // when the record was stored
 	Inspection grading.Inspection
 	// Grade is the record's grade; the store may leave its Reasons out, which no certificate
 	// shows.
@@ -63,42 +61,31 @@ type Correction struct {
 	CorrectedAt time.Time // when the correction was recorded
 }
 
-// Certificate is what a device's certificate shows, and all that the public verification of
-// its code shows: the device with its IMEI or serial masked, its grades in words, its battery,
-// its functional tests grouped by outcome, the compliance checks it passed, its non-genuine
-// parts, who tested it and when under which ruleset, its verification code, and, when the
-// record has been corrected since, the grade that now stands.
+// Certificate is what a device's certificate shows, as facts (package reports words them, for
+// the PDF and the public verification alike), and all that the public verification of its code
+// shows: the record's kind and id, its verification code, the device with its IMEI or serial
+// masked, its grade, the cosmetic marks of each zone, its battery, every functional test's
+// outcome, its compliance checks, its parts, who tested it, when, under which ruleset, and,
+// when the record has been corrected since, the grade that stands now. It holds nothing of the
+// seller and never the device's full identity.
 type Certificate struct {
-	Kind   RecordKind
-	Code   string // canonical (16 characters); FormatVerificationCode for people
-	Device CertificateDevice
-	// Status and Marketplace are the device's status and listing grade (empty unless
-	// sellable); Meaning says in a sentence what they mean.
-	Status      grading.Status
-	Marketplace grading.Marketplace
-	Meaning     string
-	Functional  grading.Functional // empty when incomplete
-	Cosmetic    grading.CosmeticGrade
-	// CosmeticName is the cosmetic grade's name ("Light wear").
-	CosmeticName string
-	// Zones are the screen, then the body, each with its marks and their words.
-	Zones          []ZoneReport
-	BatteryHealth  float64 // percentage of design capacity
-	BatteryGenuine bool
-	// Tests are the functional tests of the category's protocol grouped by outcome: passed,
-	// failed, not tested, not applicable, each group in protocol order; empty groups are left
-	// out.
-	Tests []TestGroup
-	// CompliancePassed are the compliance checks the device passed, in the order of
-	// grading.md §2.
-	CompliancePassed []Check
-	// NonGenuineParts are the parts replaced with non-original ones (grading.PartNames), in
-	// the order recorded; empty when none.
-	NonGenuineParts []string
-	Lab             string // empty for a mystery order
-	TestedAt        time.Time
-	Ruleset         string
-	// Correction is the grade that now stands when the record has been superseded by a
+	Kind     RecordKind
+	RecordID string
+	Code     string // canonical (16 characters); FormatVerificationCode for people
+	Device   CertificateDevice
+	// Grade is the record's grade, without its reasons.
+	Grade    grading.Grade
+	Cosmetic grading.Cosmetic
+	Battery  grading.Battery
+	// Functional is the outcome of every test of the category's protocol, a test the record
+	// does not list being not_tested (as grading counts it), and of any other test it lists.
+	Functional map[string]grading.Outcome
+	Compliance grading.Compliance
+	Parts      grading.Parts
+	Lab        string // empty for a mystery order
+	TestedAt   time.Time
+	RecordedAt time.Time // when the record was stored: the certificate's issue date
+	// Correction is the grade that stands now when the record has been superseded by a
 	// correction (the last of the chain); nil when it has not.
 	Correction *CertificateCorrection
 }
@@ -110,42 +97,17 @@ type CertificateDevice struct {
 	Brand     string
 	Model     string
 	StorageGB int // 0 when not recorded
-	// IdentifierKind is "imei" or "serial": the IMEI when the device has one, else its serial.
+	// IdentifierKind is "imei" or "serial": the IMEI when the device has one, else its serial;
+	// empty when it has neither.
 	IdentifierKind string
-	// Identifier is that IMEI or serial masked to its last characters (MaskIdentifier).
+	// Identifier is that IMEI or serial masked to its last 4 characters (MaskIdentifier).
 	Identifier string
-}
-
-// ZoneReport is one cosmetic zone of a certificate.
-type ZoneReport struct {
-	Zone  string // "screen" or "body"
-	Marks grading.Zone
-	Words string // ZoneWords(Marks)
-}
-
-// TestGroup is the functional tests of one outcome.
-type TestGroup struct {
-	Outcome grading.Outcome
-	Words   string  // OutcomeWords(Outcome)
-	Tests   []Check // each test's code and name (TestName)
-}
-
-// Check is one named item of a certificate: a functional test or a compliance check, by its
-// code, with its words.
-type Check struct {
-	Code  string
-	Words string
 }
 
 // CertificateCorrection is the grade that stands after the certified record was corrected.
 type CertificateCorrection struct {
-	Status       grading.Status
-	Marketplace  grading.Marketplace
-	Meaning      string
-	Functional   grading.Functional
-	Cosmetic     grading.CosmeticGrade
-	CosmeticName string
-	CorrectedAt  time.Time
+	Grade       grading.Grade // without its reasons
+	CorrectedAt time.Time
 }
 
 // BenchTestCertificate returns the certificate of bench test id: staff any, a seller those of
@@ -156,7 +118,7 @@ func (s *Service) BenchTestCertificate(ctx context.Context, by Principal, id str
 		return Certificate{}, err
 	}
 	c, _, err := s.certificate(ctx, Certified{Kind: KindBenchTest, ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab,
-		TestedAt: rec.TestedAt, Inspection: rec.Inspection, Grade: rec.Grade,
+		TestedAt: rec.TestedAt, RecordedAt: rec.CreatedAt, Inspection: rec.Inspection, Grade: rec.Grade,
 		VerificationCode: rec.VerificationCode, SupersededBy: rec.SupersededBy})
 	return c, err
 }
@@ -170,7 +132,7 @@ func (s *Service) MysteryOrderCertificate(ctx context.Context, by Principal, id 
 		return Certificate{}, err
 	}
 	c, _, err := s.certificate(ctx, Certified{Kind: KindMysteryOrder, ID: rec.ID, SellerID: rec.SellerID,
-		TestedAt: rec.CreatedAt, Inspection: rec.Inspection, Grade: rec.Grade,
+		TestedAt: rec.CreatedAt, RecordedAt: rec.CreatedAt, Inspection: rec.Inspection, Grade: rec.Grade,
 		VerificationCode: rec.VerificationCode, SupersededBy: rec.SupersededBy})
 	return c, err
 }
@@ -268,33 +230,36 @@ func (s *Service) certificate(ctx context.Context, c Certified) (Certificate, Ve
 	return NewCertificate(c, s.protocols, corr), st, nil
 }
 
-// NewCertificate builds the certificate of a record, its functional tests grouped after the
-// protocols of its category (a test the record does not list counts as not tested, as in
-// grading), with the correction that stands when it was superseded (nil when not).
+// NewCertificate builds the certificate of a record, its functional tests completed after the
+// protocol of its category when ps has it (a test the record does not list counts as not
+// tested, as in grading), with the correction that stands when it was superseded (nil when
+// not).
 func NewCertificate(c Certified, ps grading.Protocols, corr *Correction) Certificate {
-	in, g := c.Inspection, c.Grade
+	in := c.Inspection
 	kind, id := identifier(in.Device)
+	g := c.Grade
+	g.Reasons = nil
+	fn := make(map[string]grading.Outcome, len(in.Functional))
+	if p, ok := ps.Get(in.Device.Category); ok {
+		for _, t := range p.Tests {
+			fn[t.Code] = grading.NotTested
+		}
+	}
+	for code, o := range in.Functional {
+		fn[code] = o
+	}
 	cert := Certificate{
-		Kind: c.Kind, Code: c.VerificationCode,
+		Kind: c.Kind, RecordID: c.ID, Code: c.VerificationCode,
 		Device: CertificateDevice{Category: in.Device.Category, Brand: in.Device.Brand, Model: in.Device.Model,
 			StorageGB: in.Device.StorageGB, IdentifierKind: kind, Identifier: MaskIdentifier(id)},
-		Status: g.Status, Marketplace: g.Marketplace, Meaning: GradeMeaning(g.Status, g.Marketplace),
-		Functional: g.Functional, Cosmetic: g.Cosmetic, CosmeticName: CosmeticName(g.Cosmetic),
-		Zones: []ZoneReport{
-			{Zone: "screen", Marks: in.Cosmetic.Screen, Words: ZoneWords(in.Cosmetic.Screen)},
-			{Zone: "body", Marks: in.Cosmetic.Body, Words: ZoneWords(in.Cosmetic.Body)},
-		},
-		BatteryHealth: in.Battery.HealthPct, BatteryGenuine: in.Battery.Genuine,
-		Tests:            testGroups(in, ps),
-		CompliancePassed: CompliancePassed(in.Compliance),
-		NonGenuineParts:  append([]string{}, in.Parts.NonGenuine...),
-		Lab:              c.Lab, TestedAt: c.TestedAt.UTC(), Ruleset: g.Ruleset,
+		Grade: g, Cosmetic: in.Cosmetic, Battery: in.Battery, Functional: fn, Compliance: in.Compliance,
+		Parts: grading.Parts{NonGenuine: append([]string{}, in.Parts.NonGenuine...), Disclosed: in.Parts.Disclosed},
+		Lab:   c.Lab, TestedAt: c.TestedAt.UTC(), RecordedAt: c.RecordedAt.UTC(),
 	}
 	if corr != nil {
 		cg := corr.Grade
-		cert.Correction = &CertificateCorrection{Status: cg.Status, Marketplace: cg.Marketplace,
-			Meaning: GradeMeaning(cg.Status, cg.Marketplace), Functional: cg.Functional, Cosmetic: cg.Cosmetic,
-			CosmeticName: CosmeticName(cg.Cosmetic), CorrectedAt: corr.CorrectedAt.UTC()}
+		cg.Reasons = nil
+		cert.Correction = &CertificateCorrection{Grade: cg, CorrectedAt: corr.CorrectedAt.UTC()}
 	}
 	return cert
 }
@@ -303,10 +268,10 @@ func NewCertificate(c Certified, ps grading.Protocols, corr *Correction) Certifi
 // IMEI when the device has one, else its serial.
 func identifier(d grading.Device) (kind, value string) {
 	switch {
-	case d.IMEI != "":
-		return "imei", d.IMEI
-	case d.Serial != "":
-		return "serial", d.Serial
+	case strings.TrimSpace(d.IMEI) != "":
+		return "imei", strings.TrimSpace(d.IMEI)
+	case strings.TrimSpace(d.Serial) != "":
+		return "serial", strings.TrimSpace(d.Serial)
 	}
 	return "", ""
 }
@@ -314,208 +279,18 @@ func identifier(d grading.Device) (kind, value string) {
 // maskRune hides a character of a masked identifier.
 const maskRune = "•"
 
+// maxMasked bounds the hidden characters shown of a long serial.
+const maxMasked = 12
+
 // MaskIdentifier masks an IMEI or serial to its last 4 characters ("•••••••••••3809" for a
-// 15-digit IMEI), keeping its length so that a buyer can compare it with the device. At least
-// one character is always hidden: a serial of 4 characters or fewer shows all but its first.
+// 15-digit IMEI; at most 12 dots), so that a buyer can find the device's identity on it while
+// no certificate ever holds the rest; an identifier of 4 characters or fewer is its last 4.
+// The seller reports mask identities by the same rule.
 func MaskIdentifier(s string) string {
-	n := utf8.RuneCountInString(s)
-	if n == 0 {
-		return ""
-	}
-	keep := min(4, n-1)
 	r := []rune(s)
-	return strings.Repeat(maskRune, n-keep) + string(r[n-keep:])
-}
-
-// testGroups groups the functional tests of in by outcome, in protocol order; tests the
-// protocol does not list (none in a valid inspection) follow in code order.
-func testGroups(in grading.Inspection, ps grading.Protocols) []TestGroup {
-	var codes []string
-	seen := map[string]bool{}
-	if p, ok := ps.Get(in.Device.Category); ok {
-		for _, t := range p.Tests {
-			codes = append(codes, t.Code)
-			seen[t.Code] = true
-		}
-	}
-	var extra []string
-	for code := range in.Functional {
-		if !seen[code] {
-			extra = append(extra, code)
-		}
-	}
-	sort.Strings(extra)
-	codes = append(codes, extra...)
-	order := []grading.Outcome{grading.Pass, grading.Fail, grading.NotTested, grading.NotApplicable}
-	groups := make([]TestGroup, len(order))
-	for i, o := range order {
-		groups[i] = TestGroup{Outcome: o, Words: OutcomeWords(o)}
-	}
-	for _, code := range codes {
-		o, ok := in.Functional[code]
-		if !ok {
-			o = grading.NotTested
-		}
-		for i := range groups {
-			if groups[i].Outcome == o {
-				groups[i].Tests = append(groups[i].Tests, Check{Code: code, Words: TestName(code)})
-			}
-		}
-	}
-	out := groups[:0]
-	for _, g := range groups {
-		if len(g.Tests) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// GradeMeaning says in one sentence what a device's marketplace grade means to its buyer
-// (grading.md §5), or, without one, why the device may not be listed.
-func GradeMeaning(st grading.Status, m grading.Marketplace) string {
-	switch st {
-	case grading.Rejected:
-		return "Not for sale: the device failed a blocking compliance check (a lock, liquid damage, a blacklisted or financed IMEI, or data not erased)."
-	case grading.Incomplete:
-		return "Not graded: the inspection is incomplete (a required test was not done, or the IMEI status is unknown)."
-	case grading.NotSellable:
-		return "Not for sale under a marketplace grade: the device has a functional fault or heavy cosmetic wear."
-	}
-	switch m {
-	case grading.Premium:
-		return "Premium: like new and fully functional, with only original parts and a genuine battery at 90% or more of its design capacity."
-	case grading.Excellent:
-		return "Excellent: fully functional; no mark on the screen, and at most light scratches on the body that cannot be seen from 20 cm away."
-	case grading.Good:
-		return "Good: fully functional; no mark on the screen, and at most light scratches on the body that cannot be seen from 50 cm away."
-	case grading.Fair:
-		return "Fair: fully functional, with moderate wear: at most light scratches on the screen, and marks on the body but no crack."
-	}
-	return "No marketplace grade."
-}
-
-// CosmeticName is the name of a cosmetic grade (grading.md §3).
-func CosmeticName(g grading.CosmeticGrade) string {
-	switch g {
-	case grading.CosmeticA:
-		return "Like new"
-	case grading.CosmeticB:
-		return "Light wear"
-	case grading.CosmeticC:
-		return "Moderate wear"
-	case grading.CosmeticD:
-		return "Heavy wear"
-	case grading.CosmeticE:
-		return "Cracked"
-	}
-	return string(g)
-}
-
-// ZoneWords says in words what was found on one cosmetic zone: "No marks." or "2 light
-// scratches and 1 dent; the most visible can be seen from 30 cm."
-func ZoneWords(z grading.Zone) string {
-	var marks []string
-	for _, m := range []struct {
-		n              int
-		single, plural string
-	}{
-		{z.LightScratches, "light scratch", "light scratches"},
-		{z.DeepScratches, "deep scratch", "deep scratches"},
-		{z.Dents, "dent", "dents"},
-		{z.Chips, "chip", "chips"},
-		{z.Cracks, "crack", "cracks"},
-	} {
-		switch {
-		case m.n == 1:
-			marks = append(marks, "1 "+m.single)
-		case m.n > 1:
-			marks = append(marks, strconv.Itoa(m.n)+" "+m.plural)
-		}
-	}
-	if len(marks) == 0 {
-		return "No marks."
-	}
-	list := marks[0]
-	if n := len(marks); n > 1 {
-		list = strings.Join(marks[:n-1], ", ") + " and " + marks[n-1]
-	}
-	return list + "; the most visible can be seen from " + strconv.Itoa(z.VisibleFromCM) + " cm."
-}
-
-// OutcomeWords names a functional test outcome.
-func OutcomeWords(o grading.Outcome) string {
-	switch o {
-	case grading.Pass:
-		return "Passed"
-	case grading.Fail:
-		return "Failed"
-	case grading.NotTested:
-		return "Not tested"
-	case grading.NotApplicable:
-		return "Not applicable"
-	}
-	return string(o)
-}
-
-// testNames are the names of the functional tests of grading.md §1 whose code does not read
-// as its name once its underscores are spaces.
-var testNames = map[string]string{
-	"wifi":       "Wi-Fi",
-	"sim_reader": "SIM reader",
-	"gps":        "GPS",
-	"nfc":        "NFC",
-	"usb_ports":  "USB ports",
-}
-
-// TestName names a functional test by its code ("front_camera" is "Front camera").
-func TestName(code string) string {
-	if n, ok := testNames[code]; ok {
-		return n
-	}
-	return sentence(code)
-}
-
-// PartName names a part of grading.PartNames ("back_glass" is "Back glass").
-func PartName(part string) string {
-	if part == "other" {
-		return "Other part"
-	}
-	return sentence(part)
-}
-
-// sentence turns a snake_case code into words with a capital first letter.
-func sentence(code string) string {
-	s := strings.ReplaceAll(code, "_", " ")
-	if s == "" {
+	n := len(r)
+	if n <= 4 {
 		return s
 	}
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[n:]
-}
-
-// CompliancePassed lists the compliance checks of c that the device passed, in the order of
-// grading.md §2, each by its field name with its words. An IMEI status of not_applicable (a
-// device without an IMEI) is no check passed.
-func CompliancePassed(c grading.Compliance) []Check {
-	var out []Check
-	for _, ch := range []struct {
-		passed bool
-		code   string
-		words  string
-	}{
-		{!c.ActivationLock, "activation_lock", "No activation, FRP, MDM or carrier lock"},
-		{c.IMEIStatus == grading.IMEIClean, "imei_status", "IMEI clean in the IMEI database"},
-		{!c.LiquidDamage, "liquid_damage", "No liquid damage"},
-		{c.DataErased, "data_erased", "Data erased with a certified erasure"},
-		{c.FactoryReset, "factory_reset", "Factory reset"},
-		{c.OSUpToDate, "os_up_to_date", "Operating system up to date"},
-		{c.MarkingsIntact, "markings_intact", "Markings intact"},
-		{c.DisplayLikeForLike, "display_like_for_like", "Display of the original panel technology"},
-	} {
-		if ch.passed {
-			out = append(out, Check{Code: ch.code, Words: ch.words})
-		}
-	}
-	return out
+	return strings.Repeat(maskRune, min(n-4, maxMasked)) + string(r[n-4:])
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -27,13 +28,13 @@ func (f *certStore) CertifiedByCode(_ context.Context, code string) (Certified, 
 	f.byCodeCalls++
 	for _, r := range f.bench {
 		if r.VerificationCode == code {
-			return Certified{Kind: KindBenchTest, ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt,
+			return Certified{Kind: KindBenchTest, ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt, RecordedAt: r.CreatedAt,
 				Inspection: r.Inspection, Grade: r.Grade, VerificationCode: code, SupersededBy: r.SupersededBy}, nil
 		}
 	}
 	for _, r := range f.orders {
 		if r.VerificationCode == code {
-			return Certified{Kind: KindMysteryOrder, ID: r.ID, SellerID: r.SellerID, TestedAt: r.CreatedAt,
+			return Certified{Kind: KindMysteryOrder, ID: r.ID, SellerID: r.SellerID, TestedAt: r.CreatedAt, RecordedAt: r.CreatedAt,
 				Inspection: r.Inspection, Grade: r.Grade, VerificationCode: code, SupersededBy: r.SupersededBy}, nil
 		}
 	}
@@ -160,133 +161,74 @@ func TestMaskIdentifier(t *testing.T) {
 		{"356938035643809", "•••••••••••3809"},
 		{"F2LXK0ABCD", "••••••ABCD"},
 		{"ABCDE", "•BCDE"},
-		{"ABCD", "•BCD"}, // at least one character is hidden
-		{"AB", "•B"},
-		{"A", "•"},
+		{"ABCD", "ABCD"}, // its last 4 characters are all of it
+		{"A", "A"},
 		{"", ""},
+		{strings.Repeat("X", 60) + "1234", strings.Repeat("•", 12) + "1234"},
 	}
 	for _, tt := range tests {
 		got := MaskIdentifier(tt.in)
 		assert.Equal(t, tt.want, got, "%q", tt.in)
-		if len(tt.in) > 1 {
-			assert.NotContains(t, got, tt.in)
+		if len(tt.in) > 4 {
+			assert.NotContains(t, got, tt.in[:len(tt.in)-4])
 		}
 	}
 }
 
-func TestZoneWords(t *testing.T) {
-	tests := []struct {
-		zone grading.Zone
-		want string
-	}{
-		{grading.Zone{}, "No marks."},
-		{grading.Zone{LightScratches: 1, VisibleFromCM: 10}, "1 light scratch; the most visible can be seen from 10 cm."},
-		{grading.Zone{LightScratches: 2, Dents: 1, VisibleFromCM: 30}, "2 light scratches and 1 dent; the most visible can be seen from 30 cm."},
-		{grading.Zone{LightScratches: 3, DeepScratches: 2, Dents: 2, Chips: 1, Cracks: 4, VisibleFromCM: 300},
-			"3 light scratches, 2 deep scratches, 2 dents, 1 chip and 4 cracks; the most visible can be seen from 300 cm."},
-		{grading.Zone{Cracks: 1, VisibleFromCM: 100}, "1 crack; the most visible can be seen from 100 cm."},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, ZoneWords(tt.zone))
-	}
-}
-
-// Every status and listing grade has a sentence of its own, and the grades their names.
-func TestGradeWords(t *testing.T) {
-	seen := map[string]bool{}
-	for _, tc := range []struct {
-		st grading.Status
-		m  grading.Marketplace
-	}{
-		{grading.Sellable, grading.Premium}, {grading.Sellable, grading.Excellent}, {grading.Sellable, grading.Good},
-		{grading.Sellable, grading.Fair}, {grading.NotSellable, ""}, {grading.Incomplete, ""}, {grading.Rejected, ""},
-	} {
-		s := GradeMeaning(tc.st, tc.m)
-		assert.NotEmpty(t, s)
-		assert.False(t, seen[s], "%s %s: a sentence of its own", tc.st, tc.m)
-		seen[s] = true
-	}
-	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Premium), "90%")
-	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Excellent), "20 cm")
-	assert.Contains(t, GradeMeaning(grading.Sellable, grading.Good), "50 cm")
-	names := []string{}
-	for _, g := range []grading.CosmeticGrade{grading.CosmeticA, grading.CosmeticB, grading.CosmeticC, grading.CosmeticD, grading.CosmeticE} {
-		names = append(names, CosmeticName(g))
-	}
-	assert.Equal(t, []string{"Like new", "Light wear", "Moderate wear", "Heavy wear", "Cracked"}, names)
-	assert.Equal(t, "Front camera", TestName("front_camera"))
-	assert.Equal(t, "Wi-Fi", TestName("wifi"))
-	assert.Equal(t, "SIM reader", TestName("sim_reader"))
-	assert.Equal(t, "Back glass", PartName("back_glass"))
-	assert.Equal(t, "Other part", PartName("other"))
-}
-
-// A certificate shows what transparency.md §1 lists, and nothing of the seller: the device
-// with its IMEI masked (its serial when it has no IMEI), the grades and their words, each zone,
-// the battery, the tests grouped by outcome in protocol order (a test left out is not tested),
-// the compliance checks passed, the non-genuine parts, the lab, the date and the ruleset.
+// A certificate holds the facts transparency.md §1 lists, and nothing of the seller: the
+// device with its IMEI masked (its serial when it has no IMEI), the grade without its reasons,
+// each zone's marks, the battery, every test of the protocol (one left out is not tested), the
+// compliance checks, the parts, the lab, the dates and the ruleset.
 func TestNewCertificate(t *testing.T) {
 	in := pristineInspection()
-	in.Functional = map[string]grading.Outcome{"power_on": grading.Pass, "flash": grading.Fail} // display left out
+	in.Functional = map[string]grading.Outcome{"power_on": grading.Pass, "flash": grading.Fail, "extra": grading.Pass} // display left out
 	in.Cosmetic.Body = grading.Zone{LightScratches: 2, VisibleFromCM: 15}
 	in.Compliance.OSUpToDate = false
 	in.Parts = grading.Parts{NonGenuine: []string{"battery", "screen"}, Disclosed: true}
 	g := grading.Evaluate(in, testProtocol())
+	require.NotEmpty(t, g.Reasons)
 	at := time.Date(2026, 10, 2, 9, 30, 0, 0, time.FixedZone("CEST", 2*3600))
-	c := Certified{Kind: KindBenchTest, ID: "bt_1", SellerID: "sl_01", Lab: "Lyon lab 2", TestedAt: at,
+	stored := at.Add(time.Hour)
+	c := Certified{Kind: KindBenchTest, ID: "bt_1", SellerID: "sl_01", Lab: "Lyon lab 2", TestedAt: at, RecordedAt: stored,
 		Inspection: in, Grade: g, VerificationCode: "7K3MQ9XD2R4TVW8H"}
 
 	cert := NewCertificate(c, testProtocols(), nil)
+	noReasons := g
+	noReasons.Reasons = nil
 	assert.Equal(t, Certificate{
-		Kind: KindBenchTest, Code: "7K3MQ9XD2R4TVW8H",
+		Kind: KindBenchTest, RecordID: "bt_1", Code: "7K3MQ9XD2R4TVW8H",
 		Device: CertificateDevice{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", StorageGB: 128,
 			IdentifierKind: "imei", Identifier: "•••••••••••3809"},
-		Status: grading.Incomplete, Meaning: GradeMeaning(grading.Incomplete, ""),
-		Cosmetic: grading.CosmeticB, CosmeticName: "Light wear",
-		Zones: []ZoneReport{
-			{Zone: "screen", Words: "No marks."},
-			{Zone: "body", Marks: grading.Zone{LightScratches: 2, VisibleFromCM: 15},
-				Words: "2 light scratches; the most visible can be seen from 15 cm."},
-		},
-		BatteryHealth: 95, BatteryGenuine: true,
-		Tests: []TestGroup{
-			{Outcome: grading.Pass, Words: "Passed", Tests: []Check{{"power_on", "Power on"}}},
-			{Outcome: grading.Fail, Words: "Failed", Tests: []Check{{"flash", "Flash"}}},
-			{Outcome: grading.NotTested, Words: "Not tested", Tests: []Check{{"display", "Display"}}},
-		},
-		CompliancePassed: []Check{
-			{"activation_lock", "No activation, FRP, MDM or carrier lock"},
-			{"imei_status", "IMEI clean in the IMEI database"},
-			{"liquid_damage", "No liquid damage"},
-			{"data_erased", "Data erased with a certified erasure"},
-			{"factory_reset", "Factory reset"},
-			{"markings_intact", "Markings intact"},
-			{"display_like_for_like", "Display of the original panel technology"},
-		},
-		NonGenuineParts: []string{"battery", "screen"},
-		Lab:             "Lyon lab 2", TestedAt: at.UTC(), Ruleset: grading.Ruleset,
+		Grade:    noReasons,
+		Cosmetic: in.Cosmetic, Battery: in.Battery,
+		Functional: map[string]grading.Outcome{"power_on": grading.Pass, "display": grading.NotTested,
+			"flash": grading.Fail, "extra": grading.Pass},
+		Compliance: in.Compliance,
+		Parts:      grading.Parts{NonGenuine: []string{"battery", "screen"}, Disclosed: true},
+		Lab:        "Lyon lab 2", TestedAt: at.UTC(), RecordedAt: stored.UTC(),
 	}, cert)
+	assert.NotContains(t, fmt.Sprintf("%+v", cert), "356938035643809", "the full IMEI is nowhere")
+	assert.NotContains(t, fmt.Sprintf("%+v", cert), "sl_01", "nor the seller")
+	cert.Parts.NonGenuine[0] = "camera"
+	assert.Equal(t, "battery", in.Parts.NonGenuine[0], "the certificate has parts of its own")
 
-	// A laptop without an IMEI is named by its serial; a mystery order has no lab; a
-	// failed blocking check is no check passed, and an IMEI status not_applicable none either.
+	// Without an IMEI, the serial; without a protocol, the tests as recorded.
 	in.Device.IMEI = ""
-	in.Compliance = grading.Compliance{ActivationLock: true, IMEIStatus: grading.IMEINotApplicable, DataErased: true}
-	in.Parts.NonGenuine = nil
-	cert = NewCertificate(Certified{Kind: KindMysteryOrder, Inspection: in, Grade: grading.Evaluate(in, testProtocol())}, testProtocols(), nil)
+	cert = NewCertificate(Certified{Kind: KindMysteryOrder, Inspection: in, Grade: grading.Evaluate(in, testProtocol())}, nil, nil)
 	assert.Equal(t, CertificateDevice{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13", StorageGB: 128,
 		IdentifierKind: "serial", Identifier: "••••••ABCD"}, cert.Device)
-	assert.Equal(t, []Check{{"liquid_damage", "No liquid damage"}, {"data_erased", "Data erased with a certified erasure"}}, cert.CompliancePassed)
-	assert.Equal(t, grading.Rejected, cert.Status)
-	assert.Empty(t, cert.Lab)
-	assert.Equal(t, []string{}, cert.NonGenuineParts, "none, not unknown")
+	assert.Equal(t, in.Functional, cert.Functional)
+	in.Device.Serial = ""
+	cert = NewCertificate(Certified{Inspection: in}, nil, nil)
+	assert.Equal(t, "", cert.Device.IdentifierKind+cert.Device.Identifier, "neither")
 
-	// Superseded: the grade that stands now.
+	// Superseded: the grade that stands now, without its reasons.
 	corrAt := time.Date(2026, 10, 5, 8, 0, 0, 0, time.UTC)
-	cracked := crackedInspection()
-	cg := grading.Evaluate(cracked, testProtocol())
+	cg := grading.Evaluate(crackedInspection(), testProtocol())
+	require.NotEmpty(t, cg.Reasons)
 	cert = NewCertificate(c, testProtocols(), &Correction{ID: "bt_2", Grade: cg, CorrectedAt: corrAt})
-	assert.Equal(t, &CertificateCorrection{Status: grading.NotSellable, Meaning: GradeMeaning(grading.NotSellable, ""),
-		Functional: grading.F0, Cosmetic: grading.CosmeticE, CosmeticName: "Cracked", CorrectedAt: corrAt}, cert.Correction)
+	cg.Reasons = nil
+	assert.Equal(t, &CertificateCorrection{Grade: cg, CorrectedAt: corrAt}, cert.Correction)
 }
 
 // The certificate of a record by id: staff any, a seller its own devices' only (404 for
@@ -345,7 +287,7 @@ func TestVerify(t *testing.T) {
 		cert, err := svc.Verify(ctx, form)
 		require.NoError(t, err, form)
 		assert.Equal(t, NewCertificate(Certified{Kind: KindBenchTest, ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab,
-			TestedAt: rec.TestedAt, Inspection: rec.Inspection, Grade: rec.Grade, VerificationCode: rec.VerificationCode},
+			TestedAt: rec.TestedAt, RecordedAt: rec.CreatedAt, Inspection: rec.Inspection, Grade: rec.Grade, VerificationCode: rec.VerificationCode},
 			testProtocols(), nil), cert)
 		assert.Nil(t, cert.Correction)
 	}
@@ -367,14 +309,14 @@ func TestVerify(t *testing.T) {
 	require.NoError(t, err)
 	cert, err := svc.Verify(ctx, rec.VerificationCode)
 	require.NoError(t, err)
-	assert.Equal(t, rec.Grade.Marketplace, cert.Marketplace, "the certificate's own grade")
+	assert.Equal(t, rec.Grade.Marketplace, cert.Grade.Marketplace, "the certificate's own grade")
 	require.NotNil(t, cert.Correction, "superseded")
-	assert.Equal(t, c2.Grade.Status, cert.Correction.Status, "by the end of the chain")
-	assert.Equal(t, grading.CosmeticE, cert.Correction.Cosmetic)
+	assert.Equal(t, c2.Grade.Status, cert.Correction.Grade.Status, "by the end of the chain")
+	assert.Equal(t, grading.CosmeticE, cert.Correction.Grade.Cosmetic)
 	mid, err := svc.Verify(ctx, c1.VerificationCode)
 	require.NoError(t, err)
 	require.NotNil(t, mid.Correction)
-	assert.Equal(t, grading.NotSellable, mid.Correction.Status)
+	assert.Equal(t, grading.NotSellable, mid.Correction.Grade.Status)
 	last, err := svc.Verify(ctx, "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
 	require.NoError(t, err, "the last correction has the last code of the stream")
 	assert.Nil(t, last.Correction)

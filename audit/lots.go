@@ -149,6 +149,11 @@ type LotFilter struct {
 	// DecidedOnly keeps the accepted and rejected lots (a seller's view).
 	DecidedOnly bool
 	From, To    time.Time // received_at in [From, To)
+	// DecidedFrom and DecidedTo keep the lots decided in [DecidedFrom, DecidedTo) (the
+	// managers' "lots rejected this month"); either bound set keeps decided lots only.
+	DecidedFrom, DecidedTo time.Time
+	// NewestFirst lists in reverse creation order, the cursor then moving to older lots.
+	NewestFirst bool
 }
 
 // LotStreamFilter narrows a list of lot streams. Zero fields do not filter.
@@ -475,22 +480,47 @@ func (s *Service) Lot(ctx context.Context, by Principal, id string) (Lot, error)
 	return l, nil
 }
 
-// Lots lists lots in creation order. A seller lists its own decided device lots only; asking
+// Lots lists lots in creation order (or the reverse, f.NewestFirst). A seller lists its own decided device lots only; asking
 // for another seller's is ErrNotFound, for parts lots an empty list.
 func (s *Service) Lots(ctx context.Context, by Principal, f LotFilter, p Page) ([]Lot, string, error) {
-	if by.Role == RoleSeller {
-		if err := by.OwnSeller(f.SellerID, "seller "+f.SellerID); f.SellerID != "" && err != nil {
+	f, none, err := lotScope(by, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if none {
+		if _, err := DecodeCursor(p.Cursor); err != nil {
 			return nil, "", err
 		}
-		if f.Kind == LotParts || f.Supplier != "" || f.Decision == sampling.Pending {
-			if _, err := DecodeCursor(p.Cursor); err != nil {
-				return nil, "", err
-			}
-			return []Lot{}, "", nil
-		}
-		f.Kind, f.SellerID, f.DecidedOnly = LotDevices, by.SellerID, true
+		return []Lot{}, "", nil
 	}
 	return s.store.Lots(ctx, f, p)
+}
+
+// CountLots counts the lots that Lots would list for f, over every page: a seller counts its
+// own decided device lots only.
+func (s *Service) CountLots(ctx context.Context, by Principal, f LotFilter) (int, error) {
+	f, none, err := lotScope(by, f)
+	if err != nil || none {
+		return 0, err
+	}
+	return s.store.CountLots(ctx, f)
+}
+
+// lotScope narrows f to the lots by may see: a seller's own decided device lots. none says
+// that by sees no lot f could keep (a seller asking for parts lots, or pending ones); asking
+// for another seller's lots is ErrNotFound.
+func lotScope(by Principal, f LotFilter) (_ LotFilter, none bool, _ error) {
+	if by.Role != RoleSeller {
+		return f, false, nil
+	}
+	if err := by.OwnSeller(f.SellerID, "seller "+f.SellerID); f.SellerID != "" && err != nil {
+		return f, false, err
+	}
+	if f.Kind == LotParts || f.Supplier != "" || f.Decision == sampling.Pending {
+		return f, true, nil
+	}
+	f.Kind, f.SellerID, f.DecidedOnly = LotDevices, by.SellerID, true
+	return f, false, nil
 }
 
 // LotSamples lists the samples of lot id by number; a seller those of the lots it sees only.

@@ -117,6 +117,11 @@ func (f *lotFake) Lots(_ context.Context, flt LotFilter, _ Page) ([]Lot, string,
 	return out, "", nil
 }
 
+func (f *lotFake) CountLots(ctx context.Context, flt LotFilter) (int, error) {
+	l, _, err := f.Lots(ctx, flt, Page{})
+	return len(l), err
+}
+
 func cmpString(a, b string) int {
 	switch {
 	case a < b:
@@ -360,6 +365,23 @@ func TestSellersSeeTheirOwnDecidedDeviceLotsOnly(t *testing.T) {
 	list, _, err = s.Lots(ctx, seller, LotFilter{Kind: LotParts}, Page{})
 	require.NoError(t, err)
 	assert.Empty(t, list)
+	for _, tc := range []struct {
+		who  Principal
+		f    LotFilter
+		want int
+	}{
+		{seller, LotFilter{}, 1},
+		{seller, LotFilter{Kind: LotParts}, 0},
+		{seller, LotFilter{Decision: sampling.Pending}, 0},
+		{lotTech, LotFilter{}, 4},
+		{lotTech, LotFilter{Kind: LotDevices, SellerID: "sl_a"}, 2},
+	} {
+		n, err := s.CountLots(ctx, tc.who, tc.f)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, n, "%s counts %+v", tc.who.Role, tc.f)
+	}
+	_, err = s.CountLots(ctx, seller, LotFilter{SellerID: "sl_b"})
+	assert.ErrorIs(t, err, ErrNotFound)
 	_, _, err = s.LotStreams(ctx, seller, LotStreamFilter{}, Page{})
 	assert.ErrorIs(t, err, ErrForbidden)
 	_, err = s.SupplierSummary(ctx, seller, time.Time{}, time.Time{})

@@ -16,13 +16,14 @@ import (
 //
 // The evidence of a count is the ids it counts; the evidence of a rate is the ids that count
 // against it (the units that failed, the KPI months whose figures make up a KPI rate, plus the
-// late probes for message_response_rate). units and mystery_orders have no evidence: Facts
-// keeps only the ids of records that count against the seller. Metrics without evidence have
+// late probes for message_response_rate, the rejected lots for lot_rejection_rate). units,
+// mystery_orders and lots have no evidence: Facts keeps only the ids of records that count
+// against the seller. Metrics without evidence have
 // no entry in Evidence, and every evidence slice is a copy that the caller may keep.
 func (f Facts) Metrics() checklist.Metrics {
 	m := checklist.Metrics{
-		Values:   make(map[string]float64, 32),
-		Evidence: make(map[string][]string, 32),
+		Values:   make(map[string]float64, 35),
+		Evidence: make(map[string][]string, 35),
 	}
 	set := func(name string, v float64, evidence ...[]string) {
 		m.Values[name] = v
@@ -76,6 +77,11 @@ func (f Facts) Metrics() checklist.Metrics {
 	// Corrective actions.
 	count("capa_due", f.CAPADue)
 	count("capa_overdue", f.CAPAOverdue)
+
+	// Device lots (lots.md §7).
+	set("lots", float64(f.Lots))
+	count("lots_rejected", f.LotsRejected)
+	set("lot_rejection_rate", rate(len(f.LotsRejected), f.Lots), f.LotsRejected)
 	return m
 }
 

@@ -20,6 +20,7 @@ func catalogue() []string {
 		"orders", "late_shipment_rate", "valid_tracking_rate", "cancellation_rate",
 		"technical_return_rate", "order_defect_rate", "messages", "message_response_rate",
 		"warranty_claims", "warranty_remedy_rate", "warranty_months", "capa_due", "capa_overdue",
+		"lots", "lots_rejected", "lot_rejection_rate",
 	}
 }
 
@@ -32,7 +33,7 @@ func ids(prefix string, n int) []string {
 }
 
 func TestFactsMetrics(t *testing.T) {
-	require.Len(t, catalogue(), 32)
+	require.Len(t, catalogue(), 35)
 	f := Facts{
 		Units:            40,
 		FunctionalFail:   ids("ff", 2),
@@ -73,6 +74,9 @@ func TestFactsMetrics(t *testing.T) {
 
 		CAPADue:     ids("cd", 4),
 		CAPAOverdue: ids("co", 1),
+
+		Lots:         8,
+		LotsRejected: ids("lot", 2),
 	}
 	m := f.Metrics()
 
@@ -122,8 +126,11 @@ func TestFactsMetrics(t *testing.T) {
 		{"warranty_months", 12, f.KPIMonths},
 		{"capa_due", 4, f.CAPADue},
 		{"capa_overdue", 1, f.CAPAOverdue},
+		{"lots", 8, nil},
+		{"lots_rejected", 2, f.LotsRejected},
+		{"lot_rejection_rate", 2.0 / 8, f.LotsRejected},
 	}
-	require.Len(t, tests, 32)
+	require.Len(t, tests, 35)
 	for _, tt := range tests {
 		t.Run(tt.metric, func(t *testing.T) {
 			assert.InDelta(t, tt.value, m.Values[tt.metric], 1e-12)
@@ -140,7 +147,7 @@ func TestFactsMetrics(t *testing.T) {
 func TestFactsMetricsZeroDenominators(t *testing.T) {
 	// Nothing at all: every metric is 0 and there is no evidence.
 	m := Facts{}.Metrics()
-	require.Len(t, m.Values, 32)
+	require.Len(t, m.Values, 35)
 	for _, name := range catalogue() {
 		v, ok := m.Values[name]
 		assert.True(t, ok, name)
@@ -152,14 +159,14 @@ func TestFactsMetricsZeroDenominators(t *testing.T) {
 	f := Facts{
 		ShippedLate: 3, ValidTracking: 2, CancelledBeforeShipment: 1, TechnicalReturns30d: 1,
 		DefectiveOrders: 1, WarrantyRemediedWithin5BD: 1, MessagesAnsweredWithin1BD: 1,
-		KPIMonths: []string{"km1"}, WarrantyMonths: ptr(24),
+		KPIMonths: []string{"km1"}, WarrantyMonths: ptr(24), LotsRejected: []string{"lot1"},
 	}
 	m = f.Metrics()
 	for _, name := range []string{
 		"functional_fail_rate", "battery_at_least_85_rate", "software_ok_rate", "overgraded_rate",
 		"accessories_ok_rate", "low_charge_rate", "late_shipment_rate", "valid_tracking_rate",
 		"cancellation_rate", "technical_return_rate", "order_defect_rate", "message_response_rate",
-		"warranty_remedy_rate",
+		"warranty_remedy_rate", "lot_rejection_rate",
 	} {
 		assert.Zero(t, m.Values[name], name)
 	}

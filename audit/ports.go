@@ -26,6 +26,8 @@ type Store interface {
 	StandingStore
 	LotStore
 	CertificateStore
+	ProfileStore
+	BenchmarkStore
 	// Now is the store's clock, which stamps every record it writes.
 	Now() time.Time
 }
@@ -129,6 +131,19 @@ type ScorecardStore interface {
 		approve func(sc Scorecard, now time.Time) (Scorecard, []CorrectiveAction, error)) (Scorecard, []CorrectiveAction, error)
 }
 
+// BenchmarkStore reads the values behind the marketplace benchmarks (benchmark.go). The
+// store keeps the values of each approved scorecard (BenchmarkValues) as its approval adds
+// them, with a version per period that every approval of a scorecard of the period moves on.
+type BenchmarkStore interface {
+	// BenchmarkVersion returns the version of the benchmark of period p: 0 before the first
+	// approval of a scorecard of p, and greater after each. It is a point read, made on every
+	// read of an approved scorecard.
+	BenchmarkVersion(ctx context.Context, p Period) (int64, error)
+	// BenchmarkValues returns the values of every approved scorecard of p and the version
+	// they make, from one snapshot.
+	BenchmarkValues(ctx context.Context, p Period) ([]BenchmarkValue, int64, error)
+}
+
 // ActionStore keeps corrective actions.
 type ActionStore interface {
 	CorrectiveActions(ctx context.Context, f ActionFilter, p Page) ([]CorrectiveAction, string, error)
@@ -185,6 +200,8 @@ type LotStore interface {
 	Lot(ctx context.Context, id string) (Lot, error)
 	// Lots lists lots in creation order.
 	Lots(ctx context.Context, f LotFilter, p Page) ([]Lot, string, error)
+	// CountLots counts the lots that f keeps.
+	CountLots(ctx context.Context, f LotFilter) (int, error)
 	// LotSamples lists the samples of a lot by number.
 	LotSamples(ctx context.Context, lotID string, p Page) ([]LotSample, string, error)
 	// LotStreams lists streams in creation order.
@@ -213,4 +230,19 @@ type CertificateStore interface {
 	// AssignVerificationCode gives record id of kind the code, unless it has one already, and
 	// returns the code it has then: ErrNotFound for no such record.
 	AssignVerificationCode(ctx context.Context, kind RecordKind, id, code string) (string, error)
+}
+
+// ProfileStore keeps whether each seller's public profile is shown, and reads what a public
+// profile shows (profile.go).
+type ProfileStore interface {
+	// SellerProfile reads, from one snapshot, the seller's name, country and setting, and when
+	// its profile is public, its latest approved scorecard with its points and its latest n
+	// approved scorecards without them (RecentApproved): ErrNotFound for an unknown seller.
+	SellerProfile(ctx context.Context, sellerID string, n int) (SellerProfile, error)
+	// ProfileSetting returns whether the seller's profile is public, or ErrNotFound.
+	ProfileSetting(ctx context.Context, sellerID string) (ProfileSetting, error)
+	// SetProfileVisibility stores whether the seller's profile is public, with an event of the
+	// trail (entity seller_profile, action show or hide), and returns the setting: ErrNotFound
+	// for an unknown seller.
+	SetProfileVisibility(ctx context.Context, by Principal, sellerID string, public bool) (ProfileSetting, error)
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // Unit is an inspected unit as the audit sees it: the graded facts of a bench test, or of the
@@ -141,6 +142,9 @@ const (
 	RuleKPIMonth    RuleID = "kpi_month"
 	RuleCAPADue     RuleID = "capa_due"
 	RuleCAPAOverdue RuleID = "capa_overdue"
+
+	RuleLot         RuleID = "lot"
+	RuleLotRejected RuleID = "lot_rejected"
 )
 
 // Rule is one business rule of the metric catalogue: which records of type T count under it,
@@ -164,8 +168,8 @@ type Rule[T any] struct {
 // same answers.
 //
 // A record is read by an audit of a period only when it falls in the period (Period.Contains of
-// its At) and no correction supersedes it; KPIMonth and the corrective-action rules are about
-// the period themselves. Every mystery order read counts under mystery_orders, and no rule is
+// its At) and no correction supersedes it; KPIMonth, the corrective-action rules and Lot are
+// about the period themselves. Every mystery order read counts under mystery_orders, and no rule is
 // needed for that.
 type Rules struct {
 	// Unit decides which inspected units count at all (charter.md §1: not incomplete). Units
@@ -184,6 +188,12 @@ type Rules struct {
 	// CAPAOverdue applies to the actions CAPADue holds for: not closed by the due date, as seen
 	// at the audit's now (CorrectiveAction.Overdue).
 	CAPAOverdue Rule[CorrectiveAction]
+	// Lot decides which lots an audit reads (lots.md §7): the seller's device lots decided in
+	// the period, accepted or rejected. Pending lots and parts lots never count.
+	Lot Rule[Lot]
+	// LotRejected applies to the lots Lot holds for: those rejected, which are the evidence of
+	// lots_rejected and lot_rejection_rate.
+	LotRejected Rule[Lot]
 }
 
 // MetricRules returns the rules of an audit of p run at now (now only matters to
@@ -280,6 +290,15 @@ func MetricRules(p Period, now time.Time) Rules {
 		CAPAOverdue: Rule[CorrectiveAction]{ID: RuleCAPAOverdue, Metrics: []string{"capa_overdue"},
 			Holds:    func(a CorrectiveAction) bool { return a.Overdue(now) },
 			Evidence: func(f *Facts) *[]string { return &f.CAPAOverdue }},
+		// Decided at an instant of the period, like every record an audit reads.
+		Lot: Rule[Lot]{ID: RuleLot, Metrics: []string{"lots", "lot_rejection_rate"},
+			Holds: func(l Lot) bool {
+				return l.Kind == LotDevices && l.Decided() && l.DecidedAt != nil && p.Contains(*l.DecidedAt)
+			},
+			Count: func(f *Facts) *int { return &f.Lots }},
+		LotRejected: Rule[Lot]{ID: RuleLotRejected, Metrics: []string{"lots_rejected", "lot_rejection_rate"},
+			Holds:    func(l Lot) bool { return l.Decision == sampling.Rejected },
+			Evidence: func(f *Facts) *[]string { return &f.LotsRejected }},
 	}
 }
 
@@ -292,5 +311,5 @@ func (r Rules) IDs() []RuleID {
 	for _, o := range r.Orders {
 		ids = append(ids, o.ID)
 	}
-	return append(ids, r.KPIMonth.ID, r.CAPADue.ID, r.CAPAOverdue.ID)
+	return append(ids, r.KPIMonth.ID, r.CAPADue.ID, r.CAPAOverdue.ID, r.Lot.ID, r.LotRejected.ID)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // flawlessUnit is a unit that no unit rule holds for: sellable, F0, battery at 95, genuine
@@ -338,12 +339,46 @@ func TestPeriodRules(t *testing.T) {
 	})
 }
 
+func TestLotRules(t *testing.T) {
+	p := Period{Start: at(t, "2026-07-15T00:00:00Z"), End: at(t, "2026-10-15T00:00:00Z")}
+	rules := MetricRules(p, at(t, "2026-09-01T12:00:00Z"))
+	us := time.Microsecond
+	lot := func(kind LotKind, d sampling.Decision, decided time.Time) Lot {
+		l := Lot{Kind: kind, Decision: d}
+		if !decided.IsZero() {
+			l.DecidedAt = &decided
+		}
+		return l
+	}
+	in := at(t, "2026-08-10T10:00:00Z")
+	for _, tt := range []struct {
+		name          string
+		lot           Lot
+		read, rejects bool
+	}{
+		{"accepted in the period", lot(LotDevices, sampling.Accepted, in), true, false},
+		{"rejected in the period", lot(LotDevices, sampling.Rejected, in), true, true},
+		{"decided at the start", lot(LotDevices, sampling.Rejected, p.Start), true, true},
+		{"decided a microsecond before the start", lot(LotDevices, sampling.Rejected, p.Start.Add(-us)), false, true},
+		{"decided on the last microsecond", lot(LotDevices, sampling.Accepted, p.End.Add(-us)), true, false},
+		{"decided at the end", lot(LotDevices, sampling.Rejected, p.End), false, true},
+		{"pending", lot(LotDevices, sampling.Pending, time.Time{}), false, false},
+		{"pending, with a decision time by mistake", lot(LotDevices, sampling.Pending, in), false, false},
+		{"a parts lot", lot(LotParts, sampling.Rejected, in), false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.read, rules.Lot.Holds(tt.lot))
+			assert.Equal(t, tt.rejects, rules.LotRejected.Holds(tt.lot))
+		})
+	}
+}
+
 // TestMetricRulesTable checks the shape of the table: unique ids, one Facts field per rule,
 // and every catalogue metric fed by some rule (mystery_orders counts every order read).
 func TestMetricRulesTable(t *testing.T) {
 	rules := testRules()
 	ids := rules.IDs()
-	assert.Len(t, ids, 24)
+	assert.Len(t, ids, 26)
 	seen := map[RuleID]bool{}
 	for _, id := range ids {
 		assert.False(t, seen[id], "duplicate rule %s", id)
@@ -368,6 +403,9 @@ func TestMetricRulesTable(t *testing.T) {
 		targets = append(targets, target{r.ID, r.Metrics, r.Evidence, r.Count})
 	}
 	for _, r := range []Rule[CorrectiveAction]{rules.CAPADue, rules.CAPAOverdue} {
+		targets = append(targets, target{r.ID, r.Metrics, r.Evidence, r.Count})
+	}
+	for _, r := range []Rule[Lot]{rules.Lot, rules.LotRejected} {
 		targets = append(targets, target{r.ID, r.Metrics, r.Evidence, r.Count})
 	}
 	require.Len(t, targets, len(ids))
@@ -395,7 +433,7 @@ func TestMetricRulesTable(t *testing.T) {
 		}
 	}
 	// Every evidence list of Facts is filled by a rule.
-	assert.Len(t, lists, 21)
+	assert.Len(t, lists, 22)
 
 	var catalogue []string
 	for _, m := range checklist.Catalogue() {

@@ -24,6 +24,8 @@ type Service struct {
 	random    io.Reader // the source of lots' sample positions (lots.go) and verification codes
 	touched   touchLog  // when this process last wrote each key's last use (keys.go)
 	passwords passwords // the bcrypt cost and dummy hash of user passwords (users.go)
+	// benchmarks keeps the latest benchmark of each period read (benchmark.go).
+	benchmarks *Benchmarks
 }
 
 // ServiceConfig holds the dependencies of a Service.
@@ -54,6 +56,7 @@ func NewService(cfg ServiceConfig) *Service {
 	if s.now == nil {
 		s.now = cfg.Store.Now
 	}
+	s.benchmarks = NewBenchmarks(cfg.Store)
 	s.random = cfg.Random
 	if s.random == nil {
 		s.random = rand.Reader

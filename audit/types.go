@@ -258,6 +258,10 @@ type Facts struct {
 	// Corrective actions due in the period.
 	CAPADue     []string
 	CAPAOverdue []string
+
+	// Device lots of the seller decided in the period (lots.md §7).
+	Lots         int
+	LotsRejected []string
 }
 
 // ScorecardStatus is the review state of a scorecard.

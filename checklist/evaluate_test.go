@@ -468,3 +468,47 @@ func BenchmarkEvaluateParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestEvaluateLotMetrics: a later charter may hold sellers to their device lots (lots.md §7):
+// the lot metrics compile as any other, lots is a sample metric, and a failed point lists the
+// rejected lots as its evidence.
+func TestEvaluateLotMetrics(t *testing.T) {
+	c := Charter{Version: "2027.1", Points: []Point{
+		{Code: "QC26", Title: "Lots accepted on inspection", Area: "grading", Severity: Major,
+			Rule: "lot_rejection_rate <= 0.2", SampleMetric: "lots", MinSamples: 3},
+		{Code: "QC27", Title: "No rejected lot", Area: "grading", Severity: Minor,
+			Rule: "lots_rejected == 0", SampleMetric: "lots", MinSamples: 1},
+	}}
+	compiled, err := Compile(c)
+	require.NoError(t, err)
+	assert.Equal(t, "lot_rejection_rate", compiled.Charter().Points[0].Metric)
+	assert.Equal(t, "<= 0.2", compiled.Threshold(0))
+
+	evidence := map[string][]string{"lots_rejected": {"lot_1"}, "lot_rejection_rate": {"lot_1"}}
+	tests := []struct {
+		name         string
+		lots, reject float64
+		want         [2]PointStatus
+		evidence     []string
+	}{
+		{"no lots", 0, 0, [2]PointStatus{PointInsufficientData, PointInsufficientData}, []string{}},
+		{"too few lots for the rate", 2, 0, [2]PointStatus{PointInsufficientData, PointPass}, []string{}},
+		{"one in five at the threshold", 5, 1, [2]PointStatus{PointPass, PointFail}, []string{}},
+		{"one in four", 4, 1, [2]PointStatus{PointFail, PointFail}, []string{"lot_1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := map[string]float64{"lots": tt.lots, "lots_rejected": tt.reject}
+			if tt.lots > 0 {
+				values["lot_rejection_rate"] = tt.reject / tt.lots
+			}
+			r := compiled.Evaluate(Metrics{Values: values, Evidence: evidence})
+			assert.Equal(t, tt.want, [2]PointStatus{r.Points[0].Status, r.Points[1].Status})
+			assert.Equal(t, tt.evidence, r.Points[0].Evidence)
+			if tt.want[1] == PointFail {
+				assert.Equal(t, []string{"lot_1"}, r.Points[1].Evidence)
+			}
+			assert.Equal(t, int(tt.lots), r.Points[0].Samples)
+		})
+	}
+}

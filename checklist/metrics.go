@@ -1,7 +1,7 @@
 package checklist
 
-// Catalogue lists every metric a charter rule may name (charter.md §2), in the order of the
-// charter, with its kind and meaning. It is the single vocabulary shared by the audit (which
+// Catalogue lists every metric a charter rule may name (charter.md §2, then the lot metrics of
+// lots.md §7), in the order of the charter, with its kind and meaning. It is the single vocabulary shared by the audit (which
 // measures these values), rule compilation (which refuses any other name) and the API (which
 // publishes it at /api/v1/metrics). Each call returns a fresh slice, so callers may keep or
 // change it without affecting anybody else.
@@ -39,6 +39,9 @@ func Catalogue() []Metric {
 		{"warranty_months", Number, "the shortest warranty, in months, offered in the KPI months"},
 		{"capa_due", Count, "corrective actions due in the period"},
 		{"capa_overdue", Count, "corrective actions due in the period and not closed by their due date"},
+		{"lots", Count, "the seller's device lots decided in the period"},
+		{"lots_rejected", Count, "the seller's device lots decided in the period and rejected"},
+		{"lot_rejection_rate", Rate, "lots_rejected ÷ lots"},
 	}
 }
 
@@ -80,6 +83,9 @@ type ruleEnv struct {
 	WarrantyMonths       float64 `expr:"warranty_months"`
 	CAPADue              float64 `expr:"capa_due"`
 	CAPAOverdue          float64 `expr:"capa_overdue"`
+	Lots                 float64 `expr:"lots"`
+	LotsRejected         float64 `expr:"lots_rejected"`
+	LotRejectionRate     float64 `expr:"lot_rejection_rate"`
 }
 
 // fillEnv loads the measured values into e. It is written out field by field, rather than by
@@ -119,5 +125,8 @@ func fillEnv(e *ruleEnv, values map[string]float64) {
 		WarrantyMonths:       values["warranty_months"],
 		CAPADue:              values["capa_due"],
 		CAPAOverdue:          values["capa_overdue"],
+		Lots:                 values["lots"],
+		LotsRejected:         values["lots_rejected"],
+		LotRejectionRate:     values["lot_rejection_rate"],
 	}
 }

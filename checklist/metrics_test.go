@@ -9,7 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// charterMetricNames is the metric column of charter.md §2, in order.
+// charterMetricNames is the metric column of charter.md §2, in order, then the lot metrics of
+// lots.md §7.
 var charterMetricNames = []string{
 	"units", "functional_fail_rate", "battery_below_80", "battery_at_least_85_rate",
 	"undisclosed_parts", "display_mismatch", "liquid_damage", "locked", "imei_blocked",
@@ -19,11 +20,12 @@ var charterMetricNames = []string{
 	"valid_tracking_rate", "cancellation_rate", "technical_return_rate", "order_defect_rate",
 	"messages", "message_response_rate", "warranty_claims", "warranty_remedy_rate",
 	"warranty_months", "capa_due", "capa_overdue",
+	"lots", "lots_rejected", "lot_rejection_rate",
 }
 
 func TestCatalogueHasEveryMetricOfTheCharterInOrder(t *testing.T) {
 	cat := Catalogue()
-	require.Len(t, cat, 32)
+	require.Len(t, cat, 35)
 	names := make([]string, len(cat))
 	for i, m := range cat {
 		names[i] = m.Name
@@ -51,6 +53,7 @@ func TestCatalogueDescriptionsAreTheCharterText(t *testing.T) {
 		"low_charge_rate":          "share of mystery orders delivered with less than 30% charge",
 		"warranty_months":          "the shortest warranty, in months, offered in the KPI months",
 		"capa_overdue":             "corrective actions due in the period and not closed by their due date",
+		"lots":                     "the seller's device lots decided in the period",
 	}
 	for _, m := range Catalogue() {
 		if d, ok := want[m.Name]; ok {

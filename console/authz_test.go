@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // consoleRoles is console.md's table of who uses which page, written out here on its own so
@@ -45,6 +46,12 @@ var consoleRoles = map[string][]audit.Role{
 	"POST /console/admin/keys":                      {audit.RoleAdmin},
 	"POST /console/admin/keys/{id}/revoke":          {audit.RoleAdmin},
 	"GET /console/work":                             {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	// As the API's lots (lots.md §6): a seller reads its own decided device lots only.
+	"GET /console/lots":                     {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"POST /console/lots":                    {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/lots/{id}":                {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician, audit.RoleSeller},
+	"POST /console/lots/{id}/samples":       {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"POST /console/lots/{id}/stream/resume": {audit.RoleAdmin, audit.RoleManager},
 	// As the API's corrective actions, KPI import, audits and charters (httpapi/routes.go).
 	"GET /console/corrective-actions":             {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"GET /console/corrective-actions/{id}":        {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
@@ -66,6 +73,9 @@ var consoleRoles = map[string][]audit.Role{
 	"GET /console/scorecards/{id}":            {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
 	"POST /console/scorecards/{id}/approve":   {audit.RoleAdmin, audit.RoleManager},
 	"GET /console/scorecards/{id}/report.pdf": {audit.RoleAdmin, audit.RoleManager, audit.RoleSeller},
+
+	// As PUT /api/v1/sellers/{id}/profile (transparency.md §2).
+	"POST /console/sellers/{id}/profile": {audit.RoleAdmin, audit.RoleManager},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -146,6 +156,14 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		sellerNotFound["/console/scorecards/"+id] = true
 		sellerNotFound["/console/scorecards/"+id+"/report.pdf"] = true
 	}
+	// Of the lots, a seller sees its own decided device lots only.
+	ownLot := h.decidedDeviceLot(t, tech, h.Own.ID, "AUTHZ-1")
+	pendingLot := h.deviceLot(t, h.Own.ID, "AUTHZ-2")
+	otherLot := h.decidedDeviceLot(t, tech, h.Other.ID, "AUTHZ-3")
+	partsLot := h.part(t, h.partsLot(t, "Acme", "AUTHZ-4"), sampling.Critical)
+	for _, l := range []audit.Lot{pendingLot, otherLot, partsLot} {
+		sellerNotFound["/console/lots/"+l.ID] = true
+	}
 
 	type call struct {
 		method, path string
@@ -175,7 +193,14 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 		"POST /console/mystery-orders/{id}/corrections": {
 			{"POST", ownOrder + "/corrections", preview(h.goodOrder(t), h.Own.ID)},
 			{"POST", otherOrder + "/corrections", preview(h.goodOrder(t), h.Other.ID)}},
-		"GET /console/work":                             {{"GET", "/console/work", nil}},
+		"GET /console/work": {{"GET", "/console/work", nil}},
+		"GET /console/lots": {{"GET", "/console/lots", nil},
+			{"GET", "/console/lots?kind=devices&seller_id=" + h.Own.ID + "&decision=rejected&decided=2026-03", nil}},
+		"POST /console/lots": {{"POST", "/console/lots", url.Values{}}},
+		"GET /console/lots/{id}": {{"GET", "/console/lots/" + ownLot.ID, nil}, {"GET", "/console/lots/" + pendingLot.ID, nil},
+			{"GET", "/console/lots/" + otherLot.ID, nil}, {"GET", "/console/lots/" + partsLot.ID, nil}},
+		"POST /console/lots/{id}/samples":               {{"POST", "/console/lots/" + pendingLot.ID + "/samples", url.Values{}}},
+		"POST /console/lots/{id}/stream/resume":         {{"POST", "/console/lots/" + pendingLot.ID + "/stream/resume", url.Values{}}},
 		"GET /console/admin/users":                      {{"GET", "/console/admin/users", nil}},
 		"POST /console/admin/users":                     {{"POST", "/console/admin/users", url.Values{"email": {"new@x.example"}, "name": {"New"}, "role": {"manager"}}}},
 		"POST /console/admin/users/{id}/disable":        {{"POST", "/console/admin/users/" + victim.ID + "/disable", url.Values{}}},
@@ -215,6 +240,9 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 			{"GET", "/console/scorecards/" + f.OwnNov + "/report.pdf", nil},
 			{"GET", "/console/scorecards/" + f.OtherOct + "/report.pdf", nil},
 		},
+
+		// Sent empty: refused (422) once past the guard, so that it changes nothing.
+		"POST /console/sellers/{id}/profile": {{"POST", "/console/sellers/" + h.Own.ID + "/profile", url.Values{}}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -257,7 +285,7 @@ func TestNotFoundPages(t *testing.T) {
 	c := h.signedIn(audit.RoleTechnician)
 	for _, path := range []string{"/console/bench-tests/bt_doesnotexist", "/console/nothing-here", "/console/assets/nope.js",
 		"/console/bench-tests/bt_doesnotexist/correct", "/console/mystery-orders/mo_doesnotexist",
-		"/console/mystery-orders/mo_doesnotexist/correct"} {
+		"/console/mystery-orders/mo_doesnotexist/correct", "/console/lots/lot_doesnotexist"} {
 		res := c.get(path)
 		assert.Equal(t, http.StatusNotFound, res.status, path)
 		assert.Contains(t, res.body, "<h1>Not found</h1>", path)

@@ -19,6 +19,9 @@ type form struct {
 	Errors map[string]string // field → message
 	// Other are the errors of no field on the form, shown above it.
 	Other []grading.FieldError
+	// idPrefix tells the element ids of this form's fields from those of another form on the
+	// same page with fields of the same names (a list's filter and a create form).
+	idPrefix string
 }
 
 func newForm(v url.Values) *form {
@@ -47,7 +50,7 @@ func (f *form) E(name string) string { return f.Errors[name] }
 
 // ID is the element id of a field: its name with dots as dashes, so that CSS and fragment
 // links need no escaping.
-func (f *form) ID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
+func (f *form) ID(name string) string { return "f-" + f.idPrefix + strings.ReplaceAll(name, ".", "-") }
 
 // HasErrors reports whether any field or the form itself has an error.
 func (f *form) HasErrors() bool { return len(f.Errors) > 0 || len(f.Other) > 0 }

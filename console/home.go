@@ -11,11 +11,13 @@ import (
 // first step of a bench test and their last records; for a manager or an admin, the
 // overview (overview); for a seller, its approved scorecards and their score trend.
 type homePage struct {
-	Choose     *choosePage
-	Work       *workPage
-	Overview   *audit.Overview
-	Scorecards []audit.ScorecardSummary
-	Chart      *trendChart
+	Choose   *choosePage
+	Work     *workPage
+	Overview *audit.Overview
+	// LotsRejected is the overview's count of the lots rejected this month.
+	LotsRejected *rejectedLots
+	Scorecards   []audit.ScorecardSummary
+	Chart        *trendChart
 }
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, s *signedIn) error {

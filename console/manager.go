@@ -33,7 +33,11 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *signedIn) 
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o})
+	rejected, err := c.rejectedThisMonth(r, s)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, s, http.StatusOK, "home", "Overview", homePage{Overview: &o, LotsRejected: rejected})
 }
 
 // sortColumn is the header of a sortable column: a link that sorts by it (or reverses the
@@ -162,14 +166,18 @@ type sellerPage struct {
 	ActionsNext string
 	ActionsTop  string
 	Now         time.Time
+	// Lots are the seller's device lots, newest first.
+	Lots *sellerLots
+	// Profile is whether the seller's public profile is shown (profile.go).
+	Profile audit.ProfileSetting
 }
 
 // seller is GET /console/sellers/{id}: the seller's standing and score trend, its scorecards
 // (?status=superseded for the replaced drafts; ?cards= pages), KPI months, bench-test and
-// mystery-order counts, and corrective actions (?actions= pages).
+// mystery-order counts, corrective actions (?actions= pages) and device lots (?lots= pages).
 func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	ctx, by, id := r.Context(), s.principal(), r.PathValue("id")
-	q := listParams(r.URL.Query(), "status", "cards", "actions")
+	q := listParams(r.URL.Query(), "status", "cards", "actions", "lots")
 	standing, err := c.svc.SellerStanding(ctx, by, id)
 	if err != nil {
 		return err
@@ -181,6 +189,9 @@ func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) er
 	}
 	page.Chart = newTrendChart("trend", standing.Seller.Name, approved)
 	if page.Counts, err = c.svc.SellerRecordCounts(ctx, by, id); err != nil {
+		return err
+	}
+	if page.Profile, err = c.svc.ProfileSetting(ctx, by, id); err != nil {
 		return err
 	}
 	base := "/console/sellers/" + id
@@ -216,6 +227,9 @@ func (c *Console) seller(w http.ResponseWriter, r *http.Request, s *signedIn) er
 	}
 	if q.Get("actions") != "" {
 		page.ActionsTop = pageURL(base, q, "actions", "") + "#actions"
+	}
+	if page.Lots, err = c.sellerLotsOf(r, s, standing.Seller, base, q); err != nil {
+		return err
 	}
 	return c.render(w, r, s, http.StatusOK, "seller", standing.Seller.Name, page)
 }

@@ -58,7 +58,7 @@ func TestHomeByRole(t *testing.T) {
 		assert.Contains(t, res.body, "<h1>Overview</h1>")
 		assert.NotContains(t, res.body, "Start a bench test", "the bench test is in the navigation, not on the overview")
 		want := []string{"Overview", "Sellers", "Review queue", "Corrective actions", "Audit", "KPIs", "Charter",
-			"Bench test", "Batch upload", "Mystery order", "Recent work"}
+			"Bench test", "Batch upload", "Mystery order", "Lots", "Recent work"}
 		if role == audit.RoleAdmin {
 			want = append(want, "Users", "API keys")
 		}
@@ -84,9 +84,9 @@ func TestHomeByRole(t *testing.T) {
 	res := h.signedIn(audit.RoleTechnician).get("/console/")
 	assert.Contains(t, res.body, "Start a bench test")
 	assert.NotContains(t, res.body, "<h1>Overview</h1>")
-	assert.Equal(t, []string{"Home", "Charter", "Bench test", "Batch upload", "Mystery order", "Recent work"}, navLabels(res.body))
+	assert.Equal(t, []string{"Home", "Charter", "Bench test", "Batch upload", "Mystery order", "Lots", "Recent work"}, navLabels(res.body))
 	res = h.signedIn(audit.RoleSeller).get("/console/")
-	assert.Equal(t, []string{"Home", "Corrective actions", "Charter"}, navLabels(res.body))
+	assert.Equal(t, []string{"Home", "Corrective actions", "Charter", "Lots"}, navLabels(res.body))
 }
 
 // The overview's tier counts are those of the latest approved scorecard of each seller.

@@ -178,6 +178,7 @@ var navigation = []struct {
 	{"Bench test", "", "/console/bench-tests/new", "GET /console/bench-tests/new"},
 	{"Batch upload", "", "/console/bench-tests/batch", "GET /console/bench-tests/batch"},
 	{"Mystery order", "", "/console/mystery-orders/new", "GET /console/mystery-orders/new"},
+	{"Lots", "", "/console/lots", "GET /console/lots"},
 	{"Recent work", "", "/console/work", "GET /console/work"},
 	{"Users", "", "/console/admin/users", "GET /console/admin/users"},
 	{"API keys", "", "/console/admin/keys", "GET /console/admin/keys"},

@@ -61,6 +61,14 @@ func (c *Console) routes() {
 
 	c.page("GET /console/work", technicians, c.work)
 
+	// Lots: the staff create them and add their samples, a manager resumes a discontinued
+	// stream, a seller reads its own decided device lots (the service keeps it to those).
+	c.page("GET /console/lots", everyone, c.lots)
+	c.page("POST /console/lots", technicians, c.createLot)
+	c.page("GET /console/lots/{id}", everyone, c.lot)
+	c.page("POST /console/lots/{id}/samples", technicians, c.addLotSample)
+	c.page("POST /console/lots/{id}/stream/resume", managers, c.resumeStream)
+
 	c.page("GET /console/admin/users", admins, c.users)
 	c.page("POST /console/admin/users", admins, c.createUser)
 	c.page("POST /console/admin/users/{id}/disable", admins, c.disableUser)
@@ -87,6 +95,7 @@ func (c *Console) routes() {
 
 	c.page("GET /console/sellers", managers, c.sellers)
 	c.page("GET /console/sellers/{id}", managers, c.seller)
+	c.page("POST /console/sellers/{id}/profile", managers, c.setProfileVisibility)
 	c.page("GET /console/review", managers, c.review)
 	c.page("GET /console/scorecards/{id}", managersAndSellers, c.scorecard)
 	c.page("POST /console/scorecards/{id}/approve", managers, c.approveScorecard)

@@ -36,6 +36,9 @@ type pointView struct {
 	checklist.PointResult
 	Failed bool
 	Value  string
+	// Median and Standing place the value in the marketplace benchmark of the period, on an
+	// approved scorecard: "—" where the benchmark is null (fewer than five sellers).
+	Median, Standing string
 }
 
 // evidenceView is the evidence of one failed point, or the part of it shown.
@@ -72,6 +75,11 @@ type scorecardPage struct {
 	Actions      []audit.CorrectiveAction
 	JustApproved bool
 	Now          time.Time
+	// Benchmarked is set on an approved scorecard, whose points show the marketplace median
+	// and their standing.
+	Benchmarked bool
+	// MinSellers is how many sellers a point's benchmark needs.
+	MinSellers int
 }
 
 // scorecard is GET /console/scorecards/{id}.
@@ -111,12 +119,23 @@ func (c *Console) scorecardView(r *http.Request, s *signedIn) (*scorecardPage, e
 			return nil, err
 		}
 	}
+	var market *audit.MarketComparison
+	if sc.Status == audit.Approved {
+		cmps, err := c.svc.CompareScorecards(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		market, page.Benchmarked, page.MinSellers = cmps[0], true, audit.MinBenchmarkSellers
+	}
 	q := r.URL.Query()
 	page.Point = q.Get("point")
 	from, _ := strconv.Atoi(q.Get("from"))
 	base := "/console/scorecards/" + sc.ID
-	for _, p := range sc.Result.Points {
+	for i, p := range sc.Result.Points {
 		v := pointView{PointResult: p, Failed: p.Status == checklist.PointFail, Value: formatValue(p)}
+		if market != nil && i < len(market.Points) {
+			v.Median, v.Standing = standingOf(p, market.Points[i])
+		}
 		page.Points = append(page.Points, v)
 		if !v.Failed || (page.Point != "" && page.Point != p.Code) {
 			continue
@@ -170,8 +189,9 @@ func pointURL(base, code string, from int) string {
 }
 
 // evidenceItem is one evidence id, with the page of its record when s may open it: bench
-// tests and mystery orders have pages of their own, for the roles whose routes allow them
-// (sellers have none: they see the ids, and the devices in their PDF report).
+// tests, mystery orders and lots (the rejected lots of the lot metrics, lots.md §7) have pages
+// of their own, for the roles whose routes allow them (sellers have none: they see the ids,
+// and the devices and lots in their PDF report).
 func (c *Console) evidenceItem(s *signedIn, id string) evidenceItem {
 	kinds := []struct {
 		prefix, kind, route, href string
@@ -180,6 +200,7 @@ func (c *Console) evidenceItem(s *signedIn, id string) evidenceItem {
 		{audit.PrefixMysteryOrder, "mystery order", "GET /console/mystery-orders/{id}", "/console/mystery-orders/"},
 		{audit.PrefixKPIMonth, "KPI month", "", ""},
 		{audit.PrefixCorrectiveAction, "corrective action", "", ""},
+		{audit.PrefixLot, "lot", "GET /console/lots/{id}", "/console/lots/"},
 	}
 	for _, k := range kinds {
 		if !strings.HasPrefix(id, k.prefix+"_") {
@@ -196,14 +217,38 @@ func (c *Console) evidenceItem(s *signedIn, id string) evidenceItem {
 
 // formatValue is a point's value as the page shows it: a count as a whole number, a rate also
 // as a percentage, anything else to at most four decimals.
-func formatValue(p checklist.PointResult) string {
-	v := strconv.FormatFloat(p.Value, 'f', 4, 64)
+func formatValue(p checklist.PointResult) string { return formatMetric(p.Metric, p.Value) }
+
+// formatMetric is a value of a metric as the page shows it (formatValue).
+func formatMetric(metric string, value float64) string {
+	v := strconv.FormatFloat(value, 'f', 4, 64)
 	v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
-	if strings.HasSuffix(p.Metric, "_rate") {
-		pct := strconv.FormatFloat(p.Value*100, 'f', 1, 64)
+	if strings.HasSuffix(metric, "_rate") {
+		pct := strconv.FormatFloat(value*100, 'f', 1, 64)
 		return v + " (" + pct + " %)"
 	}
 	return v
+}
+
+// standingOf words where point p of an approved scorecard stands in the benchmark of its
+// period: the marketplace median with the number of sellers behind it, and the share of the
+// other sellers whose value is worse. Without a benchmark (fewer than five sellers) both are
+// "—"; a point the scorecard did not evaluate, or whose rule orders no values, has a median
+// and no standing.
+func standingOf(p checklist.PointResult, b *audit.PointComparison) (median, standing string) {
+	if b == nil {
+		return "—", "—"
+	}
+	median = formatMetric(p.Metric, b.Median) + ", " + strconv.Itoa(b.Sellers) + " sellers"
+	switch {
+	case b.BetterThan != nil:
+		standing = "better than " + strconv.FormatFloat(*b.BetterThan*100, 'f', 0, 64) + " % of the other sellers"
+	case p.Status == checklist.PointInsufficientData:
+		standing = "not evaluated"
+	default:
+		standing = "not ranked"
+	}
+	return median, standing
 }
 
 // approveScorecard is POST /console/scorecards/{id}/approve: the manager's review of a draft,

@@ -7,12 +7,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // pointRows are the codes of the rows of the points table, in order, with their status words.
@@ -54,9 +57,10 @@ func TestScorecardPageForManagers(t *testing.T) {
 	}
 	// A row: severity and weight, metric, value, threshold, samples.
 	assert.Regexp(t, `<tr class="failed"><th scope="row"><span class="code">QC06</span> No liquid damage</th>\n<td class="point-fail"><strong>Failed</strong></td>\n`+
-		`<td>critical \(8\)</td><td>liquid damage</td><td class="num">1</td><td>== 0</td><td class="num">3</td>`, body)
+		`<td>critical \(8\)</td><td>liquid damage</td><td class="num">1</td><td class="num">—</td><td>—</td><td>== 0</td><td class="num">3</td>`, body)
 	assert.Regexp(t, `QC03</span> Battery health at 85% or more</th>\n<td class="point-insufficient_data">Not enough data</td>`, body)
-	assert.Contains(t, body, `<td>battery at least 85 rate</td><td class="num">1 (100.0 %)</td><td>&gt;= 0.95</td>`, "a rate also as a percentage")
+	assert.Contains(t, body, `<td>battery at least 85 rate</td><td class="num">1 (100.0 %)</td><td class="num">—</td><td>—</td><td>&gt;= 0.95</td>`,
+		"a rate also as a percentage; two sellers make no marketplace benchmark")
 
 	// Evidence: the bench test links to its page; the mystery order links to its page once
 	// the console has one for the role (a technicians' page), else its id shows as text.
@@ -176,4 +180,104 @@ func TestEvidencePages(t *testing.T) {
 	assert.Contains(t, ev, "<p>Records 51 to 52 of 52.</p>")
 	assert.Contains(t, ev, `<ol class="evidence-list" start="51">`)
 	assert.Contains(t, ev, `<a href="/console/scorecards/`+id+`?point=QC06#evidence-QC06">Earlier records</a>`)
+}
+
+// TestEvidenceOfLots: a charter version with a point on the seller's device lots (lots.md §7)
+// fails it on a rejected lot, and the scorecard page names the lot as the evidence, linking to
+// its page for the roles the console has one for.
+func TestEvidenceOfLots(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	bt := audit.BenchTest{SellerID: h.Own.ID, Lab: "lab-1", TestedAt: time.Now().UTC().Add(-time.Hour), Submitted: []byte("{}"),
+		Inspection: grading.Inspection{Device: grading.Device{Category: grading.Smartphone, Brand: "Apple", Model: "iPhone 13",
+			IMEI: "490154203237518"}},
+		Grade: grading.Grade{Ruleset: "2026.1", Status: grading.Rejected, Functional: grading.F3, Cosmetic: grading.CosmeticC}}
+	rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
+	require.NoError(t, err)
+	lot, err := h.svc.CreateLot(ctx, system, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotDevices,
+		LotRef: "STOCK-1", LotSize: 40, SellerID: h.Own.ID, ReceivedAt: time.Now().UTC().Add(-48 * time.Hour)}})
+	require.NoError(t, err)
+	lot, _, err = h.svc.AddLotSample(ctx, system, lot.ID, audit.Input[audit.NewLotSample]{Value: audit.NewLotSample{BenchTestID: rec.ID}})
+	require.NoError(t, err)
+	require.Equal(t, sampling.Rejected, lot.Decision)
+
+	c, err := checklist.DefaultCharter()
+	require.NoError(t, err)
+	c.Version = "2027.1"
+	c.Points = append(c.Points, checklist.Point{Code: "QC26", Title: "No rejected device lot", Area: "grading",
+		Severity: checklist.Major, Rule: "lots_rejected == 0", SampleMetric: "lots", MinSamples: 1})
+	_, err = h.svc.PublishCharter(ctx, system, c, false)
+	require.NoError(t, err)
+	day := lot.DecidedAt.Truncate(24 * time.Hour)
+	sc, err := h.svc.AuditSeller(ctx, system, h.Own.ID, audit.AuditInput{PeriodStart: day.Format(time.DateOnly),
+		PeriodEnd: day.AddDate(0, 0, 1).Format(time.DateOnly), CharterVersion: "2027.1"}, nil)
+	require.NoError(t, err)
+
+	res := h.signedIn(audit.RoleManager).get("/console/scorecards/" + sc.ID)
+	require.Equal(t, http.StatusOK, res.status)
+	ev := section(t, res.body, `id="evidence-QC26"`)
+	assert.Contains(t, ev, `QC26</span> No rejected device lot: 1 record</h3>`)
+	if _, ok := h.console.Rules()["GET /console/lots/{id}"]; ok {
+		assert.Contains(t, ev, `<li>lot <a href="/console/lots/`+lot.ID+`">`+lot.ID+`</a></li>`)
+	} else {
+		assert.Contains(t, ev, `<li>lot <span class="id">`+lot.ID+`</span></li>`)
+	}
+}
+
+// An approved scorecard's page shows each point's value beside the marketplace median of the
+// period and the share of the other sellers it beats, once five sellers' approved scorecards
+// of the period evaluated the point; a draft's page shows neither.
+func TestScorecardPageShowsTheMarketplace(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	sellers := []string{h.Own.ID, h.Other.ID}
+	for _, name := range []string{"Third", "Fourth", "Fifth"} {
+		s, err := h.svc.CreateSeller(ctx, system, audit.Seller{Name: name + " Refurb", Country: "FR", ContactEmail: "qa@example.com"})
+		require.NoError(t, err)
+		sellers = append(sellers, s.ID)
+	}
+	// 100 orders each, Own 2 late, the others 0, 1, 3 and 4: late shipment rates 0 to 4 %.
+	late := []int{2, 0, 1, 3, 4}
+	cards := make([]string, len(sellers))
+	for i, s := range sellers {
+		_, err := h.svc.PutKPIMonth(ctx, system, audit.KPIMonth{SellerID: s, Month: "2026-10", Orders: 100, ShippedLate: late[i],
+			ValidTracking: 99, MessagesReceived: 20, MessagesAnsweredWithin1BD: 19, WarrantyMonths: 12})
+		require.NoError(t, err)
+		cards[i] = h.audit(t, s, "2026-10-01", "2026-11-01")
+	}
+	row := func(body, code string) string {
+		t.Helper()
+		i := strings.Index(body, `<span class="code">`+code+`</span>`)
+		require.GreaterOrEqual(t, i, 0, code)
+		end := strings.Index(body[i:], "</tr>")
+		return body[i : i+end]
+	}
+
+	manager := h.signedIn(audit.RoleManager)
+	draft := manager.get("/console/scorecards/" + cards[0])
+	require.Equal(t, http.StatusOK, draft.status)
+	assert.NotContains(t, draft.body, "Marketplace median", "a draft has no benchmark")
+
+	for i := 1; i < 5; i++ {
+		h.approve(t, cards[i])
+	}
+	h.approve(t, cards[0])
+	for _, c := range []*client{manager, h.signedIn(audit.RoleSeller)} {
+		res := c.get("/console/scorecards/" + cards[0])
+		require.Equal(t, http.StatusOK, res.status)
+		assert.Contains(t, res.body, `<th scope="col" class="num">Marketplace median</th><th scope="col">Standing</th>`)
+		assert.Contains(t, res.body, "where at least 5 sellers' approved scorecards of the period evaluated the point")
+		assert.Contains(t, row(res.body, "QC18"), `<td class="num">0.02 (2.0 %)</td><td class="num">0.02 (2.0 %), 5 sellers</td><td>better than 50 % of the other sellers</td>`,
+			"2 % beats 3 and 4 %, two of the four others")
+		assert.Contains(t, row(res.body, "QC19"), `<td class="num">0.99 (99.0 %), 5 sellers</td><td>better than 0 % of the other sellers</td>`,
+			"a tie with every other seller beats none")
+		assert.Contains(t, row(res.body, "QC01"), `<td class="num">—</td><td>—</td>`, "no unit: no benchmark")
+	}
+	// Another period, where one seller is approved: the columns, and no figure in them.
+	other := h.audit(t, h.Own.ID, "2026-11-01", "2026-12-01")
+	h.approve(t, other)
+	res := manager.get("/console/scorecards/" + other)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Contains(t, res.body, "Marketplace median")
+	assert.NotContains(t, res.body, "sellers</td>", "one seller in the period: no median anywhere")
 }

@@ -41,6 +41,9 @@ type pointJSON struct {
 	Threshold string   `json:"threshold"`
 	Samples   int      `json:"samples"`
 	Evidence  []string `json:"evidence"`
+	// Benchmark is where the point stands in the marketplace benchmark of the period: on an
+	// approved scorecard, where the benchmark is published; null otherwise.
+	Benchmark *scorecardBenchmarkJSON `json:"benchmark"`
 }
 
 type reviewJSON struct {
@@ -69,7 +72,9 @@ type scorecardJSON struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-func toScorecardJSON(sc audit.Scorecard) scorecardJSON {
+// toScorecardJSON is sc as the API shows it, each point beside the benchmark of its period as
+// cmp compares them (nil for a draft or a superseded scorecard, which carry none).
+func toScorecardJSON(sc audit.Scorecard, cmp *audit.MarketComparison) scorecardJSON {
 	out := scorecardJSON{
 		ID: sc.ID, SellerID: sc.SellerID,
 		PeriodStart: sc.Period.Start.UTC().Format(time.DateOnly), PeriodEnd: sc.Period.End.UTC().Format(time.DateOnly),
@@ -84,6 +89,9 @@ func toScorecardJSON(sc audit.Scorecard) scorecardJSON {
 		}
 		out.Points[i] = pointJSON{Code: p.Code, Title: p.Title, Area: p.Area, Severity: string(p.Severity), Weight: p.Weight,
 			Status: string(p.Status), Metric: p.Metric, Value: p.Value, Threshold: p.Threshold, Samples: p.Samples, Evidence: ev}
+		if cmp != nil && i < len(cmp.Points) {
+			out.Points[i].Benchmark = toScorecardBenchmarkJSON(cmp.Points[i])
+		}
 	}
 	if r := sc.Review; r != nil {
 		out.Review = &reviewJSON{ApprovedBy: r.ApprovedBy, Comment: r.Comment, ApprovedAt: r.ApprovedAt}
@@ -112,7 +120,7 @@ func (s *Server) createAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, toScorecardJSON(sc))
+	return writeJSON(c, http.StatusCreated, toScorecardJSON(sc, nil))
 }
 
 // createAuditBatch scores every seller. The service runs one such audit at a time in this
@@ -139,8 +147,9 @@ func (s *Server) createAuditBatch(c echo.Context) error {
 }
 
 // getScorecard serves one scorecard, and approved ones from a cache of their encoded answers
-// (scorecard_cache.go): an approved scorecard never changes, so it has a strong ETag; a draft
-// has none.
+// (scorecard_cache.go): an approved scorecard never changes but for the benchmark of its
+// period beside its points, so it has a strong ETag, a new one when another approval moved the
+// benchmark on; a draft has none.
 func (s *Server) getScorecard(c echo.Context) error {
 	body, etag, err := s.scorecardBody(c.Request().Context(), mustPrincipal(c), c.Param("id"))
 	if err != nil {
@@ -165,7 +174,7 @@ func (s *Server) listSellerScorecards(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newList(items, next, toScorecardJSON))
+	return s.scorecardsJSON(c, items, next)
 }
 
 // approveRequest is a review; its optional comment is prose.
@@ -189,5 +198,9 @@ func (s *Server) approveScorecard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, toScorecardJSON(sc))
+	cmps, err := s.svc.CompareScorecards(c.Request().Context(), sc)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, toScorecardJSON(sc, cmps[0]))
 }

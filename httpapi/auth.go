@@ -80,75 +80,38 @@ type rateLimited struct{ retryAfter string }
 func (e *rateLimited) Error() string { return "rate limit exceeded; retry after " + e.retryAfter + "s" }
 func (e *rateLimited) Unwrap() error { return errTooManyRequests }
 
-// limiter is a token bucket per key: per API key for authenticated routes (auth.go), per
-// client address for the public pages that take perAddress (public.go). A bucket that has
-// filled up again is no different from a new one, so the buckets idle that long are dropped
-// once a minute: the map holds only the keys seen lately, however many come and go (client
-// addresses on the internet). When maxKeys are held all the same, every new key shares one
-// overflow bucket until the sweep frees room, so that a flood of addresses is itself held to
-// one bucket's rate.
+// limiter is a token bucket per API key.
 type limiter struct {
-	limit     rate.Limit
-	burst     int
-	now       func() time.Time
-	maxKeys   int // 0: no bound (API keys, which only admins create)
-	mu        sync.Mutex
-	keys      map[string]*rate.Limiter
-	lastSweep time.Time
-	overflow  *rate.Limiter
+	limit rate.Limit
+	burst int
+	now   func() time.Time
+	mu    sync.Mutex
+	keys  map[string]*rate.Limiter
 }
-
-// limiterSweep is how often a limiter drops the buckets that have filled up again.
-const limiterSweep = time.Minute
 
 func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
 	if burst <= 0 {
 		burst = int(math.Max(1, math.Ceil(perSecond)))
 	}
-	return &limiter{limit: rate.Limit(perSecond), burst: burst, now: now, keys: map[string]*rate.Limiter{},
-		overflow: rate.NewLimiter(rate.Limit(perSecond), burst)}
+	return &limiter{limit: rate.Limit(perSecond), burst: burst, now: now, keys: map[string]*rate.Limiter{}}
 }
 
-func (l *limiter) allow(key string) error {
+func (l *limiter) allow(keyID string) error {
 	if l.limit <= 0 {
 		return nil
 	}
-	now := l.now()
 	l.mu.Lock()
-	if now.Sub(l.lastSweep) >= limiterSweep {
-		l.sweep(now)
-	}
-	b, ok := l.keys[key]
+	b, ok := l.keys[keyID]
 	if !ok {
-		if l.maxKeys > 0 && len(l.keys) >= l.maxKeys {
-			b = l.overflow
-		} else {
-			b = rate.NewLimiter(l.limit, l.burst)
-			l.keys[key] = b
-		}
+		b = rate.NewLimiter(l.limit, l.burst)
+		l.keys[keyID] = b
 	}
 	l.mu.Unlock()
+	now := l.now()
 	r := b.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return &rateLimited{retryAfter: fmt.Sprint(int(math.Ceil(d.Seconds())))}
 	}
 	return nil
-}
-
-// sweep drops the buckets that are full at now; l.mu is held.
-func (l *limiter) sweep(now time.Time) {
-	for k, b := range l.keys {
-		if b.TokensAt(now) >= float64(l.burst) {
-			delete(l.keys, k)
-		}
-	}
-	l.lastSweep = now
-}
-
-// held is the number of buckets the limiter holds, for tests.
-func (l *limiter) held() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
 }

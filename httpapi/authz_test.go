@@ -192,6 +192,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/api/v1/lots/:id":                       {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lots/:id/samples":               {own: f.ownLot, other: f.otherLot, draft: f.ownPendingLot, superseded: f.partsLot},
 		"/api/v1/lot-streams/:id/resume":         {own: f.stream},
+		"/api/v1/sellers/:id/profile":            {own: h.Own.ID},
+		"/public/sellers/:id":                    {own: h.Own.ID},
+		"/public/sellers/:id/badge.svg":          {own: h.Own.ID},
 		// A seller reads its own bench tests' certificates (transparency.md §1), and no
 		// mystery order's.
 		"/api/v1/bench-tests/:id/certificate.pdf":    {own: f.ownBenchTest, other: f.benchTest},
@@ -330,6 +333,8 @@ func TestRoleTable(t *testing.T) {
 		"GET /api/v1/scorecards/:id/report.pdf": {a, m, s},
 		"POST /api/v1/scorecards/:id/approve":   {a, m},
 		"GET /api/v1/sellers/:id/scorecards":    {a, m, s},
+		// transparency.md §3: every role, sellers included; no seller's figure is shown.
+		"GET /api/v1/benchmarks": every,
 
 		"GET /api/v1/corrective-actions":            {a, m, s},
 		"GET /api/v1/corrective-actions/:id":        {a, m, s},
@@ -348,26 +353,38 @@ func TestRoleTable(t *testing.T) {
 		"POST /api/v1/lot-streams/:id/resume": {a, m},
 		"GET /api/v1/suppliers":               {a, m},
 
+		// transparency.md §2: hiding a seller's public profile is the managers'.
+		"GET /api/v1/sellers/:id/profile": {a, m},
+		"PUT /api/v1/sellers/:id/profile": {a, m},
+
 		// transparency.md §1: staff read every certificate, a seller those of its own
 		// devices (the service scopes it); mystery orders are the staff's, as their reads.
 		"GET /api/v1/bench-tests/:id/certificate.pdf":    every,
 		"GET /api/v1/mystery-orders/:id/certificate.pdf": {a, m, x},
 	}
-	// The routes that need no token: operations, the problem pages, and the public
-	// verification of certificates (transparency.md §1).
-	publicRoutes := []string{
-		"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json", "GET /problems/:kind",
-		"GET /verify", "GET /verify/:code",
-	}
-	for key, roles := range h.srv.Rules() {
-		if strings.HasPrefix(key, http.MethodHead+" ") {
-			key = http.MethodGet + strings.TrimPrefix(key, http.MethodHead)
+	// The public pages of transparency.md §1 and §2 need no key, and are rate-limited per
+	// client address instead.
+	publicPages := []string{"GET /public/sellers/:id", "HEAD /public/sellers/:id",
+		"GET /public/sellers/:id/badge.svg", "HEAD /public/sellers/:id/badge.svg",
+		"GET /verify", "HEAD /verify", "GET /verify/:code", "HEAD /verify/:code"}
+	rules := h.srv.Rules()
+	for _, key := range publicPages {
+		roles, ok := rules[key]
+		if assert.True(t, ok, "%s is served", key) {
+			assert.Nil(t, roles, "%s is public", key)
 		}
-		assert.Equal(t, slices.Contains(publicRoutes, key), roles == nil, "%s: public exactly when listed as public", key)
+		assert.Contains(t, h.srv.LimitedByAddress(), key, "%s is rate-limited per client address", key)
 	}
-	for _, key := range publicRoutes {
-		_, ok := h.srv.Rules()[key]
-		assert.True(t, ok, "public route %s is served", key)
+	// Every other route without a rule is an operational one or a problem page.
+	operations := []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/problems/:kind"}
+	for key, roles := range rules {
+		_, path, _ := strings.Cut(key, " ")
+		if strings.HasPrefix(path, "/public/") || strings.HasPrefix(path, "/verify") {
+			assert.Contains(t, publicPages, key, "a public page of this test")
+			assert.Nil(t, roles, "%s is public", key)
+		} else if roles == nil {
+			assert.Contains(t, operations, path, "%s: public, as an operational route", key)
+		}
 	}
 	seen := map[string]bool{}
 	for key, roles := range h.srv.Rules() {

@@ -8,35 +8,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/reports"
 )
 
-// CertificateWriter draws the one-page PDF certificate of a device (transparency.md §1) from
-// what the domain says it shows. The same document must give the same bytes: the certificate
-// of one record on one day is byte-identical however often it is drawn, which its ETag relies
-// on.
+// CertificateWriter draws the one-page PDF certificate of a device (transparency.md §1), as
+// *reports.Renderer does, the default. The same certificate must give the same bytes, which
+// its ETag relies on.
 type CertificateWriter interface {
-	WriteCertificate(w io.Writer, doc CertificateDocument) error
+	WriteCertificate(w io.Writer, c reports.Certificate) error
 }
-
-// CertificateDocument is everything a certificate PDF is drawn from.
-type CertificateDocument struct {
-	// Certificate is what the certificate shows (audit.Service.BenchTestCertificate).
-	Certificate audit.Certificate
-	// VerificationURL is the address anybody can check the certificate at, for its QR code:
-	// the server's public URL, then /verify/ and the code with its dashes.
-	VerificationURL string
-	// Generated is the day the certificate is drawn (midnight UTC).
-	Generated time.Time
-}
-
-// errNoCertificates answers the certificate routes of a server built without a
-// CertificateWriter.
-var errNoCertificates = echo.NewHTTPError(http.StatusNotImplemented, "this server has no certificate renderer")
 
 // getBenchTestCertificate answers the PDF certificate of a bench test: staff any, a seller its
 // own devices' (404 otherwise, as for the bench test).
@@ -59,22 +43,18 @@ func (s *Server) getMysteryOrderCertificate(c echo.Context) error {
 }
 
 // writeCertificate draws a certificate into memory, so that a failure is a clean problem and
-// never a truncated file, dated the day of the request: every download of one day is
-// byte-identical and carries a strong ETag (a hash of the bytes, new each day and whenever the
-// record is corrected), which If-None-Match spares sending again. Private: the client's own
-// cache may keep it, asking again before using it.
+// never a truncated file. A certificate is issued on the day its record was stored, so every
+// download of it is byte-identical and carries a strong ETag (a hash of the bytes), which
+// If-None-Match spares sending again. Private: the client's own cache may keep it, asking
+// again before using it.
 func (s *Server) writeCertificate(c echo.Context, cert audit.Certificate) error {
-	if s.certs == nil {
-		return errNoCertificates
-	}
-	doc := CertificateDocument{Certificate: cert, VerificationURL: s.verificationURL(c.Request(), cert.Code),
-		Generated: s.now().UTC().Truncate(24 * time.Hour)}
+	rc := reports.CertificateOfView(cert, s.verificationURL(c.Request(), cert.Code))
 	var buf bytes.Buffer
-	if err := s.certs.WriteCertificate(&buf, doc); err != nil {
-		return fmt.Errorf("certificate %s: %w", audit.FormatVerificationCode(cert.Code), err)
+	if err := s.certs.WriteCertificate(&buf, rc); err != nil {
+		return fmt.Errorf("certificate %s: %w", rc.Code, err)
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="certificate-`+audit.FormatVerificationCode(cert.Code)+`.pdf"`)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="certificate-`+rc.Code+`.pdf"`)
 	h.Set("Cache-Control", "private, no-cache")
 	return writeFinal(c, "application/pdf", buf.Bytes(), etagOf(buf.Bytes()))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/reports"
 )
 
 // fullIMEI and ownContact are what no certificate and no verification may show: the device's
@@ -26,11 +27,11 @@ const (
 	ownContact = "own@example.com"
 )
 
-// certificateDoc reads back the document the fake renderer was given.
-func certificateDoc(t *testing.T, res *response) httpapi.CertificateDocument {
+// certificateDoc reads back the certificate the fake renderer was given.
+func certificateDoc(t *testing.T, res *response) reports.Certificate {
 	t.Helper()
 	require.True(t, bytes.HasPrefix(res.Body, []byte(httpapi.FakeCertificateMark)), "drawn by the renderer: %.200s", res.Body)
-	var d httpapi.CertificateDocument
+	var d reports.Certificate
 	require.NoError(t, json.Unmarshal(bytes.TrimPrefix(res.Body, []byte(httpapi.FakeCertificateMark)), &d))
 	return d
 }
@@ -44,15 +45,16 @@ func codeOf(t *testing.T, h *harness, id string) string {
 	return rec.VerificationCode
 }
 
-// The certificate PDF of a bench test: staff and its own seller get it, drawn from the
-// domain's certificate with the verification address and the day; another seller gets 404 as
-// for a record that does not exist. One record and day give the same bytes and ETag, and
-// If-None-Match spares them.
+// The certificate PDF of a bench test: staff and its own seller get it, drawn by the renderer
+// from the domain's certificate with the verification address; another seller gets 404 as for
+// a record that does not exist. A record's certificate is issued on the day it was stored, so
+// every download gives the same bytes and ETag, which If-None-Match spares, until a correction
+// supersedes it.
 func TestBenchTestCertificate(t *testing.T) {
-	now := time.Date(2026, 10, 20, 15, 4, 5, 0, time.UTC)
-	h := newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{}, Now: func() time.Time { return now }})
+	h := newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{}})
 	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, "CERT-1"), http.StatusCreated)
 	code := codeOf(t, h, bt.ID)
+	dashed := audit.FormatVerificationCode(code)
 	path := "/api/v1/bench-tests/" + bt.ID + "/certificate.pdf"
 
 	var first *response
@@ -60,7 +62,7 @@ func TestBenchTestCertificate(t *testing.T) {
 		res := h.do(http.MethodGet, path, h.token(r), nil)
 		require.Equal(t, http.StatusOK, res.Code, "%s: %s", r, res.Body)
 		assert.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
-		assert.Equal(t, `attachment; filename="certificate-`+audit.FormatVerificationCode(code)+`.pdf"`, res.Header.Get("Content-Disposition"))
+		assert.Equal(t, `attachment; filename="certificate-`+dashed+`.pdf"`, res.Header.Get("Content-Disposition"))
 		assert.Equal(t, "private, no-cache", res.Header.Get("Cache-Control"))
 		assert.NotEmpty(t, res.Header.Get("ETag"))
 		if first == nil {
@@ -70,16 +72,17 @@ func TestBenchTestCertificate(t *testing.T) {
 		assert.Equal(t, first.Body, res.Body, "%s: the same bytes", r)
 		assert.Equal(t, first.Header.Get("ETag"), res.Header.Get("ETag"))
 	}
-	d := certificateDoc(t, first)
-	assert.Equal(t, "http://example.com/verify/"+audit.FormatVerificationCode(code), d.VerificationURL,
-		"without a public URL, the request's own")
-	assert.Equal(t, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), d.Generated, "the day of the request")
-	c := d.Certificate
-	assert.Equal(t, code, c.Code)
-	assert.Equal(t, audit.KindBenchTest, c.Kind)
-	assert.Equal(t, audit.CertificateDevice{Category: "smartphone", Brand: "Apple", Model: "iPhone 13", StorageGB: 128,
-		IdentifierKind: "imei", Identifier: "•••••••••••3809"}, c.Device)
-	assert.Equal(t, "premium", string(c.Marketplace))
+	c := certificateDoc(t, first)
+	assert.Equal(t, "http://example.com/verify/"+dashed, c.VerifyURL, "without a public URL, the request's own")
+	rec, err := h.st.BenchTest(context.Background(), bt.ID)
+	require.NoError(t, err)
+	assert.Equal(t, rec.CreatedAt, c.Issued, "issued on the day the record was stored")
+	assert.Equal(t, dashed, c.Code)
+	assert.Equal(t, bt.ID, c.RecordID)
+	assert.Equal(t, reports.SourceBenchTest, c.Source)
+	assert.Equal(t, reports.CertificateDevice{Category: "smartphone", CategoryLabel: "Smartphone", Brand: "Apple", Model: "iPhone 13",
+		StorageGB: 128, StorageLabel: "128 GB", IdentityKind: "IMEI", Identity: "•••••••••••3809"}, c.Device)
+	assert.Equal(t, "Premium", c.GradeLabel)
 	assert.Equal(t, "Lyon lab 2", c.Lab)
 	assert.Equal(t, time.Date(2026, 10, 2, 7, 0, 0, 0, time.UTC), c.TestedAt)
 	assert.Nil(t, c.Correction)
@@ -97,21 +100,29 @@ func TestBenchTestCertificate(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/bench-tests/bt_missing/certificate.pdf", h.token(audit.RoleManager), nil).Code)
 	assert.Equal(t, http.StatusUnauthorized, h.do(http.MethodGet, path, "", nil).Code)
 
-	// The next day, another date and other bytes; a correction changes them too, and the
-	// certificate then says what stands now.
-	now = now.Add(24 * time.Hour)
-	next := h.do(http.MethodGet, path, h.token(audit.RoleManager), nil)
-	require.Equal(t, http.StatusOK, next.Code)
-	assert.NotEqual(t, first.Header.Get("ETag"), next.Header.Get("ETag"))
+	// A correction: the certificate says what stands now, in new bytes, and keeps its code.
 	fix := set(benchTestDoc(t, h.Own.ID, "CERT-1"), "inspection.battery.health_pct", 79.5)
 	require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/api/v1/bench-tests/"+bt.ID+"/corrections", h.token(audit.RoleTechnician), fix).Code)
 	corrected := h.do(http.MethodGet, path, h.token(audit.RoleManager), nil)
 	require.Equal(t, http.StatusOK, corrected.Code)
-	assert.NotEqual(t, next.Header.Get("ETag"), corrected.Header.Get("ETag"))
-	c = certificateDoc(t, corrected).Certificate
-	assert.Equal(t, code, c.Code, "the corrected record keeps its code")
+	assert.NotEqual(t, first.Header.Get("ETag"), corrected.Header.Get("ETag"))
+	c = certificateDoc(t, corrected)
+	assert.Equal(t, dashed, c.Code, "the corrected record keeps its code")
 	require.NotNil(t, c.Correction)
 	assert.Equal(t, "not_sellable", string(c.Correction.Status))
+}
+
+// The real renderer draws a PDF, the same bytes every time for one record.
+func TestCertificatePDF(t *testing.T) {
+	h := newHarness(t)
+	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, ""), http.StatusCreated)
+	path := "/api/v1/bench-tests/" + bt.ID + "/certificate.pdf"
+	first := h.do(http.MethodGet, path, h.token(audit.RoleSeller), nil)
+	require.Equal(t, http.StatusOK, first.Code, "%s", first.Body)
+	assert.True(t, bytes.HasPrefix(first.Body, []byte("%PDF-")), "a PDF")
+	again := h.do(http.MethodGet, path, h.token(audit.RoleManager), nil)
+	assert.Equal(t, first.Body, again.Body)
+	assert.Equal(t, first.Header.Get("ETag"), again.Header.Get("ETag"))
 }
 
 // The verification address is made from the configured public URL, path included.
@@ -121,7 +132,7 @@ func TestCertificateVerificationURL(t *testing.T) {
 	res := h.do(http.MethodGet, "/api/v1/bench-tests/"+bt.ID+"/certificate.pdf", h.token(audit.RoleManager), nil)
 	require.Equal(t, http.StatusOK, res.Code)
 	want := "https://qa.example.org/refurb/verify/" + audit.FormatVerificationCode(codeOf(t, h, bt.ID))
-	assert.Equal(t, want, certificateDoc(t, res).VerificationURL)
+	assert.Equal(t, want, certificateDoc(t, res).VerifyURL)
 	var v map[string]any
 	h.do(http.MethodGet, "/verify/"+codeOf(t, h, bt.ID), "", nil, "Accept", "application/json").JSON(t, &v)
 	assert.Equal(t, want, v["verification_url"], "the same address in the verification")
@@ -134,35 +145,27 @@ func TestCertificateVerificationURL(t *testing.T) {
 
 // The certificate of a mystery order is the staff's, as every read of mystery orders.
 func TestMysteryOrderCertificate(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{}})
 	mo := h.createMO(moDoc(t, h.Own.ID, "MO-CERT"), http.StatusCreated)
 	path := "/api/v1/mystery-orders/" + mo.ID + "/certificate.pdf"
 	res := h.do(http.MethodGet, path, h.token(audit.RoleTechnician), nil)
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
-	c := certificateDoc(t, res).Certificate
-	assert.Equal(t, audit.KindMysteryOrder, c.Kind)
-	assert.Empty(t, c.Lab, "inspected by the quality team")
+	c := certificateDoc(t, res)
+	assert.Equal(t, reports.SourceMysteryOrder, c.Source)
+	assert.Equal(t, reports.MysteryOrderLab, c.Lab, "inspected by the quality team")
 	rec, err := h.st.MysteryOrder(context.Background(), mo.ID)
 	require.NoError(t, err)
-	assert.Equal(t, rec.VerificationCode, c.Code)
+	assert.Equal(t, audit.FormatVerificationCode(rec.VerificationCode), c.Code)
 	assert.Equal(t, rec.CreatedAt, c.TestedAt)
 	assert.Equal(t, http.StatusForbidden, h.do(http.MethodGet, path, h.token(audit.RoleSeller), nil).Code)
 	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/mystery-orders/mo_missing/certificate.pdf", h.token(audit.RoleManager), nil).Code)
 }
 
-// Without a renderer the route is 501, after the record has been found (an unknown one is still
-// 404); a renderer that fails is 500 with a problem, never a truncated PDF.
-func TestCertificateRenderer(t *testing.T) {
-	h := newHarnessWith(t, httpapi.Config{})
-	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, ""), http.StatusCreated)
-	res := h.do(http.MethodGet, "/api/v1/bench-tests/"+bt.ID+"/certificate.pdf", h.token(audit.RoleManager), nil)
-	assert.Equal(t, http.StatusNotImplemented, res.Code)
-	assert.Equal(t, "this server has no certificate renderer", res.Map(t)["detail"])
-	assert.Equal(t, http.StatusNotFound, h.do(http.MethodGet, "/api/v1/bench-tests/bt_missing/certificate.pdf", h.token(audit.RoleManager), nil).Code)
-
+// A renderer that fails is 500 with a problem, never a truncated PDF.
+func TestCertificateRendererFailure(t *testing.T) {
 	// A 500 is no answer of the contract: the request goes around the harness's check.
-	h = newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{Err: assert.AnError}})
-	bt = h.createBenchTest(benchTestDoc(t, h.Own.ID, ""), http.StatusCreated)
+	h := newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{Err: assert.AnError}})
+	bt := h.createBenchTest(benchTestDoc(t, h.Own.ID, ""), http.StatusCreated)
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/bench-tests/"+bt.ID+"/certificate.pdf", nil)
 	req.Header.Set("Authorization", "Bearer "+h.token(audit.RoleManager))
 	rec := httptest.NewRecorder()
@@ -183,35 +186,37 @@ type verification struct {
 		IdentifierKind         *string `json:"identifier_kind"`
 		Identifier             *string `json:"identifier"`
 	} `json:"device"`
-	Grade struct {
-		Ruleset, Status, Meaning, Cosmetic string
-		Marketplace, Functional            *string
-		CosmeticName                       string `json:"cosmetic_name"`
-	} `json:"grade"`
+	Grade    grade `json:"grade"`
 	Cosmetic []struct {
-		Zone, Words   string
-		VisibleFromCM int `json:"visible_from_cm"`
+		Zone, Marks string
 	} `json:"cosmetic"`
 	Battery struct {
 		HealthPct float64 `json:"health_pct"`
 		Genuine   bool
+		Summary   string
 	} `json:"battery"`
 	FunctionalTests []struct {
-		Outcome string
-		Tests   []struct{ Code, Words string }
+		Outcome, Label string
+		Tests          []string
 	} `json:"functional_tests"`
-	CompliancePassed []struct{ Code, Words string } `json:"compliance_passed"`
-	NonGenuineParts  []struct{ Part, Words string } `json:"non_genuine_parts"`
-	Lab              *string                        `json:"lab"`
-	TestedAt         time.Time                      `json:"tested_at"`
-	Superseded       bool                           `json:"superseded"`
-	Correction       *struct {
-		Status       string
-		Marketplace  *string
-		Cosmetic     string
-		CosmeticName string    `json:"cosmetic_name"`
-		CorrectedAt  time.Time `json:"corrected_at"`
-	} `json:"correction"`
+	CompliancePassed []string  `json:"compliance_passed"`
+	ComplianceFailed []string  `json:"compliance_failed"`
+	NonGenuineParts  []string  `json:"non_genuine_parts"`
+	PartsDisclosed   bool      `json:"parts_disclosed"`
+	Lab              string    `json:"lab"`
+	TestedAt         time.Time `json:"tested_at"`
+	Issued           string    `json:"issued"`
+	Superseded       bool      `json:"superseded"`
+	Correction       *grade    `json:"correction"`
+}
+
+// grade is a grade of a verification.
+type grade struct {
+	Status, Cosmetic, Label, Meaning string
+	Marketplace, Functional          *string
+	FunctionalLabel                  string     `json:"functional_label"`
+	CosmeticLabel                    string     `json:"cosmetic_label"`
+	CorrectedAt                      *time.Time `json:"corrected_at"`
 }
 
 // browser is the Accept header of a browser.
@@ -249,20 +254,25 @@ func TestVerification(t *testing.T) {
 	assert.Equal(t, "bench_test", v.Record)
 	assert.Equal(t, "iPhone 13", v.Device.Model)
 	assert.Equal(t, "imei", *v.Device.IdentifierKind)
+	assert.Equal(t, "•••••••••••3809", *v.Device.Identifier)
 	assert.Equal(t, 128, *v.Device.StorageGB)
 	assert.Equal(t, "not_sellable", v.Grade.Status, "nfc, a minor test, failed: F1")
 	assert.Nil(t, v.Grade.Marketplace)
 	assert.Equal(t, "F1", *v.Grade.Functional)
-	assert.Equal(t, "Light wear", v.Grade.CosmeticName)
+	assert.Equal(t, "Not for sale", v.Grade.Label)
+	assert.Equal(t, "B · Light wear", v.Grade.CosmeticLabel)
 	require.Len(t, v.Cosmetic, 2)
-	assert.Equal(t, "2 light scratches; the most visible can be seen from 15 cm.", v.Cosmetic[1].Words)
+	assert.Equal(t, "body", v.Cosmetic[1].Zone)
+	assert.Equal(t, "2 light scratches · visible from 15 cm", v.Cosmetic[1].Marks)
 	assert.Equal(t, 95.5, v.Battery.HealthPct)
+	assert.Contains(t, v.Battery.Summary, "genuine battery")
 	require.Len(t, v.FunctionalTests, 2)
 	assert.Equal(t, "fail", v.FunctionalTests[1].Outcome)
-	assert.Equal(t, "NFC", v.FunctionalTests[1].Tests[0].Words)
+	assert.Equal(t, []string{"NFC"}, v.FunctionalTests[1].Tests)
 	assert.Len(t, v.CompliancePassed, 8)
-	assert.Equal(t, "battery", v.NonGenuineParts[0].Part)
-	assert.Equal(t, "Lyon lab 2", *v.Lab)
+	assert.Equal(t, []string{}, v.ComplianceFailed)
+	assert.Equal(t, []string{"Battery"}, v.NonGenuineParts)
+	assert.Equal(t, "Lyon lab 2", v.Lab)
 	assert.False(t, v.Superseded)
 	assert.Nil(t, v.Correction)
 
@@ -272,8 +282,8 @@ func TestVerification(t *testing.T) {
 	assert.Equal(t, "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'", page.Header.Get("Content-Security-Policy"))
 	html := string(page.Body)
 	for _, want := range []string{"<h1>Device grade certificate " + dashed + "</h1>", "•••••••••••3809",
-		"Apple iPhone 13", "Lyon lab 2", "Ruleset 2026.1", "2 October 2026", "Light wear", "95.5%", "NFC", "Battery",
-		"has not been corrected since"} {
+		"Apple iPhone 13 (Smartphone)", "Lyon lab 2", "Ruleset 2026.1", "2 October 2026", "B · Light wear", "95.5%", "NFC",
+		"Battery", "Disclosed in the listing.", "has not been corrected since"} {
 		assert.Contains(t, html, want)
 	}
 	assert.NotContains(t, html, fullIMEI)
@@ -302,11 +312,12 @@ func TestVerification(t *testing.T) {
 	require.NotNil(t, v.Correction)
 	assert.Equal(t, "not_sellable", v.Correction.Status)
 	assert.Equal(t, "E", v.Correction.Cosmetic)
-	assert.Equal(t, "Cracked", v.Correction.CosmeticName)
+	assert.Equal(t, "E · Cracked", v.Correction.CosmeticLabel)
+	require.NotNil(t, v.Correction.CorrectedAt)
 	assert.Equal(t, "F1", *v.Grade.Functional, "the certificate's own grade, as it was")
 	html = string(h.do(http.MethodGet, "/verify/"+code, "", nil, "Accept", browser).Body)
 	assert.Contains(t, html, "Superseded by a correction")
-	assert.Contains(t, html, "cosmetic grade E (Cracked)")
+	assert.Contains(t, html, "cosmetic E · Cracked")
 
 	// Unknown codes, and what cannot be a code.
 	for _, unknown := range []string{"ZZZZ-ZZZZ-ZZZZ-ZZZZ", "nope", "bt_" + bt.ID, strings.Repeat("A", 200), "%00", "%FF"} {
@@ -333,10 +344,10 @@ func TestVerificationOfAMysteryOrder(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Code)
 	res.JSON(t, &v)
 	assert.Equal(t, "mystery_order", v.Record)
-	assert.Nil(t, v.Lab)
+	assert.Equal(t, reports.MysteryOrderLab, v.Lab)
 	assert.NotContains(t, string(res.Body), fullIMEI)
 	html := string(h.do(http.MethodGet, "/verify/"+rec.VerificationCode, "", nil).Body)
-	assert.Contains(t, html, "quality team, on arrival")
+	assert.Contains(t, html, "Tested by</dt><dd>"+reports.MysteryOrderLab)
 	assert.NotContains(t, html, fullIMEI)
 }
 

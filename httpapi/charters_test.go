@@ -70,12 +70,18 @@ func TestCharterRead(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 	var metrics []struct{ Name, Kind, Description string }
 	res.JSON(t, &metrics)
-	require.Len(t, metrics, 32)
+	require.Len(t, metrics, 35)
 	assert.Equal(t, "units", metrics[0].Name)
 	assert.Equal(t, "count", metrics[0].Kind)
 	assert.Equal(t, "functional_fail_rate", metrics[1].Name)
 	assert.Equal(t, "rate", metrics[1].Kind)
 	assert.Equal(t, "capa_overdue", metrics[31].Name)
+	// The lot metrics of lots.md §7 follow the charter's.
+	assert.Equal(t, []struct{ Name, Kind, Description string }{
+		{"lots", "count", "the seller's device lots decided in the period"},
+		{"lots_rejected", "count", "the seller's device lots decided in the period and rejected"},
+		{"lot_rejection_rate", "rate", "lots_rejected ÷ lots"},
+	}, metrics[32:])
 	kinds := map[string]bool{}
 	for _, m := range metrics {
 		kinds[m.Kind] = true

@@ -84,6 +84,13 @@ func TestEveryWriteIsInTheTrail(t *testing.T) {
 	require.Equal(t, 200, res.Code, "%s", res.Body)
 	writes = append(writes, write{"scorecard", scID, "approve", audit.RoleManager})
 
+	res = h.do(http.MethodPut, "/api/v1/sellers/"+h.Other.ID+"/profile", admin, doc{"public": false})
+	require.Equal(t, 200, res.Code, "%s", res.Body)
+	writes = append(writes, write{"seller_profile", h.Other.ID, "hide", audit.RoleAdmin})
+	res = h.do(http.MethodPut, "/api/v1/sellers/"+h.Other.ID+"/profile", manager, doc{"public": true})
+	require.Equal(t, 200, res.Code, "%s", res.Body)
+	writes = append(writes, write{"seller_profile", h.Other.ID, "show", audit.RoleManager})
+
 	// An action to answer: the seller's weak battery fails QC02.
 	f := seedAuthz(t, h)
 	res = h.do(http.MethodPost, "/api/v1/corrective-actions/"+f.ownAction+"/plan", seller, doc{"root_cause": "worn cells", "actions": "replace batteries"})

@@ -50,21 +50,21 @@ func newBareServer(t *testing.T) *Server {
 	return s
 }
 
-// FakeCertificates draws certificates for the tests, in place of the PDF renderer: a first line
-// that marks it, then the document as JSON, as deterministic as the real one must be, so that
-// a test reads back what the route gave it. Err, when set, is its failure.
+// FakeCertificates draws certificates for the tests that read what a route gave the renderer:
+// a first line that marks it, then the certificate as JSON, as deterministic as the PDF. Err,
+// when set, is its failure.
 type FakeCertificates struct{ Err error }
 
 // FakeCertificateMark is the first line of every fake certificate.
 const FakeCertificateMark = "%PDF-fake certificate\n"
 
 // WriteCertificate implements CertificateWriter.
-func (f FakeCertificates) WriteCertificate(w io.Writer, doc CertificateDocument) error {
+func (f FakeCertificates) WriteCertificate(w io.Writer, c reports.Certificate) error {
 	if f.Err != nil {
 		return f.Err
 	}
 	if _, err := fmt.Fprint(w, FakeCertificateMark); err != nil {
 		return err
 	}
-	return json.NewEncoder(w).Encode(doc)
+	return json.NewEncoder(w).Encode(c)
 }

@@ -46,9 +46,8 @@ type harness struct {
 
 var system = audit.Principal{KeyID: "test", Role: audit.RoleAdmin}
 
-// newHarness is a harness whose certificates are drawn by httpapi.FakeCertificates.
 func newHarness(t *testing.T) *harness {
-	return newHarnessWith(t, httpapi.Config{Certificates: httpapi.FakeCertificates{}})
+	return newHarnessWith(t, httpapi.Config{})
 }
 
 func newHarnessWith(t *testing.T, cfg httpapi.Config) *harness {

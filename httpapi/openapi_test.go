@@ -35,7 +35,7 @@ var camelCase = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
 // a description, and lists the error statuses it can answer instead of a lone default. The
 // statuses are checked against the router itself: every route is documented and every
 // documented operation is a route; 401, 429 and 503 on every authenticated route and on none of
-// the public ones, but 429 on the public pages limited per client address; 403 exactly where the route's role rule leaves a role out; 404 with path
+// the public ones, but for 429 on the public pages, which are rate-limited per client address; 403 exactly where the route's role rule leaves a role out; 404 with path
 // parameters; 408, 413, 415 and 422 with a request body; 422 with query parameters. Every error
 // response is one of the shared problem+json responses.
 func TestOpenAPIOperations(t *testing.T) {
@@ -72,8 +72,9 @@ func TestOpenAPIOperations(t *testing.T) {
 	// The router's routes, as OpenAPI operations ("get /api/v1/sellers/{id}").
 	routes := map[string][]audit.Role{}
 	public := map[string]bool{}
-	limited := map[string]bool{} // public routes limited per client address
-	for key := range h.srv.RateLimitedPublic() {
+	// The public routes rate-limited per client address (the public pages) answer 429 too.
+	limited := map[string]bool{}
+	for _, key := range h.srv.LimitedByAddress() {
 		method, path, _ := strings.Cut(key, " ")
 		limited[strings.ToLower(method)+" "+openAPIPath(path)] = true
 	}
@@ -154,7 +155,10 @@ func TestOpenAPIOperations(t *testing.T) {
 				assert.Nil(t, op.Security, "%s: an authenticated route uses the document's bearer security", key)
 			}
 			expect("401", !public[key], "authenticated routes refuse a missing or bad token")
-			expect("429", !public[key] || limited[key], "authenticated routes are rate-limited per key, and the public pages per client address")
+			expect("429", !public[key] || limited[key], "authenticated routes are rate-limited per key, the public pages per client address")
+			if limited[key] {
+				assert.True(t, public[key], "%s: only public routes are limited per address", key)
+			}
 			everyRole := !public[key] && !slices.ContainsFunc(audit.Roles, func(r audit.Role) bool { return !slices.Contains(roles, r) })
 			expect("403", !public[key] && !everyRole, "403 exactly when the role rule leaves a role out")
 			if strings.Contains(path, "{") {

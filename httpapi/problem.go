@@ -138,9 +138,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		// The rest of the body may still come: the connection cannot carry another request.
 		c.Response().Header().Set(echo.HeaderConnection, "close")
 	}
-	if pe, ok := s.htmlErrors[c.Path()]; ok && !wantsJSON(c.Request()) {
-		s.writeErrorPage(c, pe, p)
-		return
+	if pe, ok := s.htmlErrors[c.Path()]; ok {
+		setPageHeaders(c.Response().Header())
+		if !wantsJSON(c.Request()) {
+			s.writeErrorPage(c, pe, p)
+			return
+		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)

@@ -63,7 +63,7 @@ func problemKinds() []problemKind {
 			"The charter sent to be published does not compile. The errors array of the problem names every faulty field of its points (such as points[3].rule) with the reason.",
 			"Fix every point listed and publish again; nothing was stored."},
 		{"rate-limited", http.StatusTooManyRequests, "Too many requests",
-			"This API key sent more requests than its rate limit allows.",
+			"This API key sent more requests than its rate limit allows; on the public pages, which need no key, this client address did.",
 			"Wait the number of seconds given in the Retry-After header, then send again."},
 		{"client-closed", statusClientClosed, "Client closed request",
 			"The client closed the connection before the answer was ready. The server records this status in its log and metrics; no client receives it.",

@@ -31,11 +31,13 @@ var (
 // active one and every version) and the metric catalogue: the rules everyone is held to are
 // public to all who hold a key. Lots (lots.md §6) are recorded by technicians, their streams
 // resumed and their suppliers summarised by managers; a seller reads its own decided device
-// lots and their samples. Every bench test and mystery order has a certificate
+// lots and their samples. Every role reads the marketplace benchmarks (transparency.md §3),
+// which show no seller's figure. Every bench test and mystery order has a certificate
 // (transparency.md §1): a seller reads those of its own bench tests, and mystery orders stay
-// the staff's, as every read of them; anybody checks a certificate by its code at /verify, a
-// public page limited per client address. Handlers that serve sellers check ownership
-// themselves (a seller gets 404 for anything not its own).
+// the staff's, as every read of them. Handlers that serve sellers check ownership themselves
+// (a seller gets 404 for anything not its own). The public pages need no key and are
+// rate-limited per client address: the profiles of sellers (transparency.md §2; hiding one is
+// the managers') and the verification of certificates by their code (/verify).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
@@ -86,6 +88,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id", managersAndSellers, s.getScorecard)
 	s.handle(http.MethodPost, "/api/v1/scorecards/:id/approve", managers, s.approveScorecard)
 	s.handle(http.MethodGet, "/api/v1/sellers/:id/scorecards", managersAndSellers, s.listSellerScorecards)
+	s.handle(http.MethodGet, "/api/v1/benchmarks", everyone, s.getBenchmarks)
 
 	s.handle(http.MethodGet, "/api/v1/corrective-actions", managersAndSellers, s.listActions)
 	s.handle(http.MethodGet, "/api/v1/corrective-actions/:id", managersAndSellers, s.getAction)
@@ -102,6 +105,11 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/lot-streams", staff, s.listLotStreams)
 	s.handle(http.MethodPost, "/api/v1/lot-streams/:id/resume", managers, s.resumeLotStream)
 	s.handle(http.MethodGet, "/api/v1/suppliers", managers, s.listSuppliers)
+
+	s.handleLimitedPublic(http.MethodGet, "/public/sellers/:id", s.getPublicProfile)
+	s.handleLimitedPublic(http.MethodGet, "/public/sellers/:id/badge.svg", s.getProfileBadge)
+	s.handle(http.MethodGet, "/api/v1/sellers/:id/profile", managers, s.getProfileSetting)
+	s.handle(http.MethodPut, "/api/v1/sellers/:id/profile", managers, s.putProfileSetting)
 }
 
 // handle registers one route with its role rule. A nil rule means the route is public. A GET

@@ -16,10 +16,14 @@ const scorecardCacheBytes = 32 << 20
 
 // scorecardCache keeps the encoded answer of approved scorecards by id. An approved scorecard
 // is final: its row is never updated, its review never changes or goes away (approval inserts
-// the review) and it is never superseded (a re-audit supersedes only the current draft), so an
-// entry, superseded_by null included, never goes stale, on this instance or because of
-// another one. Drafts are never cached: another audit may supersede one at any time, or a
-// manager approve it.
+// the review) and it is never superseded (a re-audit supersedes only the current draft). What
+// does change is the benchmark of its period, shown beside each point, when another
+// scorecard of the period is approved, on this instance or another one sharing the database.
+// So an entry records the version of the period's benchmark it was encoded with
+// (audit.Service.BenchmarkVersion, which every approval of the period moves on in the
+// database), and is served only while that is still the period's version: one point read per
+// request, instead of the scorecard's row and the period's benchmark. Drafts are never
+// cached: another audit may supersede one at any time, or a manager approve it.
 type scorecardCache struct {
 	mu      sync.RWMutex
 	entries map[string]cachedScorecard
@@ -28,6 +32,8 @@ type scorecardCache struct {
 
 type cachedScorecard struct {
 	sellerID string
+	period   audit.Period
+	version  int64 // of the period's benchmark, as body shows it
 	body     []byte
 	etag     string // strong entity tag of body
 }
@@ -48,8 +54,13 @@ func (c *scorecardCache) put(id string, e cachedScorecard) {
 	if c.entries == nil {
 		c.entries = map[string]cachedScorecard{}
 	}
-	if _, ok := c.entries[id]; ok {
-		return
+	if old, ok := c.entries[id]; ok {
+		if old.version >= e.version {
+			return
+		}
+		// The benchmark moved on: the new answer replaces the old one.
+		delete(c.entries, id)
+		c.size -= len(old.body)
 	}
 	// Evict arbitrary entries (map order) until the new one fits.
 	for k, old := range c.entries {
@@ -66,41 +77,53 @@ func (c *scorecardCache) put(id string, e cachedScorecard) {
 func (s *Server) scorecards() *scorecardCache { return s.cards }
 
 // encodeScorecard writes the answer of GET /scorecards/{id}: the same bytes as
-// writeJSON(toScorecardJSON(sc)).
-func encodeScorecard(sc audit.Scorecard) ([]byte, error) {
+// writeJSON(toScorecardJSON(sc, cmp)).
+func encodeScorecard(sc audit.Scorecard, cmp *audit.MarketComparison) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(512 + len(sc.Result.Points)*256)
-	if err := jsonEncode(&b, toScorecardJSON(sc)); err != nil {
+	b.Grow(512 + len(sc.Result.Points)*320)
+	if err := jsonEncode(&b, toScorecardJSON(sc, cmp)); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
 // scorecardBody returns the encoded answer of scorecard id as p may see it: from the cache
-// when approved, else read through the service (which decides what p may see) and encoded.
-// A cache hit skips the read, not the rule: the entry is an approved scorecard of its seller,
-// and p.ScorecardVisible decides on it as the service would. Only approved scorecards are
-// cached, and only they have an entity tag (etag is empty for a draft, which may still change).
+// when approved and encoded at the current version of its period's benchmark, else read
+// through the service (which decides what p may see), compared with the benchmark and
+// encoded. A cache hit skips the read, not the rule: the entry is an approved scorecard of its
+// seller, and p.ScorecardVisible decides on it as the service would. Only approved scorecards
+// are cached, and only they have an entity tag (etag is empty for a draft, which may still
+// change).
 func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string) (body []byte, etag string, err error) {
 	cache := s.scorecards()
 	if e, ok := cache.get(id); ok {
 		if err := p.ScorecardVisible(audit.Scorecard{ID: id, SellerID: e.sellerID, Status: audit.Approved}); err != nil {
 			return nil, "", err
 		}
-		return e.body, e.etag, nil
+		v, err := s.svc.BenchmarkVersion(ctx, e.period)
+		if err != nil {
+			return nil, "", err
+		}
+		if v == e.version {
+			return e.body, e.etag, nil
+		}
 	}
 	sc, err := s.svc.Scorecard(ctx, p, id)
 	if err != nil {
 		return nil, "", err
 	}
-	body, err = encodeScorecard(sc)
+	cmps, err := s.svc.CompareScorecards(ctx, sc)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err = encodeScorecard(sc, cmps[0])
 	if err != nil {
 		return nil, "", err
 	}
 	if sc.Status != audit.Approved {
 		return body, "", nil
 	}
-	e := cachedScorecard{sellerID: sc.SellerID, body: body, etag: etagOf(body)}
+	e := cachedScorecard{sellerID: sc.SellerID, period: sc.Period, version: cmps[0].Version, body: body, etag: etagOf(body)}
 	cache.put(id, e)
 	return e.body, e.etag, nil
 }

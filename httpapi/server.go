@@ -44,22 +44,23 @@ type Config struct {
 	// RateBurst the bucket size.
 	RateLimit float64
 	RateBurst int
+	// PublicRateLimit is the sustained requests per second allowed per client address on the
+	// public pages, which need no key (0: unlimited), and PublicRateBurst the bucket size
+	// (public_limit.go).
+	PublicRateLimit float64
+	PublicRateBurst int
 	// RequestTimeout bounds each request, database queries included (default 30s).
 	RequestTimeout time.Duration
 	// Collectors are more metrics for /metrics: cmd passes the statistics of the database
 	// connection pools, which httpapi cannot see.
 	Collectors []prometheus.Collector
-	// Certificates draws the PDF certificates of bench tests and mystery orders; without one
-	// their routes answer 501.
+	// Certificates draws the PDF certificates of bench tests and mystery orders (default: the
+	// Renderer).
 	Certificates CertificateWriter
 	// PublicURL is the base URL the public reaches this server at (such as
 	// https://qa.example.com), from which the verification address of every certificate is
 	// made (verificationURL). Empty: the scheme and Host of each request, as problem types.
 	PublicURL string
-	// PublicRateLimit is the sustained requests per second allowed per client address on the
-	// public pages (handlePublicPage; 0: unlimited) and PublicRateBurst its bucket size.
-	PublicRateLimit float64
-	PublicRateBurst int
 }
 
 // Server is the HTTP API. It implements http.Handler.
@@ -77,20 +78,23 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	openapi []byte
-	cards   *scorecardCache // encoded answers of approved scorecards, which never change
+	cards   *scorecardCache // encoded answers of approved scorecards, by benchmark version
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
 
 	certs     CertificateWriter
-	publicURL *url.URL        // nil: each request's own
-	public    *limiter        // per client address, on the public pages
-	limited   map[string]bool // the public routes that public limits ("METHOD path")
+	publicURL *url.URL // nil: each request's own
 	pages     *template.Template
 	// htmlErrors are the public pages whose errors are pages for clients that want HTML,
 	// by route path.
 	htmlErrors    map[string]pageError
 	verifications *verificationCache // encoded verifications, with the state they show
+	// publicLimiter limits the public pages per client address; addressLimited names their
+	// routes ("METHOD path"). profilePage is the page of a seller's public quality profile.
+	publicLimiter  *addressLimiter
+	addressLimited map[string]bool
+	profilePage    *template.Template
 }
 
 // New builds the API with every route registered.
@@ -98,9 +102,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, cards: &scorecardCache{},
-		certs: cfg.Certificates, limited: map[string]bool{}, htmlErrors: map[string]pageError{},
-		verifications: &verificationCache{},
+		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, addressLimited: map[string]bool{},
+		certs: cfg.Certificates, htmlErrors: map[string]pageError{}, verifications: &verificationCache{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -118,6 +121,9 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.renderer = r
 	}
+	if s.certs == nil {
+		s.certs = s.renderer
+	}
 	if s.svc == nil || s.reports == nil || s.ready == nil {
 		return nil, errors.New("httpapi: Config needs Service, Reports and Ready")
 	}
@@ -130,8 +136,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
-	s.public = newLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
-	s.public.maxKeys = maxPublicClients
+	s.publicLimiter = newAddressLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
+	if s.profilePage, err = template.New("profile").Funcs(profileFuncs()).Parse(profilePageHTML); err != nil {
+		return nil, err
+	}
 	if s.publicURL, err = ParsePublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}

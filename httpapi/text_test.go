@@ -219,6 +219,8 @@ func TestEveryEndpointRefusesControlCharacters(t *testing.T) {
 			body: func() any {
 				return doc{"serial": "SN-1", "defects": []any{doc{"class": "minor", "code": "scratch"}}}
 			}},
+		"PUT /api/v1/sellers/:id/profile": {path: fixed("/api/v1/sellers/" + h.Other.ID + "/profile"), ok: 200, token: manager,
+			body: func() any { return doc{"public": true} }},
 		"POST /api/v1/lot-streams/:id/resume": {path: func() string { return "/api/v1/lot-streams/" + discontinued() + "/resume" }, ok: 200,
 			token: manager, multiline: map[string]bool{"note": true},
 			body: func() any { return doc{"note": "Supplier changed its process."} }},

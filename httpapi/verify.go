@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
-	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports"
 )
 
 // The public verification of certificates (transparency.md §1): GET /verify/{code}, for
@@ -40,78 +41,43 @@ func parsePages() (*template.Template, error) {
 	return template.New("pages").ParseFS(pageFiles, "pages/*.html")
 }
 
-// gradeName names a device's listing grade, or its status when it has none.
-func gradeName(st grading.Status, m grading.Marketplace) string {
-	if m != "" {
-		return strings.ToUpper(string(m[:1])) + string(m[1:]) + " grade"
-	}
-	switch st {
-	case grading.Rejected:
-		return "Rejected"
-	case grading.Incomplete:
-		return "Not graded"
-	}
-	return "Not for sale under a marketplace grade"
-}
-
 // pageError is what the HTML error page of a public page says about its own "not found".
 type pageError struct {
 	notFound string // the text of a 404
 	form     bool   // whether a 404 offers the form again
 }
 
-// handlePublicPage registers a public page: public, limited per client address
-// (registerLimited, perAddress), with the headers of pageHeaders, and whose errors are HTML pages for
+// handlePublicPage registers a public page: public and limited per client address
+// (handleLimitedPublic), with the headers of setPageHeaders, and whose errors are HTML pages for
 // clients that do not ask for JSON (errorHandler, writeErrorPage), notFound saying what a 404
 // means there.
 func (s *Server) handlePublicPage(method, path string, notFound pageError, h echo.HandlerFunc) {
-	// The headers hold for the 429 of the limit too: pageHeaders comes first.
-	s.registerLimited(method, path, pageHeaders(s.perAddress(h)))
+	s.handleLimitedPublic(method, path, func(c echo.Context) error {
+		setPageHeaders(c.Response().Header())
+		return h(c)
+	})
 	s.htmlErrors[path] = notFound
 }
 
-// pageHeaders sets the headers of every answer of a public page, errors included: it varies
-// with Accept (page or JSON); it is public but never indexed, never cached without asking
-// again (a correction may supersede it any time), and never sends its address, which holds a
-// code, as a referrer.
-func pageHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
+// setPageHeaders sets the headers of every answer of a public page, errors included (the
+// error handler sets them too, for the errors met before the handler, such as a 429): it
+// varies with Accept (page or JSON); it is public but never indexed, never cached without
+// asking again (a correction may supersede it any time), and never sends its address, which
+// holds a code, as a referrer.
+func setPageHeaders(h http.Header) {
+	if !slices.Contains(h.Values(echo.HeaderVary), "Accept") {
 		h.Add(echo.HeaderVary, "Accept")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("Content-Security-Policy", pageCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Robots-Tag", "noindex")
-		return next(c)
 	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Robots-Tag", "noindex")
 }
 
-// wantsJSON reports whether the request's Accept prefers application/json to text/html: JSON
-// when it names application/json with a quality above that of text/html (0 when not named).
-// A browser, a bare */* and no Accept at all get the page.
-func wantsJSON(r *http.Request) bool {
-	var qJSON, qHTML float64
-	for _, part := range strings.Split(r.Header.Get(echo.HeaderAccept), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if v, ok := params["q"]; ok {
-			if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
-				continue
-			}
-		}
-		switch mt {
-		case echo.MIMEApplicationJSON:
-			qJSON = max(qJSON, q)
-		case "text/html":
-			qHTML = max(qHTML, q)
-		}
-	}
-	return qJSON > qHTML
-}
+// wantsJSON reports whether the request prefers application/json to the page (prefersJSON,
+// the rule of every public page).
+func wantsJSON(r *http.Request) bool { return prefersJSON(r.Header.Get(echo.HeaderAccept)) }
 
 // verifyNotFound is the 404 page of a verification.
 var verifyNotFound = pageError{form: true,
@@ -153,11 +119,12 @@ func (s *Server) getVerification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rc := reports.CertificateOfView(cert, s.verificationURL(r, cert.Code))
 	var buf bytes.Buffer
 	if asJSON {
-		err = jsonEncode(&buf, s.toVerificationJSON(r, cert))
+		err = jsonEncode(&buf, toVerificationJSON(cert, rc))
 	} else {
-		err = s.pages.ExecuteTemplate(&buf, "verify", newVerifyPage(cert))
+		err = s.pages.ExecuteTemplate(&buf, "verify", newVerifyPage(rc))
 	}
 	if err != nil {
 		return err
@@ -168,84 +135,23 @@ func (s *Server) getVerification(c echo.Context) error {
 	return write(c, http.StatusOK, buf.Bytes())
 }
 
-// verifyPage is the data of the verification page, every text made beforehand, so that the
-// template only places and escapes them.
+// verifyPage is the data of the verification page: the certificate in its words (the PDF's),
+// and what the page adds to it.
 type verifyPage struct {
-	Title, Code                         string
-	Correction                          *correctionLine
-	Device, Storage, IdentifierName     string
-	Identifier, TestedBy, Date, DateISO string
-	Ruleset, Grade, Meaning, Functional string
-	Cosmetic, Battery                   string
-	Zones                               []zoneLine
-	Tests                               []testLines
-	Compliance, Parts                   []string
+	reports.Certificate
+	Title    string
+	Date     string // the test date as people read it
+	DateISO  string
+	Identity string // "IMEI" or "serial number", in a sentence
+	// Corrected is the day of the correction, when the record was superseded.
+	Corrected, CorrectedISO string
 }
 
-type correctionLine struct{ Date, DateISO, Grade, Detail, Meaning string }
-
-type zoneLine struct{ Name, Words string }
-
-type testLines struct {
-	Heading string
-	Items   []string
-}
-
-// newVerifyPage writes out what the certificate c shows, for its page.
-func newVerifyPage(c audit.Certificate) verifyPage {
-	code := audit.FormatVerificationCode(c.Code)
-	p := verifyPage{
-		Title: "Certificate " + code, Code: code,
-		Device:   c.Device.Brand + " " + c.Device.Model + " (" + string(c.Device.Category) + ")",
-		TestedBy: c.Lab, Date: longDate(c.TestedAt), DateISO: c.TestedAt.UTC().Format(time.DateOnly),
-		Ruleset: c.Ruleset, Grade: gradeName(c.Status, c.Marketplace), Meaning: c.Meaning,
-		Functional: string(c.Functional), Cosmetic: string(c.Cosmetic) + " (" + c.CosmeticName + ")",
-		Identifier: c.Device.Identifier, IdentifierName: "Serial number",
-	}
-	if p.TestedBy == "" {
-		p.TestedBy = "The marketplace's quality team, on arrival of the device"
-	}
-	if p.Functional == "" {
-		p.Functional = "None (the inspection is incomplete)"
-	}
-	if c.Device.IdentifierKind == "imei" {
-		p.IdentifierName = "IMEI"
-	}
-	if c.Device.StorageGB > 0 {
-		p.Storage = strconv.Itoa(c.Device.StorageGB) + " GB"
-	}
-	battery := "not a genuine battery"
-	if c.BatteryGenuine {
-		battery = "genuine battery"
-	}
-	p.Battery = "Battery health " + strconv.FormatFloat(c.BatteryHealth, 'f', -1, 64) + "% of its design capacity; " + battery + "."
-	for _, z := range c.Zones {
-		name := "Body (back, frame, casing, lid)"
-		if z.Zone == "screen" {
-			name = "Screen"
-		}
-		p.Zones = append(p.Zones, zoneLine{Name: name, Words: z.Words})
-	}
-	for _, g := range c.Tests {
-		t := testLines{Heading: g.Words + " (" + strconv.Itoa(len(g.Tests)) + ")"}
-		for _, test := range g.Tests {
-			t.Items = append(t.Items, test.Words)
-		}
-		p.Tests = append(p.Tests, t)
-	}
-	for _, ch := range c.CompliancePassed {
-		p.Compliance = append(p.Compliance, ch.Words)
-	}
-	for _, part := range c.NonGenuineParts {
-		p.Parts = append(p.Parts, audit.PartName(part))
-	}
+func newVerifyPage(c reports.Certificate) verifyPage {
+	p := verifyPage{Certificate: c, Title: "Certificate " + c.Code, Date: longDate(c.TestedAt),
+		DateISO: c.TestedAt.UTC().Format(time.DateOnly)}
 	if k := c.Correction; k != nil {
-		detail := "cosmetic grade " + string(k.Cosmetic) + " (" + k.CosmeticName + ")"
-		if k.Functional != "" {
-			detail += ", functional grade " + string(k.Functional)
-		}
-		p.Correction = &correctionLine{Date: longDate(k.CorrectedAt), DateISO: k.CorrectedAt.UTC().Format(time.DateOnly),
-			Grade: gradeName(k.Status, k.Marketplace), Detail: detail, Meaning: k.Meaning}
+		p.Corrected, p.CorrectedISO = longDate(k.CorrectedAt), k.CorrectedAt.UTC().Format(time.DateOnly)
 	}
 	return p
 }
@@ -323,7 +229,8 @@ func (s *Server) writeErrorPage(c echo.Context, pe pageError, p Problem) {
 	_ = writeHTML(c, p.Status, buf.Bytes())
 }
 
-// verificationJSON is the JSON of a verification: what the certificate shows.
+// verificationJSON is the JSON of a verification: what the certificate shows, in its words,
+// with the grades' values beside them.
 type verificationJSON struct {
 	VerificationCode string              `json:"verification_code"`
 	VerificationURL  string              `json:"verification_url"`
@@ -333,12 +240,16 @@ type verificationJSON struct {
 	Cosmetic         []certZoneJSON      `json:"cosmetic"`
 	Battery          certBatteryJSON     `json:"battery"`
 	FunctionalTests  []certTestGroupJSON `json:"functional_tests"`
-	CompliancePassed []certCheckJSON     `json:"compliance_passed"`
-	NonGenuineParts  []certPartJSON      `json:"non_genuine_parts"`
-	Lab              *string             `json:"lab"`
+	CompliancePassed []string            `json:"compliance_passed"`
+	ComplianceFailed []string            `json:"compliance_failed"`
+	NonGenuineParts  []string            `json:"non_genuine_parts"`
+	PartsDisclosed   bool                `json:"parts_disclosed"`
+	Lab              string              `json:"lab"`
 	TestedAt         time.Time           `json:"tested_at"`
+	Ruleset          string              `json:"ruleset"`
+	Issued           string              `json:"issued"`
 	Superseded       bool                `json:"superseded"`
-	Correction       *certCorrectionJSON `json:"correction"`
+	Correction       *certGradeJSON      `json:"correction"`
 }
 
 type certDeviceJSON struct {
@@ -350,101 +261,76 @@ type certDeviceJSON struct {
 	Identifier     *string `json:"identifier"`
 }
 
+// certGradeJSON is a grade of a certificate: its own, or the one that stands after a
+// correction (then with corrected_at).
 type certGradeJSON struct {
-	Ruleset      string  `json:"ruleset"`
-	Status       string  `json:"status"`
-	Marketplace  *string `json:"marketplace"`
-	Meaning      string  `json:"meaning"`
-	Functional   *string `json:"functional"`
-	Cosmetic     string  `json:"cosmetic"`
-	CosmeticName string  `json:"cosmetic_name"`
+	Status          string     `json:"status"`
+	Marketplace     *string    `json:"marketplace"`
+	Functional      *string    `json:"functional"`
+	Cosmetic        string     `json:"cosmetic"`
+	Label           string     `json:"label"`
+	Meaning         string     `json:"meaning"`
+	FunctionalLabel string     `json:"functional_label"`
+	CosmeticLabel   string     `json:"cosmetic_label"`
+	CorrectedAt     *time.Time `json:"corrected_at,omitempty"`
 }
 
 type certZoneJSON struct {
-	Zone           string `json:"zone"`
-	LightScratches int    `json:"light_scratches"`
-	DeepScratches  int    `json:"deep_scratches"`
-	Dents          int    `json:"dents"`
-	Chips          int    `json:"chips"`
-	Cracks         int    `json:"cracks"`
-	VisibleFromCM  int    `json:"visible_from_cm"`
-	Words          string `json:"words"`
+	Zone  string `json:"zone"`
+	Marks string `json:"marks"`
 }
 
 type certBatteryJSON struct {
-	HealthPct float64 `json:"health_pct"`
-	Genuine   bool    `json:"genuine"`
+	HealthPct  float64 `json:"health_pct"`
+	Genuine    bool    `json:"genuine"`
+	CycleCount *int    `json:"cycle_count"`
+	Summary    string  `json:"summary"`
 }
 
 type certTestGroupJSON struct {
-	Outcome string          `json:"outcome"`
-	Words   string          `json:"words"`
-	Tests   []certCheckJSON `json:"tests"`
+	Outcome string   `json:"outcome"`
+	Label   string   `json:"label"`
+	Tests   []string `json:"tests"`
 }
 
-type certCheckJSON struct {
-	Code  string `json:"code"`
-	Words string `json:"words"`
-}
-
-type certPartJSON struct {
-	Part  string `json:"part"`
-	Words string `json:"words"`
-}
-
-type certCorrectionJSON struct {
-	Status       string    `json:"status"`
-	Marketplace  *string   `json:"marketplace"`
-	Meaning      string    `json:"meaning"`
-	Functional   *string   `json:"functional"`
-	Cosmetic     string    `json:"cosmetic"`
-	CosmeticName string    `json:"cosmetic_name"`
-	CorrectedAt  time.Time `json:"corrected_at"`
-}
-
-func checksJSON(cs []audit.Check) []certCheckJSON {
-	out := make([]certCheckJSON, len(cs))
-	for i, c := range cs {
-		out[i] = certCheckJSON{Code: c.Code, Words: c.Words}
+// orEmpty is a list for JSON: [] rather than null.
+func orEmpty(v []string) []string {
+	if v == nil {
+		return []string{}
 	}
-	return out
+	return v
 }
 
-// toVerificationJSON presents a certificate.
-func (s *Server) toVerificationJSON(r *http.Request, c audit.Certificate) verificationJSON {
+// toVerificationJSON presents the certificate rc, the words of the domain's certificate v.
+func toVerificationJSON(v audit.Certificate, rc reports.Certificate) verificationJSON {
 	out := verificationJSON{
-		VerificationCode: audit.FormatVerificationCode(c.Code), VerificationURL: s.verificationURL(r, c.Code),
-		Record: string(c.Kind),
-		Device: certDeviceJSON{Category: string(c.Device.Category), Brand: c.Device.Brand, Model: c.Device.Model,
-			IdentifierKind: optString(c.Device.IdentifierKind), Identifier: optString(c.Device.Identifier)},
-		Grade: certGradeJSON{Ruleset: c.Ruleset, Status: string(c.Status), Marketplace: optString(c.Marketplace),
-			Meaning: c.Meaning, Functional: optString(c.Functional), Cosmetic: string(c.Cosmetic), CosmeticName: c.CosmeticName},
-		Battery:          certBatteryJSON{HealthPct: c.BatteryHealth, Genuine: c.BatteryGenuine},
-		CompliancePassed: checksJSON(c.CompliancePassed),
-		NonGenuineParts:  make([]certPartJSON, len(c.NonGenuineParts)),
-		Lab:              optString(c.Lab), TestedAt: c.TestedAt, Superseded: c.Correction != nil,
+		VerificationCode: rc.Code, VerificationURL: rc.VerifyURL, Record: string(v.Kind),
+		Device: certDeviceJSON{Category: string(rc.Device.Category), Brand: rc.Device.Brand, Model: rc.Device.Model,
+			IdentifierKind: optString(v.Device.IdentifierKind), Identifier: optString(v.Device.Identifier)},
+		Grade: certGradeJSON{Status: string(rc.Status), Marketplace: optString(rc.Marketplace),
+			Functional: optString(rc.Functional), Cosmetic: string(rc.Cosmetic), Label: rc.GradeLabel,
+			Meaning: rc.GradeMeaning, FunctionalLabel: rc.FunctionalLabel, CosmeticLabel: rc.CosmeticLabel},
+		Cosmetic: []certZoneJSON{{Zone: "screen", Marks: rc.Zones[0].Marks}, {Zone: "body", Marks: rc.Zones[1].Marks}},
+		Battery: certBatteryJSON{HealthPct: rc.Battery.HealthPct, Genuine: rc.Battery.Genuine,
+			CycleCount: rc.Battery.CycleCount, Summary: rc.Battery.Summary},
+		FunctionalTests:  make([]certTestGroupJSON, len(rc.Tests)),
+		CompliancePassed: orEmpty(rc.CompliancePassed), ComplianceFailed: orEmpty(rc.ComplianceFailed),
+		NonGenuineParts: orEmpty(rc.NonGenuineParts), PartsDisclosed: rc.PartsDisclosed,
+		Lab: rc.Lab, TestedAt: rc.TestedAt, Ruleset: rc.Ruleset, Issued: rc.Issued.Format(time.DateOnly),
+		Superseded: rc.Correction != nil,
 	}
-	if c.Device.StorageGB > 0 {
-		gb := c.Device.StorageGB
+	if rc.Device.StorageGB > 0 {
+		gb := rc.Device.StorageGB
 		out.Device.StorageGB = &gb
 	}
-	for _, z := range c.Zones {
-		m := z.Marks
-		out.Cosmetic = append(out.Cosmetic, certZoneJSON{Zone: z.Zone, LightScratches: m.LightScratches,
-			DeepScratches: m.DeepScratches, Dents: m.Dents, Chips: m.Chips, Cracks: m.Cracks,
-			VisibleFromCM: m.VisibleFromCM, Words: z.Words})
+	for i, g := range rc.Tests {
+		out.FunctionalTests[i] = certTestGroupJSON{Outcome: string(g.Outcome), Label: g.Label, Tests: g.Tests}
 	}
-	out.FunctionalTests = make([]certTestGroupJSON, len(c.Tests))
-	for i, g := range c.Tests {
-		out.FunctionalTests[i] = certTestGroupJSON{Outcome: string(g.Outcome), Words: g.Words, Tests: checksJSON(g.Tests)}
-	}
-	for i, p := range c.NonGenuineParts {
-		out.NonGenuineParts[i] = certPartJSON{Part: p, Words: audit.PartName(p)}
-	}
-	if k := c.Correction; k != nil {
-		out.Correction = &certCorrectionJSON{Status: string(k.Status), Marketplace: optString(k.Marketplace),
-			Meaning: k.Meaning, Functional: optString(k.Functional), Cosmetic: string(k.Cosmetic),
-			CosmeticName: k.CosmeticName, CorrectedAt: k.CorrectedAt}
+	if k := rc.Correction; k != nil {
+		at := k.CorrectedAt
+		out.Correction = &certGradeJSON{Status: string(k.Status), Marketplace: optString(k.Marketplace),
+			Functional: optString(k.Functional), Cosmetic: string(k.Cosmetic), Label: k.GradeLabel,
+			Meaning: k.GradeMeaning, FunctionalLabel: k.FunctionalLabel, CosmeticLabel: k.CosmeticLabel, CorrectedAt: &at}
 	}
 	return out
 }

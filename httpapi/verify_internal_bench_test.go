@@ -10,6 +10,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports"
 )
 
 // BenchmarkVerifyPage measures what a verification not kept yet spends drawing its page.
@@ -28,8 +29,9 @@ func BenchmarkVerifyPage(b *testing.B) {
 		Cosmetic:   grading.Cosmetic{Body: grading.Zone{LightScratches: 2, VisibleFromCM: 15}},
 		Compliance: grading.Compliance{IMEIStatus: grading.IMEIClean, DataErased: true, FactoryReset: true, OSUpToDate: true, MarkingsIntact: true, DisplayLikeForLike: true},
 		Parts:      grading.Parts{NonGenuine: []string{"battery"}}}
-	cert := audit.NewCertificate(audit.Certified{Kind: audit.KindBenchTest, Lab: "Lyon lab 2", TestedAt: time.Now(),
-		Inspection: in, Grade: grading.Evaluate(in, ps[grading.Smartphone]), VerificationCode: "7K3MQ9XD2R4TVW8H"}, ps, nil)
+	cert := reports.CertificateOfView(audit.NewCertificate(audit.Certified{Kind: audit.KindBenchTest, Lab: "Lyon lab 2", TestedAt: time.Now(),
+		Inspection: in, Grade: grading.Evaluate(in, ps[grading.Smartphone]), VerificationCode: "7K3MQ9XD2R4TVW8H"}, ps, nil),
+		"https://qa.example.com/verify/7K3M-Q9XD-2R4T-VW8H")
 	b.ReportAllocs()
 	var buf bytes.Buffer
 	for b.Loop() {

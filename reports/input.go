@@ -31,6 +31,12 @@ type Source interface {
 	// OrderGrades reads the grades of the seller's mystery orders placed in the period,
 	// corrected ones and their corrections included.
 	OrderGrades(ctx context.Context, sellerID string, p audit.Period) ([]audit.OrderGrade, error)
+	// DecidedDeviceLots reads the seller's device lots decided (accepted or rejected) in the
+	// period: the lots its audit counts, which a seller may see (lots.md §6–7).
+	DecidedDeviceLots(ctx context.Context, sellerID string, p audit.Period) ([]audit.Lot, error)
+	// The values behind the marketplace benchmark of a period, which an approved
+	// scorecard's report shows its points beside.
+	audit.BenchmarkStore
 }
 
 // reportHistory is how many earlier scorecards a report reads for its trend (it shows six).
@@ -43,10 +49,13 @@ const reportHistory = 12
 // safe for concurrent use.
 type Builder struct {
 	src Source
+	// bench keeps the latest benchmark of each period, so that the reports of a period's
+	// scorecards read its values once per approval, not once per report.
+	bench *audit.Benchmarks
 }
 
 // NewBuilder returns a Builder reading from src.
-func NewBuilder(src Source) *Builder { return &Builder{src: src} }
+func NewBuilder(src Source) *Builder { return &Builder{src: src, bench: audit.NewBenchmarks(src)} }
 
 // Input reads the scorecard id and everything its report shows, as by may see them. A
 // scorecard that by may not see is audit.ErrNotFound, exactly as if it did not exist.
@@ -78,8 +87,19 @@ func (b *Builder) InputOf(ctx context.Context, by audit.Principal, sc audit.Scor
 	if in.Orders, err = b.src.OrderGrades(ctx, sc.SellerID, sc.Period); err != nil {
 		return Input{}, err
 	}
+	if in.Lots, err = b.src.DecidedDeviceLots(ctx, sc.SellerID, sc.Period); err != nil {
+		return Input{}, err
+	}
+	lotEvidenceOf(failedEvidence(sc), in.Lots, in.Evidence)
 	if in.Actions, err = b.actions(ctx, sc.SellerID); err != nil {
 		return Input{}, err
+	}
+	if sc.Status == audit.Approved {
+		cmps, err := b.bench.Compare(ctx, sc)
+		if err != nil {
+			return Input{}, err
+		}
+		in.Market = cmps[0]
 	}
 	return in, nil
 }
@@ -113,33 +133,25 @@ func (b *Builder) actions(ctx context.Context, sellerID string) ([]audit.Correct
 }
 
 // evidence resolves the evidence ids of the scorecard's failed points (the only ones the
-// report details) into report rows: one call per kind of record, each id once. An id of no
-// known kind stays unresolved, and the report shows it as a bare id.
+// report details) into report rows: one call per kind of record, each id once (lots come from
+// the period's lots, read once for their own section). An id of no known kind stays
+// unresolved, and the report shows it as a bare id.
 func (b *Builder) evidence(ctx context.Context, sc audit.Scorecard) (map[string]Evidence, error) {
 	var bt, mo, km, ca []string
-	seen := map[string]bool{}
-	for _, p := range sc.Result.Points {
-		if p.Status != checklist.PointFail {
-			continue
-		}
-		for _, id := range p.Evidence {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			switch {
-			case strings.HasPrefix(id, audit.PrefixBenchTest+"_"):
-				bt = append(bt, id)
-			case strings.HasPrefix(id, audit.PrefixMysteryOrder+"_"):
-				mo = append(mo, id)
-			case strings.HasPrefix(id, audit.PrefixKPIMonth+"_"):
-				km = append(km, id)
-			case strings.HasPrefix(id, audit.PrefixCorrectiveAction+"_"):
-				ca = append(ca, id)
-			}
+	ids := failedEvidence(sc)
+	for _, id := range ids {
+		switch {
+		case strings.HasPrefix(id, audit.PrefixBenchTest+"_"):
+			bt = append(bt, id)
+		case strings.HasPrefix(id, audit.PrefixMysteryOrder+"_"):
+			mo = append(mo, id)
+		case strings.HasPrefix(id, audit.PrefixKPIMonth+"_"):
+			km = append(km, id)
+		case strings.HasPrefix(id, audit.PrefixCorrectiveAction+"_"):
+			ca = append(ca, id)
 		}
 	}
-	out := make(map[string]Evidence, len(seen))
+	out := make(map[string]Evidence, len(ids))
 	if len(bt) > 0 {
 		devices, err := b.src.BenchTestEvidence(ctx, bt)
 		if err != nil {
@@ -177,6 +189,24 @@ func (b *Builder) evidence(ctx context.Context, sc audit.Scorecard) (map[string]
 		}
 	}
 	return out, nil
+}
+
+// failedEvidence lists the evidence ids of the scorecard's failed points, each once.
+func failedEvidence(sc audit.Scorecard) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range sc.Result.Points {
+		if p.Status != checklist.PointFail {
+			continue
+		}
+		for _, id := range p.Evidence {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // deviceEvidence shows a device by brand and model, IMEI (or serial when it has none), the

@@ -28,6 +28,7 @@ type fakeSource struct {
 	months     map[string]audit.KPIMonth
 	actions    []audit.CorrectiveAction
 	orders     []audit.OrderGrade
+	lots       []audit.Lot
 	actionPage int    // the most actions in one page
 	fail       string // the method that fails, if any
 
@@ -181,6 +182,49 @@ func (f *fakeSource) OrderGrades(_ context.Context, sellerID string, p audit.Per
 		}
 	}
 	return out, nil
+}
+
+func (f *fakeSource) DecidedDeviceLots(_ context.Context, sellerID string, p audit.Period) ([]audit.Lot, error) {
+	if err := f.call("DecidedDeviceLots"); err != nil {
+		return nil, err
+	}
+	var out []audit.Lot
+	for _, l := range f.lots {
+		if l.SellerID == sellerID && l.DecidedAt != nil && p.Contains(*l.DecidedAt) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeSource) BenchmarkVersion(_ context.Context, p audit.Period) (int64, error) {
+	if err := f.call("BenchmarkVersion"); err != nil {
+		return 0, err
+	}
+	_, v := f.benchmarkValues(p)
+	return v, nil
+}
+
+func (f *fakeSource) BenchmarkValues(_ context.Context, p audit.Period) ([]audit.BenchmarkValue, int64, error) {
+	if err := f.call("BenchmarkValues"); err != nil {
+		return nil, 0, err
+	}
+	vs, v := f.benchmarkValues(p)
+	return vs, v, nil
+}
+
+// benchmarkValues are the values of the approved scorecards of p, and their number as the
+// version.
+func (f *fakeSource) benchmarkValues(p audit.Period) ([]audit.BenchmarkValue, int64) {
+	var out []audit.BenchmarkValue
+	var n int64
+	for _, sc := range f.scorecards {
+		if sc.Status == audit.Approved && sc.Period.Start.Equal(p.Start) && sc.Period.End.Equal(p.End) {
+			out = append(out, audit.BenchmarkValues(sc)...)
+			n++
+		}
+	}
+	return out, n
 }
 
 var (
@@ -414,7 +458,8 @@ func TestBuilderReadsAreFixed(t *testing.T) {
 	big, many := readsFor(1500)
 	assert.Equal(t, few, many)
 	assert.Equal(t, []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "MysteryOrderEvidence",
-		"KPIMonthsByID", "OrderGrades", "CorrectiveActions"}, many, "no actions behind the failed points: none read by id")
+		"KPIMonthsByID", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions", "BenchmarkVersion", "BenchmarkValues"}, many,
+		"no actions behind the failed points: none read by id")
 	assert.Len(t, small.idCalls["BenchTestEvidence"][0], 3)
 	assert.Len(t, big.idCalls["BenchTestEvidence"][0], 1500, "ids of two points, each once")
 }
@@ -440,7 +485,8 @@ func TestBuilderActionsAndOrders(t *testing.T) {
 
 // TestBuilderSourceErrors: a failing read fails the input, with the source's error.
 func TestBuilderSourceErrors(t *testing.T) {
-	for _, method := range []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "OrderGrades", "CorrectiveActions"} {
+	for _, method := range []string{"Scorecard", "Seller", "Scorecards", "BenchTestEvidence", "OrderGrades", "DecidedDeviceLots", "CorrectiveActions",
+		"BenchmarkVersion", "BenchmarkValues"} {
 		src := twoSellers()
 		src.fail = method
 		_, err := NewBuilder(src).Input(context.Background(), managerP, "sc_a3")

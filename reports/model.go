@@ -1,6 +1,6 @@
 // Package reports turns a seller scorecard into the seller feedback report: first a Model that
 // resolves everything the report shows (summary, trend, failed points with their evidence,
-// grade accuracy, open corrective actions), then a PDF rendered from that model to an
+// grade accuracy, device lots, open corrective actions), then a PDF rendered from that model to an
 // io.Writer. Building the model is pure and cheap, so it can be tested without a PDF; the
 // renderer only lays the model out and never looks anything up.
 package reports
@@ -27,6 +27,7 @@ const (
 	EvidenceOrder  = "order"     // a mystery order
 	EvidenceKPI    = "KPI month" // a month of operations figures (logistics and service points)
 	EvidenceAction = "action"    // a corrective action (QC25)
+	EvidenceLot    = "lot"       // a rejected device lot (the lot metrics, lots.md §7)
 )
 
 // Evidence is one record behind a failed point, as the report shows it. The Builder makes it
@@ -34,8 +35,8 @@ const (
 // decided in one place, the renderer, and cannot be forgotten by a caller.
 type Evidence struct {
 	ID          string
-	Kind        string     // EvidenceDevice, EvidenceOrder, EvidenceKPI or EvidenceAction
-	Model       string     // brand and model of the device
+	Kind        string     // EvidenceDevice, EvidenceOrder, EvidenceKPI, EvidenceAction or EvidenceLot
+	Model       string     // brand and model of the device; what a KPI month, action or lot is
 	Identity    string     // IMEI or serial, unmasked; the renderer shows only its last 4 characters
 	Date        time.Time  // tested_at of a device, ordered_at of an order
 	Grade       string     // e.g. "F0 · B · excellent", or the grading status
@@ -61,6 +62,12 @@ type Input struct {
 	Orders []audit.OrderGrade
 	// Actions are the seller's corrective actions; closed ones are left out of the report.
 	Actions []audit.CorrectiveAction
+	// Lots are the seller's device lots decided in the period, in any order; pending lots,
+	// parts lots and other sellers' lots are left out of the report.
+	Lots []audit.Lot
+	// Market compares an approved scorecard's points with the marketplace benchmark of its
+	// period (audit.MarketComparison); nil for drafts, which have none.
+	Market *audit.MarketComparison
 }
 
 // Model is a report resolved and ready to lay out. Every slice is in display order, so
@@ -79,6 +86,7 @@ type Model struct {
 	Points         []Point      // every charter point, in charter order
 	Failed         []FailedPoint
 	Accuracy       Accuracy
+	Lots           []Lot    // the device lots decided in the period, in the order decided
 	Actions        []Action // not closed, by due date
 }
 
@@ -125,6 +133,9 @@ type Point struct {
 	Value     float64
 	Threshold string // e.g. "== 0", ">= 0.95"
 	Samples   int
+	// Benchmark is where the point stands in the marketplace benchmark of the period: nil on
+	// a draft and where the benchmark is null (fewer than audit.MinBenchmarkSellers sellers).
+	Benchmark *audit.PointComparison
 }
 
 // Expectation is the rule of the point as the charter states it, e.g.
@@ -209,11 +220,15 @@ func NewModel(in Input) Model {
 
 	titles := make(map[string]string, len(sc.Result.Points))
 	m.Points = make([]Point, 0, len(sc.Result.Points))
-	for _, pr := range sc.Result.Points {
+	for i, pr := range sc.Result.Points {
 		p := Point{
 			Code: pr.Code, Title: pr.Title, Area: pr.Area, Severity: pr.Severity,
 			Weight: pr.Weight, Status: pr.Status, Metric: pr.Metric, Value: pr.Value,
 			Threshold: pr.Threshold, Samples: pr.Samples,
+		}
+		if in.Market != nil && i < len(in.Market.Points) && in.Market.Points[i] != nil {
+			c := *in.Market.Points[i]
+			p.Benchmark = &c
 		}
 		m.Points = append(m.Points, p)
 		titles[pr.Code] = pr.Title
@@ -251,6 +266,7 @@ func NewModel(in Input) Model {
 	m.Trend = append(m.Trend, TrendPoint{ScorecardID: sc.ID, Period: sc.Period, Score: copyScore(sc.Result.Score), Current: true})
 
 	m.Accuracy = accuracy(in.Orders)
+	m.Lots = deviceLots(m.SellerID, in.Lots)
 	m.Actions = openActions(in.Actions, sc.ID, titles)
 	return m
 }

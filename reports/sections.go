@@ -71,7 +71,7 @@ func (r *Renderer) newReport(m Model, generated time.Time) *report {
 		Subject:  "Quality scorecard " + m.ScorecardID + ", charter " + m.CharterVersion,
 		Author:   Programme,
 		Creator:  "refurbqa",
-		Producer: "refurbqa reports (gofpdf)",
+		Producer: "refurbqa reports (gopdf)",
 		Date:     generated,
 	})
 	name := cmpOr(m.SellerName, m.SellerID)

@@ -29,8 +29,8 @@ const sellerChunk = 500
 // translation here or a translation names no rule, and TestFactsAgreeWithDomainRules holds
 // every translation to its rule (same counts and evidence over generated records, on both
 // databases). The unit conditions read the columns that bench_tests and mystery_orders share;
-// the mystery-order ones read the findings derived at intake. KPI months and corrective
-// actions take parameters: the first months starting at or after the period's start and end,
+// the mystery-order ones read the findings derived at intake. KPI months, corrective actions
+// and lots take parameters: the first months starting at or after the period's start and end,
 // the period's start and end, and the audit's now.
 func ruleSQL() map[audit.RuleID]string {
 	return map[audit.RuleID]string{
@@ -63,6 +63,9 @@ func ruleSQL() map[audit.RuleID]string {
 		audit.RuleKPIMonth:    "t.month >= ? AND t.month < ?",
 		audit.RuleCAPADue:     "t.due_at >= ? AND t.due_at < ?",
 		audit.RuleCAPAOverdue: "((t.closed_at IS NULL AND t.due_at < ?) OR t.closed_at > t.due_at)",
+
+		audit.RuleLot:         "t.kind = 'devices' AND t.decision IN ('accepted', 'rejected') AND t.decided_at >= ? AND t.decided_at < ?",
+		audit.RuleLotRejected: "t.decision = 'rejected'",
 	}
 }
 
@@ -135,7 +138,8 @@ func factConditions() (factConds, error) {
 //   - KPI months whose month starts inside the period: month ≥ the first month starting at or
 //     after start, and < the first month starting at or after end;
 //   - corrective actions with due_at in [start, end); overdue when not closed by due_at, as
-//     seen at the store's clock now.
+//     seen at the store's clock now;
+//   - device lots decided (accepted or rejected) with decided_at in [start, end).
 //
 // A bench test or mystery order superseded by a correction (another row whose supersedes names
 // it) is left out everywhere; the correction counts instead, by its own date. Evidence lists
@@ -237,7 +241,10 @@ func (s *Store) factsChunk(db *gorm.DB, p audit.Period, chunk []string, now time
 	if err := s.kpiFacts(db, p, sellerCond, sellerArgs, out); err != nil {
 		return err
 	}
-	return s.actionFacts(db, start, end, now, sellerCond, sellerArgs, out)
+	if err := s.actionFacts(db, start, end, now, sellerCond, sellerArgs, out); err != nil {
+		return err
+	}
+	return s.lotFacts(db, start, end, sellerCond, sellerArgs, out)
 }
 
 // unitFacts runs the grouped count and the evidence query over one table of units. With

@@ -35,12 +35,12 @@ func (s *Store) verificationCode(given string) (string, error) {
 // may in theory hold one code each; the bench test then wins, by the order of the union). A
 // mystery order has no lab, and its test date is when its inspection was recorded.
 // The grade's reasons are not read: no certificate shows them.
-var certifiedQuery = preparedQuery{name: "certified", sql: `SELECT 'bench_test', b.id, b.seller_id, b.lab, b.tested_at,
+var certifiedQuery = preparedQuery{name: "certified", sql: `SELECT 'bench_test', b.id, b.seller_id, b.lab, b.tested_at, b.created_at,
  b.inspection, b.ruleset, b.status, b.functional, b.cosmetic, b.marketplace, b.verification_code,
  (SELECT c.id FROM bench_tests c WHERE c.supersedes = b.id)
  FROM bench_tests b WHERE b.verification_code = ?
 UNION ALL
-SELECT 'mystery_order', m.id, m.seller_id, '', m.created_at,
+SELECT 'mystery_order', m.id, m.seller_id, '', m.created_at, m.created_at,
  m.inspection, m.ruleset, m.status, m.functional, m.cosmetic, m.marketplace, m.verification_code,
  (SELECT c.id FROM mystery_orders c WHERE c.supersedes = m.id)
  FROM mystery_orders m WHERE m.verification_code = ?`}
@@ -106,12 +106,13 @@ func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certifi
 	var (
 		kind, inspection string
 		testedAt         time.Time
+		recordedAt       time.Time
 		g                gradedColumns
 		supersededBy     sql.NullString
 		stored           sql.NullString
 		c                audit.Certified
 	)
-	err = stmt.QueryRowContext(s.pointRead(ctx), code, code).Scan(&kind, &c.ID, &c.SellerID, &c.Lab, &testedAt,
+	err = stmt.QueryRowContext(s.pointRead(ctx), code, code).Scan(&kind, &c.ID, &c.SellerID, &c.Lab, &testedAt, &recordedAt,
 		&inspection, &g.Ruleset, &g.Status, &g.Functional, &g.Cosmetic, &g.Marketplace, &stored, &supersededBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return audit.Certified{}, fmt.Errorf("%s: %w", what, audit.ErrNotFound)
@@ -119,7 +120,8 @@ func (s *Store) CertifiedByCode(ctx context.Context, code string) (audit.Certifi
 	if err != nil {
 		return audit.Certified{}, translate(err, what)
 	}
-	c.Kind, c.TestedAt, c.VerificationCode, c.SupersededBy = audit.RecordKind(kind), testedAt.UTC(), stored.String, supersededBy.String
+	c.Kind, c.TestedAt, c.RecordedAt = audit.RecordKind(kind), testedAt.UTC(), recordedAt.UTC()
+	c.VerificationCode, c.SupersededBy = stored.String, supersededBy.String
 	c.Grade = grading.Grade{Ruleset: g.Ruleset, Status: grading.Status(g.Status), Functional: grading.Functional(deref(g.Functional)),
 		Cosmetic: grading.CosmeticGrade(g.Cosmetic), Marketplace: grading.Marketplace(deref(g.Marketplace))}
 	if c.Inspection, err = decodeInspection(inspection); err != nil {

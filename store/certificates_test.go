@@ -124,7 +124,7 @@ func TestCertifiedByCode(t *testing.T) {
 		got, err := st.CertifiedByCode(ctx, bt.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Certified{Kind: audit.KindBenchTest, ID: bt.ID, SellerID: seller.ID, Lab: "Lyon lab 2",
-			TestedAt: at, Inspection: bt.Inspection, Grade: noReasons(bt.Grade), VerificationCode: bt.VerificationCode}, got)
+			TestedAt: at, RecordedAt: bt.CreatedAt, Inspection: bt.Inspection, Grade: noReasons(bt.Grade), VerificationCode: bt.VerificationCode}, got)
 		ref, err := st.RecordOfCode(ctx, bt.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, audit.RecordRef{Kind: audit.KindBenchTest, ID: bt.ID}, ref)
@@ -132,7 +132,7 @@ func TestCertifiedByCode(t *testing.T) {
 		got, err = st.CertifiedByCode(ctx, mo.VerificationCode)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Certified{Kind: audit.KindMysteryOrder, ID: mo.ID, SellerID: seller.ID,
-			TestedAt: mo.CreatedAt, Inspection: mo.Inspection, Grade: noReasons(mo.Grade), VerificationCode: mo.VerificationCode}, got,
+			TestedAt: mo.CreatedAt, RecordedAt: mo.CreatedAt, Inspection: mo.Inspection, Grade: noReasons(mo.Grade), VerificationCode: mo.VerificationCode}, got,
 			"a mystery order has no lab; its test date is when it was recorded")
 		ref, err = st.RecordOfCode(ctx, mo.VerificationCode)
 		require.NoError(t, err)

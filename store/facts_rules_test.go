@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/sampling"
 	"github.com/refurbqa/refurbqa/store"
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
@@ -410,6 +412,73 @@ func (g *factsGen) settle(a audit.CorrectiveAction, approved time.Time) audit.Co
 	return a
 }
 
+// lotBenchTest stores a bench test of seller to sample into a lot, graded to be judged
+// conforming, or critical (rejected) when bad, and keeps it among the seller's units.
+func (g *factsGen) lotBenchTest(seller string, bad bool) string {
+	bt := g.benchTest(seller, g.instant())
+	bt.Grade = grading.Grade{Ruleset: "2026.1", Status: grading.Sellable, Functional: grading.F0,
+		Cosmetic: grading.CosmeticB, Marketplace: grading.Good}
+	if bad {
+		bt.Grade.Status, bt.Grade.Marketplace = grading.Rejected, ""
+	}
+	rec, _, err := g.st.CreateBenchTest(g.ctx, auditor, bt)
+	require.NoError(g.t, err)
+	g.addBench(bt, rec.ID)
+	return rec.ID
+}
+
+// writeLots has the seller's device lots decided through the lot use cases at chosen instants:
+// on every period edge and a microsecond before it, and anywhere in the data's span, accepted
+// and rejected in turn, with two lots left pending. Each lot holds two devices, so that its
+// sample is both of them (lots.md §3): two conforming bench tests accept it, one critical
+// bench test rejects it at once. The deciding sample is added with the clock at the instant.
+func (g *factsGen) writeLots(svc *audit.Service, seller string) {
+	t, ctx := g.t, g.ctx
+	var instants []time.Time
+	for _, e := range g.edges {
+		instants = append(instants, e, e.Add(-time.Microsecond))
+	}
+	for range 6 {
+		instants = append(instants, g.instant())
+	}
+	sample := func(lotID string, bad bool) audit.Lot {
+		l, _, err := svc.AddLotSample(ctx, auditor, lotID, audit.Input[audit.NewLotSample]{
+			Value: audit.NewLotSample{BenchTestID: g.lotBenchTest(seller, bad)}})
+		require.NoError(t, err)
+		return l
+	}
+	stream := ""
+	for i := range len(instants) + 2 {
+		in := audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotDevices,
+			LotRef: fmt.Sprintf("L-%03d", i), LotSize: 2, SellerID: seller, ReceivedAt: g.instant()}}
+		l, err := svc.CreateLot(ctx, auditor, in)
+		if errors.Is(err, audit.ErrConflict) && stream != "" {
+			// The rejections discontinued the stream: a manager resumes it (lots.md §5).
+			_, err = svc.ResumeStream(ctx, auditor, stream, "supplier of the seller changed")
+			require.NoError(t, err)
+			l, err = svc.CreateLot(ctx, auditor, in)
+		}
+		require.NoError(t, err)
+		stream = l.StreamID
+		require.Equal(t, 2, l.Plan.SampleSize)
+		switch {
+		case i >= len(instants): // pending: one sample of two in
+			l = sample(l.ID, false)
+			require.Equal(t, sampling.Pending, l.Decision)
+		case g.r.IntN(2) == 0:
+			sample(l.ID, false)
+			g.clock.set(instants[i])
+			l = sample(l.ID, false)
+			require.Equal(t, sampling.Accepted, l.Decision)
+		default:
+			g.clock.set(instants[i])
+			l = sample(l.ID, true)
+			require.Equal(t, sampling.Rejected, l.Decision)
+		}
+		g.recs[seller].Lots = append(g.recs[seller].Lots, l)
+	}
+}
+
 // TestFactsAgreeWithDomainRules holds the store's SQL to the domain's rules: a few hundred
 // generated records, stored through the store's write methods on a migrated database, give
 // the same facts (counts and evidence) from Store.Facts as from audit.Aggregate over the same
@@ -462,6 +531,19 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 		for k, s := range sellers[:factsActionSeller] {
 			g.writeActions(s, dues[k])
 		}
+		// Lots, and a rejected parts lot decided in every period, which is nobody's.
+		svc := audit.NewService(audit.ServiceConfig{Store: st})
+		for _, s := range sellers[:factsSellers] {
+			g.writeLots(svc, s)
+		}
+		parts, err := svc.CreateLot(ctx, auditor, audit.Input[audit.NewLot]{Value: audit.NewLot{Kind: audit.LotParts,
+			LotRef: "P-1", LotSize: 2, Supplier: "Parts Ltd", PartType: "screen", ReceivedAt: periods[3].Start}})
+		require.NoError(t, err)
+		clock.set(periods[3].Start.Add(time.Hour))
+		parts, _, err = svc.AddLotSample(ctx, auditor, parts.ID, audit.Input[audit.NewLotSample]{
+			Value: audit.NewLotSample{Defects: []audit.Defect{{Class: sampling.Critical, Code: "cracked"}}}})
+		require.NoError(t, err)
+		require.Equal(t, sampling.Rejected, parts.Decision)
 
 		// The audit instants: mid-quarter, at the due date of an open action (not yet overdue),
 		// before every due date and after them all.
@@ -505,8 +587,9 @@ func TestFactsAgreeWithDomainRules(t *testing.T) {
 // that the agreement checked is not an agreement on nothing: every rule holding and not
 // holding for records that count, holding for incomplete units and for superseded records,
 // every status, functional grade, IMEI status and battery boundary among counted units, records
-// on and a microsecond before every period edge, KPI months in and out of every period, and
-// corrective actions due on every edge and settled every way.
+// on and a microsecond before every period edge, KPI months in and out of every period,
+// corrective actions due on every edge and settled every way, and lots decided on every edge,
+// accepted, rejected, outside the year or not at all.
 func requireFactsCoverage(t *testing.T, g *factsGen, periods []audit.Period, nows []time.Time) {
 	t.Helper()
 	seen := map[string]bool{}
@@ -551,6 +634,12 @@ func requireFactsCoverage(t *testing.T, g *factsGen, periods []audit.Period, now
 		}
 	}
 	expect("correction in, original out", "correction out, original in")
+	for _, p := range periods {
+		for _, e := range []time.Time{p.Start, p.End} {
+			expect("lot decided at "+e.Format(time.RFC3339Nano), "lot decided at "+e.Add(-time.Microsecond).Format(time.RFC3339Nano))
+		}
+	}
+	expect("lot accepted in the year", "lot rejected in the year", "lot decided out of the year", "lot pending")
 	for _, k := range []string{"open", "plan", "closed before", "closed at due", "closed just after", "closed long after"} {
 		expect("action " + k)
 	}
@@ -632,6 +721,19 @@ func requireFactsCoverage(t *testing.T, g *factsGen, periods []audit.Period, now
 		}
 		for _, a := range recs.Actions {
 			seen["action due at "+a.DueAt.Format(time.RFC3339Nano)] = true
+		}
+		for _, l := range recs.Lots {
+			switch {
+			case l.DecidedAt == nil:
+				seen["lot pending"] = true
+			case !year.Contains(*l.DecidedAt):
+				seen["lot decided out of the year"] = true
+			default:
+				seen["lot "+string(l.Decision)+" in the year"] = true
+			}
+			if l.DecidedAt != nil {
+				seen["lot decided at "+l.DecidedAt.Format(time.RFC3339Nano)] = true
+			}
 		}
 	}
 	for k, n := range g.closings {

@@ -361,7 +361,7 @@ func (s *Store) Lot(ctx context.Context, id string) (audit.Lot, error) {
 	return row.domain()
 }
 
-// Lots implements audit.LotStore: lots in creation order, as f narrows them.
+// Lots implements audit.LotStore: lots in creation order (or the reverse), as f narrows them.
 func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lot, string, error) {
 	if !storable(f.SellerID) || !storable(f.Supplier) {
 		if _, err := DecodeCursor(p.Cursor); err != nil {
@@ -369,7 +369,35 @@ func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lo
 		}
 		return []audit.Lot{}, "", nil
 	}
-	q := s.read.WithContext(ctx).Table("lots")
+	q := lotsWhere(s.read.WithContext(ctx).Table("lots"), f)
+	var rows []lotRow
+	next, err := applyPage(p, q, &rows, f.NewestFirst)
+	if err != nil {
+		return nil, "", translate(err, "lots")
+	}
+	out := make([]audit.Lot, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.domain(); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// CountLots implements audit.LotStore in one COUNT of the lots Lots would list.
+func (s *Store) CountLots(ctx context.Context, f audit.LotFilter) (int, error) {
+	if !storable(f.SellerID) || !storable(f.Supplier) {
+		return 0, nil
+	}
+	var n int64
+	if err := lotsWhere(s.read.WithContext(ctx).Table("lots"), f).Count(&n).Error; err != nil {
+		return 0, translate(err, "lots")
+	}
+	return int(n), nil
+}
+
+// lotsWhere narrows q, a new query of the lots table, to the lots f keeps.
+func lotsWhere(q *gorm.DB, f audit.LotFilter) *gorm.DB {
 	if f.Kind != "" {
 		q = q.Where("lots.kind = ?", string(f.Kind))
 	}
@@ -391,18 +419,13 @@ func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lo
 	if !f.To.IsZero() {
 		q = q.Where("lots.received_at < ?", f.To.UTC())
 	}
-	var rows []lotRow
-	next, err := applyPage(p, q, &rows, false)
-	if err != nil {
-		return nil, "", translate(err, "lots")
+	if !f.DecidedFrom.IsZero() {
+		q = q.Where("lots.decided_at >= ?", f.DecidedFrom.UTC())
 	}
-	out := make([]audit.Lot, len(rows))
-	for i, r := range rows {
-		if out[i], err = r.domain(); err != nil {
-			return nil, "", err
-		}
+	if !f.DecidedTo.IsZero() {
+		q = q.Where("lots.decided_at < ?", f.DecidedTo.UTC())
 	}
-	return out, next, nil
+	return q
 }
 
 // LotSamples implements audit.LotStore: the samples of a lot by number, the cursor holding

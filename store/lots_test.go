@@ -255,6 +255,59 @@ func TestSupplierSummaryCountsDecidedLotsAndTheirSamples(t *testing.T) {
 	})
 }
 
+// The lots decided in a window (the managers' "lots rejected this month") are listed and
+// counted by when they were decided, whenever they were received; pending lots are in no window.
+func TestLotsAreListedAndCountedByWhenTheyWereDecided(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 31, 23, 59, 0, 0, time.UTC)
+		st := b.Open(t, store.Config{Now: func() time.Time { return now }})
+		ps, err := checklist.LoadProtocols()
+		require.NoError(t, err)
+		e := lotEnv{st: st, svc: audit.NewService(audit.ServiceConfig{Store: st, Protocols: ps})}
+		march := e.partsLot(t, "M-1", "Acme", 2)
+		_, _, err = e.part(t, march.ID, sampling.Critical) // rejected on March 31st
+		require.NoError(t, err)
+		now = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+		april := e.partsLot(t, "A-1", "Acme", 2)
+		_, _, err = e.part(t, april.ID, sampling.Critical) // rejected at April's first instant
+		require.NoError(t, err)
+		accepted := e.partsLot(t, "A-2", "Acme", 2)
+		for range 2 {
+			_, _, err = e.part(t, accepted.ID)
+			require.NoError(t, err)
+		}
+		pending := e.partsLot(t, "A-3", "Acme", 2)
+		_, _, err = e.part(t, pending.ID)
+		require.NoError(t, err)
+
+		aprilStart, mayStart := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		for _, tc := range []struct {
+			name string
+			f    audit.LotFilter
+			want []string
+		}{
+			{"rejected in April", audit.LotFilter{Decision: sampling.Rejected, DecidedFrom: aprilStart, DecidedTo: mayStart}, []string{april.ID}},
+			{"decided since April", audit.LotFilter{DecidedFrom: aprilStart}, []string{april.ID, accepted.ID}},
+			{"decided before April", audit.LotFilter{DecidedTo: aprilStart}, []string{march.ID}},
+			{"every parts lot", audit.LotFilter{Kind: audit.LotParts}, []string{march.ID, april.ID, accepted.ID, pending.ID}},
+			{"no device lot", audit.LotFilter{Kind: audit.LotDevices, DecidedFrom: aprilStart}, nil},
+			{"newest first", audit.LotFilter{DecidedOnly: true, NewestFirst: true}, []string{accepted.ID, april.ID, march.ID}},
+		} {
+			list, _, err := e.svc.Lots(ctx, lotManager, tc.f, audit.Page{})
+			require.NoError(t, err, tc.name)
+			var got []string
+			for _, l := range list {
+				got = append(got, l.ID)
+			}
+			assert.Equal(t, tc.want, got, tc.name)
+			n, err := e.svc.CountLots(ctx, lotManager, tc.f)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, len(tc.want), n, tc.name)
+		}
+	})
+}
+
 // Concurrent clients adding samples to one lot: exactly the sample size is taken, each number
 // once, and every other client is refused with a conflict.
 func TestConcurrentSamplesNeverExceedTheSampleSize(t *testing.T) {

@@ -540,7 +540,8 @@ func (s *Store) ScorecardSummaries(ctx context.Context, f ScorecardFilter, p Pag
 // is audit.ErrConflict, whether it comes later or races the first (the review's primary key).
 // The audit lock (and SQLite's single writer) orders approvals and audits, so that a draft is
 // never both approved and superseded: approve sees the scorecard as the last audit left it.
-// The seller's standing (seller_standings) is rewritten in the same transaction.
+// The seller's standing (seller_standings) is rewritten in the same transaction, and the
+// scorecard's benchmark values added, with the new version of its period's benchmark.
 func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id string,
 	approve func(sc audit.Scorecard, now time.Time) (audit.Scorecard, []audit.CorrectiveAction, error)) (audit.Scorecard, []audit.CorrectiveAction, error) {
 	var sc audit.Scorecard
@@ -571,6 +572,10 @@ func (s *Store) ApproveScorecard(ctx context.Context, by audit.Principal, id str
 		}
 		// The seller's standing follows its approvals (the managers' lists read it).
 		if err := refreshStanding(tx, sc.SellerID); err != nil {
+			return err
+		}
+		// So does the benchmark of the period (benchmarks.go).
+		if err := addBenchmarkValues(tx, sc); err != nil {
 			return err
 		}
 		if err := s.record(tx, by, "approve", "scorecard", sc.ID); err != nil {

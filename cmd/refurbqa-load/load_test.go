@@ -198,3 +198,31 @@ func TestIngestBody(t *testing.T) {
 }
 
 func newTestRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
+// TestPublicProfilesScenario lists the sellers with the token, then reads their public pages
+// without it, as buyers do.
+func TestPublicProfilesScenario(t *testing.T) {
+	var pages atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/api/v1/sellers":
+			assert.Equal(t, "Bearer tok", r.Header.Get("Authorization"))
+			_, _ = w.Write([]byte(`{"items":[{"id":"sl_a"},{"id":"sl_b"}],"next_cursor":""}`))
+		case r.URL.Path == "/public/sellers/sl_a" || r.URL.Path == "/public/sellers/sl_b":
+			assert.Empty(t, r.Header.Get("Authorization"), "a public page is read without a key")
+			pages.Add(1)
+			_, _ = w.Write([]byte(`<!DOCTYPE html>`))
+		default:
+			t.Errorf("unexpected %s", r.URL.Path)
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"refurbqa-load", "--url", srv.URL, "--token", "tok", "--scenario", "public-profiles",
+		"--concurrency", "2", "--duration", "2s", "--warmup", "0s", "--requests", "20"}, func(string) string { return "" }, &stdout, &stderr)
+	assert.Equal(t, 0, code, stderr.String())
+	assert.GreaterOrEqual(t, pages.Load(), int64(20))
+	assert.Contains(t, stdout.String(), "scenario           public-profiles")
+	assert.Contains(t, stderr.String(), "2 public profiles")
+}

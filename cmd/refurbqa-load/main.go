@@ -55,7 +55,7 @@ type options struct {
 	accept    string
 }
 
-var scenarios = []string{"ingest", "preview", "scorecards", "reports", "lot-samples", "console-pages", "console-preview", "verify"}
+var scenarios = []string{"ingest", "preview", "scorecards", "reports", "lot-samples", "console-pages", "console-preview", "public-profiles", "verify"}
 
 // run is the whole program; it returns the exit status: 0 when the run completed without server
 // errors, 1 when the server answered 5xx or "database is locked" (or the run could not be set
@@ -64,14 +64,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("refurbqa-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports|lot-samples|console-pages|console-preview|verify [flags]")
+		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports|lot-samples|console-pages|console-preview|public-profiles|verify [flags]")
 		fmt.Fprintln(stderr, "\nDrives a running refurbqa server on a loopback address and reports throughput and latency.")
 		fmt.Fprintln(stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
 	rawURL := fs.String("url", "http://127.0.0.1:8080", "base URL of the server (loopback only)")
 	token := fs.String("token", getenv("REFURBQA_TOKEN"), "API token (env REFURBQA_TOKEN): technician or better for ingest and preview, manager for scorecards and reports")
-	scenario := fs.String("scenario", "", "ingest, preview, scorecards, reports, lot-samples (conforming samples into parts lots it creates), console-pages (GET each --path, signed in), console-preview (the bench-test form's live preview, signed in) or verify (the public verification of the codes in --codes, no token)")
+	scenario := fs.String("scenario", "", "ingest, preview, scorecards, reports, lot-samples (conforming samples into parts lots it creates), console-pages (GET each --path, signed in), console-preview (the bench-test form's live preview, signed in), public-profiles (every seller's public profile page, without a key; serve with --public-rate-limit 0) or verify (the public verification of the codes in --codes, no token; serve with --public-rate-limit 0)")
 	codes := fs.String("codes", "", "verify: a file of verification codes, one a line (such as sqlite3 refurbqa.db 'SELECT verification_code FROM bench_tests LIMIT 5000')")
 	accept := fs.String("accept", "json", "verify: ask for json or html")
 	email := fs.String("email", getenv("REFURBQA_EMAIL"), "console user of the console scenarios (env REFURBQA_EMAIL); each client signs in with its own session")

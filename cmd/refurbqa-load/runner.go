@@ -219,7 +219,7 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	case "console-preview":
 		method, path = http.MethodPost, "/console/bench-tests/preview"
 		payload = r.inspections[rng.IntN(len(r.inspections))]
-	case "verify":
+	case "public-profiles", "verify":
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	}
 	var rd io.Reader
@@ -237,6 +237,9 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 		return req, devices, nil
+	}
+	if r.o.scenario == "public-profiles" {
+		return req, devices, nil // a buyer's browser: no key
 	}
 	if r.o.scenario == "verify" {
 		r.verifyHeaders(req)
@@ -280,6 +283,19 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 		return r.buildPreviewForms()
+	case "public-profiles":
+		// The token lists the sellers; the requests then go without it.
+		sellers, err := r.sellerIDs(ctx, 100_000)
+		if err != nil {
+			return err
+		}
+		if len(sellers) == 0 {
+			return errors.New("the server has no sellers (load the demo first)")
+		}
+		for _, id := range sellers {
+			r.paths = append(r.paths, "/public/sellers/"+url.PathEscape(id))
+		}
+		r.logf("%d public profiles", len(r.paths))
 	case "verify":
 		return r.readCodes()
 	default:

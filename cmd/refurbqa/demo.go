@@ -31,7 +31,10 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		"Loads a realistic demo data set: sellers of every kind (exemplary, over-graders, battery cheats,\n"+
 			"LCD swappers, slow shippers, poor after-sales, brand-new), their bench tests, mystery orders and\n"+
 			"monthly KPIs, then audits every past month and approves all but the latest, so that scorecards of\n"+
-			"every tier and corrective actions (closed, overdue, open) exist. The same seed always gives the\n"+
+			"every tier and corrective actions (closed, overdue, open) exist. The lab inspects lots by\n"+
+			"sampling on the way: a few sellers' monthly stock from their bench tests, and three suppliers'\n"+
+			"parts lots (one stream ends on tightened inspection, one discontinued; parts lots only into a\n"+
+			"database without sellers). The same seed always gives the\n"+
 			"same data, ids included. Progress goes to standard error; a summary and the sellers worth a look\n"+
 			"(indented lines) to standard output. Refuses a database that already has sellers unless --force.\n\n"+
 			"--scale generates the marketplace-scale data set of the performance targets instead (1,800 sellers\n"+
@@ -146,12 +149,17 @@ func runDemo(ctx context.Context, e *env, db dbFlags, opts demoOptions) error {
 		return usagef("%v", err)
 	}
 	progress := &demoProgress{w: e.stderr, opts: opts}
+	// The lots' sample positions come from the simulation's seeded stream too, so that the same
+	// seed gives the same lots (lots.md asks for a cryptographic source in real use, which the
+	// server's service keeps).
+	svc := audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols, Random: random})
 	sum, err := demosim.Run(ctx, demosim.Config{Generator: gen, Existing: uint64(n)}, demosim.Deps{
-		Loader:   st,
-		Reviewer: &demoReviewer{st: st, svc: audit.NewService(audit.ServiceConfig{Store: st, Protocols: protocols})},
-		Clock:    clock,
-		Entropy:  random,
-		Progress: progress,
+		Loader:    st,
+		Reviewer:  &demoReviewer{st: st, svc: svc},
+		Inspector: demoInspector{svc: svc},
+		Clock:     clock,
+		Entropy:   random,
+		Progress:  progress,
 	})
 	if err != nil {
 		return err
@@ -233,6 +241,24 @@ func (d *demoReviewer) CloseAction(ctx context.Context, by audit.Principal, id, 
 	return d.svc.CloseAction(ctx, by, id, note)
 }
 
+// demoInspector is the lot use cases the simulation plays (demosim.Inspector), wired to the
+// domain's service, so that the demo's lots are planned, judged, decided and switched by the
+// real rules.
+type demoInspector struct {
+	svc *audit.Service
+}
+
+// CreateLot creates a lot on its stream.
+func (d demoInspector) CreateLot(ctx context.Context, by audit.Principal, in audit.NewLot) (audit.Lot, error) {
+	return d.svc.CreateLot(ctx, by, audit.Input[audit.NewLot]{Value: in})
+}
+
+// AddLotSample adds the next sample to a lot and returns the lot with its new decision.
+func (d demoInspector) AddLotSample(ctx context.Context, by audit.Principal, id string, in audit.NewLotSample) (audit.Lot, error) {
+	l, _, err := d.svc.AddLotSample(ctx, by, id, audit.Input[audit.NewLotSample]{Value: in})
+	return l, err
+}
+
 // demoProgress shows the simulation's progress (demosim.Progress) on standard error, with the
 // wall-clock time it takes.
 type demoProgress struct {
@@ -306,6 +332,10 @@ func (p *demoProgress) summary(w io.Writer, sum demosim.Summary) {
 	fmt.Fprintf(w, "Audited every month: %d scorecards, %d approved; %d corrective actions: %d closed in time, %d overdue, %d not yet due (%d with a plan).\n",
 		sum.Scorecards, sum.Approved, a.Total, a.ClosedInTime, a.Overdue, a.Open, a.Planned)
 	fmt.Fprintf(w, "Latest month (%s, draft scorecards): %s.\n", sum.Latest.Label, tierCounts(sum.LatestTiers))
+	if l := sum.Lots; l.DeviceLots+l.PartsLots > 0 {
+		fmt.Fprintf(w, "Lots inspected by sampling: %d device lots of %d sellers, %d parts lots of %d suppliers, %d samples; %d accepted, %d rejected; streams at the end: %d on tightened inspection, %d discontinued.\n",
+			l.DeviceLots, l.Sellers, l.PartsLots, l.Suppliers, l.Samples, l.Accepted, l.Rejected, l.Tightened, l.Discontinued)
+	}
 	fmt.Fprintln(w, "Sellers worth a look (id, name — latest tier (kind)):")
 	for _, s := range sum.WorthALook {
 		score := ""

@@ -24,6 +24,8 @@ type loaded struct {
 	ids        map[string]string   // seller id by name
 	scorecards map[string][]string // "id period score tier status" by seller name
 	actions    int
+	lots       []string          // "id kind ref seller-or-supplier decision decided-at", in creation order
+	lotSources map[string]string // seller name or supplier (part type) → "kind state decided rejected"
 }
 
 func readDemo(t *testing.T, path string) loaded {
@@ -51,6 +53,30 @@ func readDemo(t *testing.T, path string) loaded {
 	actions, _, err := st.CorrectiveActions(ctx, store.ActionFilter{}, store.Page{Limit: store.MaxLimit})
 	require.NoError(t, err)
 	out.actions = len(actions)
+
+	names := map[string]string{}
+	for name, id := range out.ids {
+		names[id] = name
+	}
+	lots, _, err := st.Lots(ctx, audit.LotFilter{}, store.Page{Limit: store.MaxLimit})
+	require.NoError(t, err)
+	for _, l := range lots {
+		decided := "-"
+		if l.DecidedAt != nil {
+			decided = l.DecidedAt.Format(time.RFC3339)
+		}
+		out.lots = append(out.lots, fmt.Sprintf("%s %s %s %s%s %s %s", l.ID, l.Kind, l.LotRef, names[l.SellerID], l.Supplier, l.Decision, decided))
+	}
+	streams, _, err := st.LotStreams(ctx, audit.LotStreamFilter{}, store.Page{Limit: store.MaxLimit})
+	require.NoError(t, err)
+	out.lotSources = map[string]string{}
+	for _, s := range streams {
+		source := names[s.SellerID]
+		if s.Kind == audit.LotParts {
+			source = s.Supplier + " (" + string(s.PartType) + ")"
+		}
+		out.lotSources[source] = fmt.Sprintf("%s %s %d %d", s.Kind, s.Stream.Current(), s.Stream.Decided, s.Stream.Rejected)
+	}
 	return out
 }
 
@@ -74,6 +100,40 @@ func TestDemo(t *testing.T) {
 	assert.Equal(t, a.scorecards, b.scorecards, "same seed, same scorecards, scores and tiers")
 	assert.Equal(t, a.actions, b.actions)
 	assert.Positive(t, a.actions, "approvals opened corrective actions")
+
+	// Lots by sampling, through the lot use cases: device lots of several sellers, parts lots
+	// of three suppliers, a rejected lot, a stream on tightened inspection, one discontinued;
+	// the same seed gives the same lots, ids and decisions included.
+	assert.Equal(t, a.lots, b.lots, "same seed, same lots")
+	assert.Equal(t, a.lotSources, b.lotSources)
+	kinds, decisions, states := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, l := range a.lots {
+		f := strings.Fields(l)
+		kinds[f[1]]++
+		decisions[f[len(f)-2]]++
+		assert.NotEqual(t, "-", f[len(f)-1], "every lot of the demo is decided: %s", l)
+	}
+	deviceSources, partsSources := 0, 0
+	for source, st := range a.lotSources {
+		f := strings.Fields(st)
+		states[f[1]]++
+		if f[0] == string(audit.LotDevices) {
+			deviceSources++
+			assert.Contains(t, a.ids, source, "a device stream is a demo seller's")
+		} else {
+			partsSources++
+		}
+	}
+	assert.GreaterOrEqual(t, deviceSources, 3, "device lots of several sellers: %v", a.lotSources)
+	assert.Equal(t, 3, partsSources, "parts lots of three suppliers: %v", a.lotSources)
+	assert.Positive(t, kinds[string(audit.LotDevices)])
+	assert.Positive(t, kinds[string(audit.LotParts)])
+	assert.Positive(t, decisions["rejected"], "a rejected lot")
+	assert.Positive(t, decisions["accepted"])
+	assert.Positive(t, states["tightened"], "a stream on tightened inspection: %v", a.lotSources)
+	assert.Equal(t, 1, states["discontinued"], "one discontinued stream: %v", a.lotSources)
+	assert.Equal(t, "parts discontinued 7 7", a.lotSources["Ningbo FastFix Components (charging_port)"])
+	assert.Regexp(t, `Lots inspected by sampling: \d+ device lots of \d+ sellers, \d+ parts lots of 3 suppliers, \d+ samples; \d+ accepted, \d+ rejected; streams at the end: [1-9]\d* on tightened inspection, 1 discontinued\.`, stdout)
 
 	// Every archetype is listed among the sellers worth a look, each line indented by two
 	// spaces and naming a seller id.
@@ -120,7 +180,19 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, errOut, "--force")
 	code, _, errOut = runCmd(t, testEnv(t, "REFURBQA_DSN", first), append(append([]string{}, demoArgs...), "--force")...)
 	require.Equal(t, exitOK, code, errOut)
-	assert.Len(t, readDemo(t, first).ids, 12, "seller names repeat, so 12 names; ids differ")
+	again := readDemo(t, first)
+	assert.Len(t, again.ids, 12, "seller names repeat, so 12 names; ids differ")
+	parts := func(l loaded) int {
+		n := 0
+		for _, lot := range l.lots {
+			if strings.Fields(lot)[1] == string(audit.LotParts) {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Greater(t, len(again.lots), len(a.lots), "the new sellers' device lots")
+	assert.Equal(t, parts(a), parts(again), "the suppliers' lots are loaded once")
 }
 
 func firstLine(s string) string { line, _, _ := strings.Cut(s, "\n"); return line }

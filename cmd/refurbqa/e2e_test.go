@@ -264,6 +264,57 @@ func TestPoolMetrics(t *testing.T) {
 	}
 }
 
+// TestPublicProfileEndToEnd reaches a seller's public profile and badge on the real server,
+// without a key, hides it as a manager, and runs into the per-address limit of the public
+// pages that serve's flags set.
+func TestPublicProfileEndToEnd(t *testing.T) {
+	getenv := testEnv(t)
+	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "manager", "--name", "e2e")
+	require.Equal(t, 0, code, stderr)
+	token = strings.TrimSpace(token)
+	base, stop := startServer(t, getenv, "--public-rate-limit", "0.01", "--public-rate-burst", "4")
+	defer stop()
+	status, seller := call(t, http.MethodPost, base+"/api/v1/sellers", token,
+		map[string]any{"name": "Łódź Serwis", "country": "PL", "contact_email": "qa@lodz.example"})
+	require.Equal(t, 201, status, "%v", seller)
+	page := base + "/public/sellers/" + seller["id"].(string)
+
+	req, err := http.NewRequest(http.MethodGet, page, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, 200, res.StatusCode, "%s", raw)
+	assert.JSONEq(t, `{"seller_id": "`+seller["id"].(string)+`", "name": "Łódź Serwis", "country": "PL", "status": "not_yet_rated", "latest": null, "trend": []}`, string(raw))
+
+	res, err = http.Get(page + "/badge.svg")
+	require.NoError(t, err)
+	raw, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Equal(t, "image/svg+xml; charset=utf-8", res.Header.Get("Content-Type"))
+	assert.Contains(t, string(raw), "not yet rated")
+
+	status, got := call(t, http.MethodPut, base+"/api/v1/sellers/"+seller["id"].(string)+"/profile", token, map[string]any{"public": false})
+	require.Equal(t, 200, status, "%v", got)
+	status, _ = call(t, http.MethodGet, page, "", nil)
+	assert.Equal(t, 404, status, "hidden")
+	status, _ = call(t, http.MethodGet, page+"/badge.svg", "", nil)
+	assert.Equal(t, 404, status, "hidden")
+
+	// Four requests from this address: the fifth waits.
+	res, err = http.Get(page)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 429, res.StatusCode)
+	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+	// The API, with its key, is not counted per address.
+	status, _ = call(t, http.MethodGet, base+"/api/v1/sellers/"+seller["id"].(string), token, nil)
+	assert.Equal(t, 200, status)
+}
+
 // TestServeVerification: the real program serves the public verification of certificates
 // without a key, with the verification address made from --public-url (or, without it, from
 // the address it listens on), and limits it per client address as --public-rate-limit and

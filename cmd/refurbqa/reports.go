@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "directory to write the reports to (created if needed)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "reports rendered at once")
 	date := fs.String("date", "", "generation date printed in the reports (YYYY-MM-DD; default today, UTC)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (for performance work)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +67,17 @@ func cmdReports(ctx context.Context, e *env, args []string) error {
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("output directory: %w", err)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	st, err := db.open(ctx)
 	if err != nil {

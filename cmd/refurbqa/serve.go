@@ -27,13 +27,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", envOr(e, "REFURBQA_ADDR", "127.0.0.1:8080"), "listen address (env REFURBQA_ADDR)")
 	rateLimit := fs.Float64("rate-limit", envFloat(e, fs, "rate-limit", "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", int(envFloat(e, fs, "rate-burst", "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
+	publicRate := fs.Float64("public-rate-limit", envFloat(e, fs, "public-rate-limit", "REFURBQA_PUBLIC_RATE_LIMIT", 10), "requests per second allowed per client address on the public pages (/public/, /verify), 0 for no limit (env REFURBQA_PUBLIC_RATE_LIMIT)")
+	publicBurst := fs.Int("public-rate-burst", int(envFloat(e, fs, "public-rate-burst", "REFURBQA_PUBLIC_RATE_BURST", 50)), "token bucket size per client address on the public pages (env REFURBQA_PUBLIC_RATE_BURST)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
 	headerTimeout := fs.Duration("read-header-timeout", 5*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	idleTimeout := fs.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	secureCookies := fs.Bool("secure-cookies", envBool(e, "REFURBQA_SECURE_COOKIES"), "mark the console's session cookie Secure on every answer, for a server behind a TLS-terminating proxy (requests over TLS get it anyway; env REFURBQA_SECURE_COOKIES=true)")
 	publicURL := fs.String("public-url", envOr(e, "REFURBQA_PUBLIC_URL", ""), "base URL the public reaches this server at, such as https://qa.example.com, from which certificates' verification addresses (/verify/CODE) are made (env REFURBQA_PUBLIC_URL; default http:// and the listen address)")
-	publicLimit := fs.Float64("public-rate-limit", envFloat(e, fs, "public-rate-limit", "REFURBQA_PUBLIC_RATE_LIMIT", 5), "requests per second allowed per client address on the public pages (/verify), 0 for no limit (env REFURBQA_PUBLIC_RATE_LIMIT)")
-	publicBurst := fs.Int("public-rate-burst", int(envFloat(e, fs, "public-rate-burst", "REFURBQA_PUBLIC_RATE_BURST", 20)), "token bucket size per client address on the public pages (env REFURBQA_PUBLIC_RATE_BURST)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *rateLimit < 0 || *rateBurst < 0 {
 		return usagef("--rate-limit and --rate-burst must not be negative")
 	}
-	if *publicLimit < 0 || *publicBurst < 0 {
+	if *publicRate < 0 || *publicBurst < 0 {
 		return usagef("--public-rate-limit and --public-rate-burst must not be negative")
 	}
 	if _, err := httpapi.ParsePublicURL(*publicURL); err != nil {
@@ -94,8 +94,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Reports: builder,
 		Ready:   st.Ping, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
+		PublicRateLimit: *publicRate, PublicRateBurst: *publicBurst, PublicURL: *publicURL,
 		Collectors: poolCollectors(st),
-		PublicURL:  *publicURL, PublicRateLimit: *publicLimit, PublicRateBurst: *publicBurst,
 	})
 	if err != nil {
 		return err

@@ -1,10 +1,13 @@
 package browsertest_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,9 +34,94 @@ func firstID(t *testing.T, base, token, path string) string {
 	return list.Items[0].ID
 }
 
+// apiPost posts body to the API at path with token and returns the id of what it created.
+func apiPost(t *testing.T, base, token, path string, body map[string]any) string {
+	t.Helper()
+	doc, err := json.Marshal(body)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(doc))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out struct {
+		ID  string `json:"id"`
+		Lot struct {
+			ID string `json:"id"`
+		} `json:"lot"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	require.Equal(t, http.StatusCreated, res.StatusCode, path)
+	if out.ID == "" {
+		return out.Lot.ID
+	}
+	return out.ID
+}
+
+// lotPages visits the lot pages: the list with its create form refused, a parts lot whose
+// sample is refused and then rejects it, a device lot sampled with one of its seller's bench
+// tests, and a stream discontinued by seven rejected lots, which the admin resumes.
+func lotPages(t *testing.T, p *browsertest.Page, base, token, seller string) {
+	t.Helper()
+	received := time.Now().UTC().Format(time.RFC3339)
+	partsLot := func(ref string) string {
+		return apiPost(t, base, token, "/api/v1/lots", map[string]any{"kind": "parts", "lot_ref": ref, "lot_size": 20,
+			"supplier": "Tour Screens", "part_type": "screen", "received_at": received})
+	}
+	require.Equal(t, 200, p.Navigate(base+"/console/lots"))
+	p.Step("lots")
+	require.Equal(t, 422, p.Submit("Create the lot"))
+	p.Step("lot refused")
+	assert.Contains(t, p.BodyText(), "Please correct")
+
+	lot := partsLot("TOUR-1")
+	require.Equal(t, 200, p.Navigate(base+"/console/lots/"+lot))
+	p.Step("parts lot")
+	assert.Contains(t, p.BodyText(), "code letter C, sample size 5")
+	p.Fill("serial", "SN-TOUR-1")
+	p.Fill("defects.0.class", "major")
+	require.Equal(t, 422, p.Submit("Add the sample"))
+	p.Step("sample refused")
+	p.Fill("defects.0.code", "SCRATCH")
+	require.Equal(t, 200, p.Submit("Add the sample"))
+	p.Step("parts lot rejected")
+	assert.Contains(t, p.BodyText(), "The lot is decided: rejected.")
+
+	device := apiPost(t, base, token, "/api/v1/lots", map[string]any{"kind": "devices", "lot_ref": "TOUR-D1", "lot_size": 200,
+		"seller_id": seller, "listed_grade": "good", "received_at": received})
+	require.Equal(t, 200, p.Navigate(base+"/console/lots/"+device))
+	p.Step("device lot")
+	require.Positive(t, p.Count("table.candidates tbody tr"), "the seller's bench tests are offered")
+	p.Fill("bench_test_id", p.Text("table.candidates tbody tr:first-child .id"))
+	require.Equal(t, 200, p.Submit("Add the sample"))
+	p.Step("device sample added")
+	assert.Contains(t, p.BodyText(), "Sample 1 was added.")
+
+	for i := 2; i <= 7; i++ { // with TOUR-1: 2 rejections on normal, then 5 on tightened
+		id := partsLot(fmt.Sprintf("TOUR-%d", i))
+		apiPost(t, base, token, "/api/v1/lots/"+id+"/samples", map[string]any{"defects": []map[string]string{{"class": "critical", "code": "CRACK"}}})
+		lot = id
+	}
+	require.Equal(t, 200, p.Navigate(base+"/console/lots/"+lot))
+	p.Step("stream discontinued")
+	assert.Contains(t, p.BodyText(), "discontinued")
+	p.Fill("note", "The supplier replaced its lamination line.")
+	require.Equal(t, 200, p.Submit("Resume on tightened inspection"))
+	p.Step("stream resumed")
+	assert.Contains(t, p.BodyText(), "The stream was resumed on tightened inspection")
+
+	require.Equal(t, 200, p.Navigate(base+"/console/lots?kind=parts&decision=rejected"))
+	p.Step("lots filtered")
+	require.Equal(t, 200, p.Navigate(base+"/console/sellers/"+seller+"#lots"))
+	p.Step("seller with lots")
+	assert.Contains(t, p.BodyText(), "TOUR-D1")
+}
+
 // TestEveryPage visits the pages and states the journeys do not (the charter and its versions,
 // KPIs, API keys with a new token, corrections, a mystery order, forms refused with their
-// errors, the problem pages, a refused sign-in), so that axe-core and html-validate see every
+// errors, the lot pages, the problem pages, a refused sign-in), so that axe-core and html-validate see every
 // page of the console.
 func TestEveryPage(t *testing.T) {
 	srv, seller := reviewServer(t)
@@ -93,6 +181,8 @@ func TestEveryPage(t *testing.T) {
 	p.Fill("document", `{"version": "broken"}`)
 	require.Equal(t, 422, p.Submit("Publish"))
 	p.Step("charter refused")
+
+	lotPages(t, p, srv.URL, token, seller)
 
 	require.Equal(t, 404, p.Navigate(srv.URL+"/console/bench-tests/bt_nosuchrecord"))
 	p.Step("not found")

@@ -1,5 +1,9 @@
 package pdfdoc
 
+// cornerPoints is the number of points between the ends of each rounded corner: gopdf draws a
+// rounded corner as a polygon, and at the sizes of pills and chart dots eight points look round.
+const cornerPoints = 8
+
 // RGB is a colour. The zero value means "the default": the ink for text, nothing for the
 // background of a table row.
 type RGB struct{ R, G, B uint8 }
@@ -52,22 +56,48 @@ func OrangeTint() RGB { return RGB{255, 240, 224} }
 // White is the page.
 func White() RGB { return RGB{255, 255, 255} }
 
+// graphicsState is what a page's content stream has last been told about lines and fills,
+// so that a table of a thousand rows does not set the same colour and width a thousand times.
+// A new page's stream starts from PDF's defaults, and the footers are drawn onto pages whose
+// state is not followed, so NewPage and Output forget it (the zero value): the next call sets
+// the colour or width in any case.
+type graphicsState struct {
+	fill, stroke                 RGB
+	width                        float64
+	hasFill, hasStroke, hasWidth bool
+}
+
 // TextColour sets the colour of the text drawn next; the zero RGB is the ink.
 func (d *Doc) TextColour(c RGB) {
 	if c == (RGB{}) {
 		c = Ink()
 	}
-	d.pdf.SetTextColor(int(c.R), int(c.G), int(c.B))
+	d.pdf.SetTextColor(c.R, c.G, c.B)
 }
 
 // FillColour sets the colour that shapes are filled with.
-func (d *Doc) FillColour(c RGB) { d.pdf.SetFillColor(int(c.R), int(c.G), int(c.B)) }
+func (d *Doc) FillColour(c RGB) {
+	if d.gs.fill != c || !d.gs.hasFill {
+		d.pdf.SetFillColor(c.R, c.G, c.B)
+		d.gs.fill, d.gs.hasFill = c, true
+	}
+}
 
 // DrawColour sets the colour of lines and outlines.
-func (d *Doc) DrawColour(c RGB) { d.pdf.SetDrawColor(int(c.R), int(c.G), int(c.B)) }
+func (d *Doc) DrawColour(c RGB) {
+	if d.gs.stroke != c || !d.gs.hasStroke {
+		d.pdf.SetStrokeColor(c.R, c.G, c.B)
+		d.gs.stroke, d.gs.hasStroke = c, true
+	}
+}
 
 // LineWidth sets the width of lines and outlines, in millimetres.
-func (d *Doc) LineWidth(w float64) { d.pdf.SetLineWidth(w) }
+func (d *Doc) LineWidth(w float64) {
+	if d.gs.width != w || !d.gs.hasWidth {
+		d.pdf.SetLineWidth(w)
+		d.gs.width, d.gs.hasWidth = w, true
+	}
+}
 
 // Line draws a line in the current draw colour and line width.
 func (d *Doc) Line(x1, y1, x2, y2 float64) { d.pdf.Line(x1, y1, x2, y2) }
@@ -81,21 +111,30 @@ func (d *Doc) HLine(x1, x2, y float64, c RGB, width float64) {
 
 // FillRect fills a rectangle with colour c.
 func (d *Doc) FillRect(x, y, w, h float64, c RGB) {
+	if w <= 0 || h <= 0 {
+		return
+	}
 	d.FillColour(c)
-	d.pdf.Rect(x, y, w, h, "F")
+	d.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "F")
 }
 
 // FillRoundedRect fills a rectangle with corners of radius r with colour c.
 func (d *Doc) FillRoundedRect(x, y, w, h, r float64, c RGB) {
+	if w <= 0 || h <= 0 {
+		return
+	}
 	d.FillColour(c)
-	d.pdf.RoundedRect(x, y, w, h, r, "1234", "F")
+	d.check(d.pdf.Rectangle(x, y, x+w, y+h, "F", min(r, w/2, h/2), cornerPoints))
 }
 
 // StrokeRect outlines a rectangle with a line of colour c and the given width.
 func (d *Doc) StrokeRect(x, y, w, h float64, c RGB, width float64) {
 	d.DrawColour(c)
+	if w <= 0 || h <= 0 {
+		return
+	}
 	d.LineWidth(width)
-	d.pdf.Rect(x, y, w, h, "D")
+	d.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "D")
 }
 
 // Dot draws a filled circle of radius r at (x, y) with an outline of colour stroke and the
@@ -104,7 +143,10 @@ func (d *Doc) Dot(x, y, r float64, fill, stroke RGB, width float64) {
 	d.LineWidth(width)
 	d.DrawColour(stroke)
 	d.FillColour(fill)
-	d.pdf.Circle(x, y, r, "FD")
+	if r > 0 {
+		// A square whose corners are rounded by half its side is a circle.
+		d.check(d.pdf.Rectangle(x-r, y-r, x+r, y+r, "FD", r, cornerPoints))
+	}
 }
 
 // PillWidth is the width of the pill Pill would draw for label at size.

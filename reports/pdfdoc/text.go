@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,9 +26,8 @@ func (c *coverage) has(r rune) bool {
 
 // Clean makes s drawable: every rune the fonts cannot draw (emoji, scripts outside the Go
 // fonts, invalid UTF-8) becomes '?', tabs and line breaks become spaces and other control
-// characters are dropped; blank boxes or a failed document are never the result. The
-// page-count alias is broken up too, so user text is never mistaken for it. Every text a Doc
-// draws or measures goes through Clean; it is exported for texts that are composed first.
+// characters are dropped; blank boxes or a failed document are never the result. Every text a
+// Doc draws or measures goes through Clean; it is exported for texts that are composed first.
 func (k *Kit) Clean(s string) string {
 	ok := true
 	for _, c := range s {
@@ -36,7 +36,7 @@ func (k *Kit) Clean(s string) string {
 			break
 		}
 	}
-	if ok && !strings.Contains(s, pageCountAlias) {
+	if ok {
 		return s
 	}
 	var b strings.Builder
@@ -53,18 +53,16 @@ func (k *Kit) Clean(s string) string {
 			b.WriteRune(c)
 		}
 	}
-	return strings.ReplaceAll(b.String(), pageCountAlias, "{n b}")
+	return b.String()
 }
 
 // SetFont selects the face and size (in points) of the text drawn and measured next.
 func (d *Doc) SetFont(f Face, size float64) {
-	d.face, d.size = f, size
-	switch f {
-	case Bold:
-		d.pdf.SetFont(fontFamily, "B", size)
-	default:
-		d.pdf.SetFont(fontFamily, "", size)
+	if f != Bold {
+		f = Regular
 	}
+	d.face, d.size = f, size
+	d.check(d.pdf.SetFont(faceName(f), "", size))
 }
 
 // LineH is the height of one line of text at the current font size.
@@ -77,28 +75,84 @@ func (d *Doc) Text(x, y, w float64, s, align string) {
 }
 
 // Cell draws one line of text vertically centred in a box of width w and height h at (x, y);
-// align is "L", "C" or "R".
+// align is "L", "C" or "R". Left and right aligned text keeps CellPad from the box's edge.
 func (d *Doc) Cell(x, y, w, h float64, s, align string) {
-	d.pdf.SetXY(x, y)
-	d.pdf.CellFormat(w, h, d.kit.Clean(s), "", 0, align, false, 0, "")
+	s = d.kit.Clean(s)
+	if s == "" {
+		return
+	}
+	switch align {
+	case "R":
+		x += w - CellPad - d.width(s)
+	case "C":
+		x += (w - d.width(s)) / 2
+	default:
+		x += CellPad
+	}
+	// The baseline sits 0.3 of the font size under the middle of the box: the middle of a
+	// capital letter of the Go fonts, so a line looks centred in its box.
+	d.pdf.SetXY(x, y+h/2+0.3*d.size*PtToMM)
+	d.check(d.pdf.Text(s))
+	// gopdf sets the text's colour as the fill colour of the page.
+	d.gs.hasFill = false
+}
+
+// width is the width in millimetres of s, already cleaned, in the current font.
+func (d *Doc) width(s string) float64 {
+	w := d.kit.widths[d.face]
+	n := 0
+	for _, c := range s {
+		if c >= 0 && c < 0x10000 {
+			n += int(w[c])
+		}
+	}
+	return float64(n) * d.size / 1000 * PtToMM
 }
 
 // StringWidth is the width of s in the current font.
-func (d *Doc) StringWidth(s string) float64 { return d.pdf.GetStringWidth(d.kit.Clean(s)) }
+func (d *Doc) StringWidth(s string) float64 { return d.width(d.kit.Clean(s)) }
 
-// Split wraps text to a box of width w (the cell padding taken off) in the current font. An
-// empty string is one empty line, so every box has a height.
+// Split wraps text to a box of width w (the cell padding taken off) in the current font:
+// lines break after a space, and a word too long for a line is broken where the line is full.
+// An empty string is one empty line, so every box has a height.
 func (d *Doc) Split(s string, w float64) []string {
 	s = d.kit.Clean(s)
 	if s == "" {
 		return []string{""}
 	}
-	lines := d.pdf.SplitText(s, w)
+	widths := d.kit.widths[d.face]
+	// In thousandths of the font size, as widths are stored.
+	limit := int(math.Ceil((w - 2*CellPad) / PtToMM * 1000 / d.size))
+	r := []rune(s)
+	var lines []string
+	start, brk, used := 0, -1, 0 // the line starts at start; brk is its last space
+	for i := 0; i < len(r); {
+		c := r[i]
+		used += int(widths[c])
+		if c == ' ' {
+			brk = i
+		}
+		if used <= limit {
+			i++
+			continue
+		}
+		end := brk
+		switch {
+		case brk < 0 && i == start:
+			end, i = i+1, i+1 // a single character wider than the box stands alone
+		case brk < 0:
+			end = i // break the word where the line is full
+		default:
+			i = brk + 1
+		}
+		lines = append(lines, strings.TrimRight(string(r[start:end]), " "))
+		start, brk, used = i, -1, 0
+	}
+	if start < len(r) {
+		lines = append(lines, strings.TrimRight(string(r[start:]), " "))
+	}
 	if len(lines) == 0 {
 		return []string{""}
-	}
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
 	}
 	return lines
 }
@@ -119,14 +173,14 @@ func CapLines(lines []string, n int) []string {
 // detail beside a figure) where the full text is printed elsewhere.
 func (d *Doc) Fit(s string, w float64) string {
 	s = d.kit.Clean(s)
-	if d.pdf.GetStringWidth(s) <= w {
+	if d.width(s) <= w {
 		return s
 	}
 	r := []rune(s)
 	lo, hi := 0, len(r) // the longest prefix that fits with the ellipsis is in [lo, hi)
 	for lo+1 < hi {
 		mid := (lo + hi) / 2
-		if d.pdf.GetStringWidth(string(r[:mid])+"…") <= w {
+		if d.width(string(r[:mid])+"…") <= w {
 			lo = mid
 		} else {
 			hi = mid

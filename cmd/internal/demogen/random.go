@@ -16,6 +16,7 @@ const (
 	streamKPI
 	streamActions
 	streamIDs
+	streamLots
 )
 
 // splitmix64 scrambles x; it turns structured stream numbers into well-spread PCG sequences.

@@ -3,6 +3,8 @@
 // demosim stores them at the simulated times they happen, audits every month the day after its
 // KPI figures come in, approves every month's scorecards but the latest's, and plays the
 // sellers' answers to the corrective actions those approvals open and the managers' closings.
+// The lab inspects lots by sampling along the way: a few sellers' monthly stock, sampled from
+// their bench tests, and the suppliers' parts lots (lots.go).
 //
 // Everything happens on a simulated clock that only moves forward (the store stamps records,
 // and ids embed the time), and the store's randomness comes from streams of the seed, so the
@@ -115,11 +117,12 @@ type Config struct {
 
 // Deps are what the simulation acts on. All are required.
 type Deps struct {
-	Loader   Loader
-	Reviewer Reviewer
-	Clock    Clock
-	Entropy  Entropy
-	Progress Progress
+	Loader    Loader
+	Reviewer  Reviewer
+	Inspector Inspector
+	Clock     Clock
+	Entropy   Entropy
+	Progress  Progress
 }
 
 // Run plays the whole simulation and returns what it stored. The store behind deps must use
@@ -143,7 +146,8 @@ func Run(ctx context.Context, cfg Config, deps Deps) (Summary, error) {
 	}
 	r := &run{deps: deps, gen: gen, scale: scale, sellers: sellers,
 		ids: make([]string, len(sellers)), byID: make(map[string]int, len(sellers)),
-		latest: map[string]checklist.Tier{}, scores: map[string]*float64{}, actions: map[string]*action{}}
+		latest: map[string]checklist.Tier{}, scores: map[string]*float64{}, actions: map[string]*action{},
+		lots: newLotState(gen)}
 	r.sched.clock = deps.Clock
 	deps.Progress.Began()
 
@@ -152,6 +156,7 @@ func Run(ctx context.Context, cfg Config, deps Deps) (Summary, error) {
 	deps.Entropy.Use(demogen.NewReader(seed, cfg.Existing+1<<32))
 	if !scale {
 		r.scheduleReviews(months)
+		r.scheduleLots(cfg.Existing)
 	}
 	for _, m := range months {
 		if err := r.loadMonth(ctx, m); err != nil {
@@ -182,6 +187,7 @@ type run struct {
 	latest               map[string]checklist.Tier // tier of each seller in the last period
 	scores               map[string]*float64       // score of each seller in the last period
 	actions              map[string]*action        // every corrective action opened, by id
+	lots                 *lotState
 }
 
 // action follows one corrective action through the simulation, for the summary.

@@ -16,6 +16,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/cmd/internal/demogen"
+	"github.com/refurbqa/refurbqa/sampling"
 )
 
 // call is one call of the simulation into its dependencies, with the simulated time it was made
@@ -58,15 +59,24 @@ type world struct {
 	actions   map[string]audit.CorrectiveAction
 	events    []string // Progress
 	failAudit error
+
+	// The lot use cases, with the domain's sampling rules: the grades of the bench tests
+	// loaded (by the ids given), the lots and the streams by source.
+	grades     map[string]audit.BenchTest
+	lots       map[string]*audit.Lot
+	lotSource  map[string]string
+	lotStreams map[string]*sampling.Stream
+	samples    map[string][]audit.NewLotSample // by lot id
 }
 
 func newWorld() *world {
 	return &world{sellers: map[string]int{}, emails: map[string]string{}, cards: map[string]audit.Scorecard{}, approved: map[string]bool{},
-		actions: map[string]audit.CorrectiveAction{}}
+		actions: map[string]audit.CorrectiveAction{}, grades: map[string]audit.BenchTest{}, lots: map[string]*audit.Lot{},
+		lotSource: map[string]string{}, lotStreams: map[string]*sampling.Stream{}, samples: map[string][]audit.NewLotSample{}}
 }
 
 func (w *world) deps() Deps {
-	return Deps{Loader: w, Reviewer: w, Clock: &w.clock, Entropy: w, Progress: w}
+	return Deps{Loader: w, Reviewer: w, Inspector: w, Clock: &w.clock, Entropy: w, Progress: w}
 }
 
 func (w *world) log(c call) { c.at = w.clock.t; w.calls = append(w.calls, c) }
@@ -119,7 +129,12 @@ func (w *world) LoadBenchTests(_ context.Context, by audit.Principal, items []au
 		return nil, errors.New("bench tests out of order")
 	}
 	w.log(call{op: "bench", by: by, n: len(items), last: items[len(items)-1].TestedAt})
-	return make([]string, len(items)), nil
+	ids := make([]string, len(items))
+	for i, bt := range items {
+		ids[i] = fmt.Sprintf("bt_%05d", len(w.grades))
+		w.grades[ids[i]] = bt
+	}
+	return ids, nil
 }
 
 func (w *world) LoadMysteryOrders(_ context.Context, by audit.Principal, items []audit.MysteryOrder) ([]string, error) {
@@ -201,6 +216,74 @@ func (w *world) CloseAction(_ context.Context, by audit.Principal, id, note stri
 		return a, fmt.Errorf("action %s: %w", id, audit.ErrNotFound)
 	}
 	return a, nil
+}
+
+func (w *world) CreateLot(_ context.Context, by audit.Principal, in audit.NewLot) (audit.Lot, error) {
+	w.log(call{op: "lot", by: by, id: in.LotRef, text: in.SellerID + in.Supplier})
+	source := "devices:" + in.SellerID
+	if in.Kind == audit.LotParts {
+		source = "parts:" + in.Supplier + ":" + string(in.PartType)
+	}
+	st := w.lotStreams[source]
+	if st == nil {
+		st = &sampling.Stream{}
+		w.lotStreams[source] = st
+	}
+	sev, err := st.Severity()
+	if err != nil {
+		return audit.Lot{}, fmt.Errorf("stream %s: %w", source, audit.ErrConflict)
+	}
+	plan, err := sampling.NewPlan(in.LotSize, sampling.LevelII, sampling.DefaultAQLs(), sev)
+	if err != nil {
+		return audit.Lot{}, err
+	}
+	l := &audit.Lot{ID: fmt.Sprintf("lot_%03d", len(w.lots)), Kind: in.Kind, LotRef: in.LotRef, SellerID: in.SellerID,
+		ListedGrade: in.ListedGrade, Supplier: in.Supplier, PartType: in.PartType, ReceivedAt: in.ReceivedAt, Plan: plan,
+		Decision: sampling.Pending, CreatedAt: w.clock.t}
+	w.lots[l.ID], w.lotSource[l.ID] = l, source
+	return *l, nil
+}
+
+func (w *world) AddLotSample(_ context.Context, by audit.Principal, id string, in audit.NewLotSample) (audit.Lot, error) {
+	w.log(call{op: "sample", by: by, id: id, text: in.BenchTestID})
+	l, ok := w.lots[id]
+	if !ok {
+		return audit.Lot{}, fmt.Errorf("lot %s: %w", id, audit.ErrNotFound)
+	}
+	var unit sampling.Unit
+	if l.Kind == audit.LotDevices {
+		bt, ok := w.grades[in.BenchTestID]
+		if !ok || bt.SellerID != l.SellerID {
+			return audit.Lot{}, fmt.Errorf("bench test %q of lot %s: %w", in.BenchTestID, id, audit.ErrInvalid)
+		}
+		if unit, ok = sampling.JudgeDevice(bt.Grade, l.ListedGrade); !ok {
+			return audit.Lot{}, fmt.Errorf("bench test %s is incomplete: %w", in.BenchTestID, audit.ErrInvalid)
+		}
+	} else {
+		var classes []sampling.Class
+		for _, d := range in.Defects {
+			classes = append(classes, d.Class)
+		}
+		var err error
+		if unit, err = sampling.JudgePart(classes); err != nil {
+			return audit.Lot{}, err
+		}
+	}
+	t, err := l.Plan.Record(l.Tally, unit)
+	if err != nil {
+		return audit.Lot{}, fmt.Errorf("lot %s: %w", id, audit.ErrConflict)
+	}
+	w.samples[id] = append(w.samples[id], in)
+	l.Tally, l.Decision = t, l.Plan.Decide(t)
+	if l.Decided() {
+		at := w.clock.t
+		l.DecidedAt = &at
+		st := w.lotStreams[w.lotSource[id]]
+		if *st, err = st.Record(l.Decision); err != nil {
+			return audit.Lot{}, err
+		}
+	}
+	return *l, nil
 }
 
 func (w *world) Began() { w.events = append(w.events, "began") }
@@ -515,7 +598,7 @@ func TestRunScaleLoadsOnly(t *testing.T) {
 	g := generator(t, 5, true)
 	w, sum := simulate(t, g)
 	for _, c := range w.calls {
-		assert.NotContains(t, []string{"audit", "approve", "plan", "close"}, c.op)
+		assert.NotContains(t, []string{"audit", "approve", "plan", "close", "lot", "sample"}, c.op)
 	}
 	assert.Positive(t, sum.BenchTests)
 	assert.Equal(t, Summary{Sellers: 5, Totals: sum.Totals}, sum)
@@ -529,4 +612,157 @@ func TestRunStopsOnAnError(t *testing.T) {
 	assert.ErrorIs(t, err, w.failAudit)
 	assert.Len(t, w.ops("audit"), 1, "nothing runs after the failure")
 	assert.Empty(t, w.ops("approve"))
+}
+
+// TestRunInspectsLots: once a month's bench tests are stored, the lab inspects the month's lot
+// of each lot seller, sampling the seller's judgeable bench tests of the month in test order
+// until the lot is decided; each supplier's parts lots are inspected at their times, logged
+// until decided. The decisions are sampling's, and the streams end as the suppliers' scripts
+// say: one on normal, one on tightened inspection, one discontinued.
+func TestRunInspectsLots(t *testing.T) {
+	g := generator(t, 70, false)
+	w := newWorld()
+	sum, err := Run(context.Background(), Config{Generator: g}, w.deps())
+	require.NoError(t, err)
+	tech := audit.Principal{KeyID: "demo", Role: audit.RoleTechnician}
+
+	// Device lots: the lots of each month come after its bench tests, before its mystery orders.
+	lotSellers := g.LotSellers()
+	require.Len(t, lotSellers, 4)
+	byRef := map[string]*audit.Lot{}
+	for _, l := range w.lots {
+		byRef[l.LotRef+"/"+l.SellerID+l.Supplier] = l
+	}
+	var deviceLots int
+	benchSeen := map[string]bool{}
+	for _, m := range g.Months() {
+		var benchAt, ordersAt time.Time
+		for _, c := range w.ops("bench") {
+			if !c.last.Before(m.Start) && c.last.Before(m.End) {
+				benchAt = c.at
+			}
+		}
+		for _, c := range w.ops("orders") {
+			if c.at.Equal(m.End.Add(-time.Hour)) {
+				ordersAt = c.at
+			}
+		}
+		for _, s := range lotSellers {
+			spec, ok := g.DeviceLot(s, m)
+			require.True(t, ok, "every lot seller is established")
+			var sid string
+			for id := range w.sellers {
+				if w.seller(g, id).Index == s.Index {
+					sid = id
+				}
+			}
+			var month []string
+			for id, bt := range w.grades {
+				if _, judged := sampling.JudgeDevice(bt.Grade, ""); judged && bt.SellerID == sid && m.Start.Compare(bt.TestedAt) <= 0 && bt.TestedAt.Before(m.End) {
+					month = append(month, id)
+				}
+			}
+			slices.SortFunc(month, func(a, b string) int { return w.grades[a].TestedAt.Compare(w.grades[b].TestedAt) })
+			l := byRef[spec.Ref+"/"+sid]
+			if len(month) < demogen.DeviceLotMin {
+				assert.Nil(t, l, "%s of %s: too few bench tests for a lot", m.Label, sid)
+				continue
+			}
+			require.NotNil(t, l, "%s of %s", m.Label, sid)
+			deviceLots++
+			assert.Equal(t, spec.Size, l.Plan.LotSize)
+			assert.Equal(t, spec.ListedGrade, l.ListedGrade)
+			assert.True(t, l.Decided(), l.LotRef)
+			var sampled []string
+			for _, smp := range w.samples[l.ID] {
+				sampled = append(sampled, smp.BenchTestID)
+				assert.False(t, benchSeen[smp.BenchTestID], "a bench test in one lot only")
+				benchSeen[smp.BenchTestID] = true
+			}
+			assert.Equal(t, month[:len(sampled)], sampled, "the month's bench tests in test order")
+			assert.True(t, l.DecidedAt.After(benchAt) && l.DecidedAt.Before(ordersAt), "%s decided at %s", l.LotRef, l.DecidedAt)
+		}
+	}
+	assert.Positive(t, deviceLots)
+	for _, c := range append(w.ops("lot"), w.ops("sample")...) {
+		assert.Equal(t, tech, c.by, "the lab inspects")
+	}
+
+	// Parts lots: at their times, in their order, each decided as scripted.
+	states := map[string]sampling.State{}
+	parts := 0
+	for _, s := range g.Suppliers() {
+		for _, pl := range g.PartsLots(s) {
+			l := byRef[pl.Ref+"/"+s.Name]
+			require.NotNil(t, l, pl.Ref)
+			parts++
+			assert.Equal(t, pl.InspectAt, l.CreatedAt)
+			assert.Equal(t, map[bool]sampling.Decision{true: sampling.Rejected, false: sampling.Accepted}[pl.Reject], l.Decision, pl.Ref)
+			assert.Equal(t, pl.ReceivedAt, l.ReceivedAt)
+		}
+		states[s.Name] = w.lotStreams["parts:"+s.Name+":"+string(s.PartType)].Current()
+	}
+	assert.Equal(t, map[string]sampling.State{"Shenzhen BrightView Display Co.": sampling.StateNormal,
+		"VoltCell Energy Ltd.": sampling.StateTightened, "Ningbo FastFix Components": sampling.StateDiscontinued}, states)
+
+	// The summary counts what was inspected, and where the streams ended.
+	var samples, rejected, tightened, discontinued int
+	for id, l := range w.lots {
+		samples += len(w.samples[id])
+		if l.Decision == sampling.Rejected {
+			rejected++
+		}
+	}
+	for _, st := range w.lotStreams {
+		switch st.Current() {
+		case sampling.StateTightened:
+			tightened++
+		case sampling.StateDiscontinued:
+			discontinued++
+		}
+	}
+	assert.Equal(t, LotCounts{DeviceLots: deviceLots, PartsLots: parts, Sellers: 4, Suppliers: 3, Samples: samples,
+		Accepted: len(w.lots) - rejected, Rejected: rejected, Tightened: tightened, Discontinued: discontinued}, sum.Lots)
+	assert.GreaterOrEqual(t, tightened, 1)
+	assert.Equal(t, 1, discontinued)
+
+	// A second load into a database with sellers adds their device lots, no parts lots.
+	w, _ = simulate(t, g)
+	for _, c := range w.ops("lot") {
+		assert.NotContains(t, c.text, "VoltCell", "no parts lot on a second load")
+	}
+	assert.NotEmpty(t, w.ops("lot"))
+}
+
+// TestRunLeavesDiscontinuedSellersAlone: over ten months a seller whose lots keep failing has
+// its stream discontinued, and the lab creates no lot for it afterwards (the domain would refuse
+// it), while the other sellers' lots go on.
+func TestRunLeavesDiscontinuedSellersAlone(t *testing.T) {
+	ps, err := checklist.LoadProtocols()
+	require.NoError(t, err)
+	g, err := demogen.New(demogen.Config{Seed: 1, Sellers: 12, Protocols: ps,
+		From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	w := newWorld()
+	_, err = Run(context.Background(), Config{Generator: g}, w.deps())
+	require.NoError(t, err, "no lot is offered to a discontinued stream")
+	discontinued := 0
+	for source, st := range w.lotStreams {
+		if st.Current() != sampling.StateDiscontinued || !strings.HasPrefix(source, "devices:") {
+			continue
+		}
+		discontinued++
+		var last time.Time
+		for _, l := range w.lots {
+			if l.SellerID == strings.TrimPrefix(source, "devices:") && l.DecidedAt != nil && l.DecidedAt.After(last) {
+				last = *l.DecidedAt
+			}
+		}
+		for _, c := range w.ops("lot") {
+			if c.text == strings.TrimPrefix(source, "devices:") {
+				assert.False(t, c.at.After(last), "a lot of %s created after its stream was discontinued", source)
+			}
+		}
+	}
+	assert.Positive(t, discontinued, "the case has a discontinued seller")
 }

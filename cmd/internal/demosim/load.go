@@ -50,9 +50,10 @@ func (r *run) registerSellers(ctx context.Context, m demogen.Month) error {
 
 // loadMonth registers the sellers joining with month m, then generates and stores its bench
 // tests, mystery orders and KPI figures. Bench tests are stored in chunks in the order they were
-// tested, each chunk as if uploaded by the lab an hour after its last test; mystery orders are
-// logged on delivery, the month's last ones an hour before it ends; sellers report the month's
-// figures at 9:00 the next morning.
+// tested, each chunk as if uploaded by the lab an hour after its last test, and the month's
+// device lots are inspected from them right after; mystery orders are logged on delivery, the
+// month's last ones an hour before it ends; sellers report the month's figures at 9:00 the
+// next morning.
 func (r *run) loadMonth(ctx context.Context, m demogen.Month) error {
 	chunk := demoChunk
 	if r.scale {
@@ -72,9 +73,11 @@ func (r *run) loadMonth(ctx context.Context, m demogen.Month) error {
 		if err := r.sched.advance(ctx, bench[len(bench)-1].TestedAt.Add(time.Hour)); err != nil {
 			return err
 		}
-		if _, err := r.deps.Loader.LoadBenchTests(ctx, admin(), bench); err != nil {
+		ids, err := r.deps.Loader.LoadBenchTests(ctx, admin(), bench)
+		if err != nil {
 			return err
 		}
+		r.stored(bench, ids)
 		r.totals.BenchTests += len(bench)
 		bench = bench[:0]
 		return nil
@@ -103,6 +106,11 @@ func (r *run) loadMonth(ctx context.Context, m demogen.Month) error {
 	}
 	if err := flush(); err != nil {
 		return err
+	}
+	if !r.scale {
+		if err := r.inspectDeviceLots(ctx, m); err != nil {
+			return err
+		}
 	}
 	slices.SortStableFunc(orders, func(a, b audit.MysteryOrder) int { return a.OrderedAt.Compare(b.OrderedAt) })
 	if err := r.sched.advance(ctx, m.End.Add(-time.Hour)); err != nil {

@@ -23,6 +23,8 @@ type Summary struct {
 	LatestTiers map[checklist.Tier]int
 	// WorthALook are sellers to show first: one per archetype, then one per tier not shown.
 	WorthALook []Pick
+	// Lots are the lots inspected by sampling and where their streams ended.
+	Lots LotCounts
 }
 
 // ActionCounts sort the corrective actions by how they stand at the end of the simulation.
@@ -49,6 +51,7 @@ func (r *run) summary() Summary {
 		return sum
 	}
 	sum.Scorecards, sum.Approved = r.scorecards, r.approved
+	sum.Lots = r.lotCounts()
 	sum.Actions = countActions(r.actions, r.sched.end)
 	sum.LatestTiers = map[checklist.Tier]int{}
 	months := r.gen.Months()
