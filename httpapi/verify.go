@@ -136,22 +136,35 @@ func (s *Server) getVerification(c echo.Context) error {
 }
 
 // verifyPage is the data of the verification page: the certificate in its words (the PDF's),
-// and what the page adds to it.
+// every text made beforehand, so that the template only places and escapes them.
 type verifyPage struct {
-	reports.Certificate
-	Title    string
-	Date     string // the test date as people read it
-	DateISO  string
-	Identity string // "IMEI" or "serial number", in a sentence
-	// Corrected is the day of the correction, when the record was superseded.
-	Corrected, CorrectedISO string
+	Title, Code, Device, Storage, IdentityKind, Identity, Lab, Date, DateISO, Ruleset string
+	GradeLabel, GradeMeaning, FunctionalLabel, CosmeticLabel, Battery                 string
+	Zones                                                                             []reports.ZoneCondition
+	Tests                                                                             []reports.TestGroup
+	CompliancePassed, ComplianceFailed, NonGenuineParts                               []string
+	PartsDisclosed                                                                    bool
+	Correction                                                                        *correctionLine
+}
+
+// correctionLine is the grade that stands after a correction, for the page.
+type correctionLine struct {
+	Date, DateISO, GradeLabel, GradeMeaning, FunctionalLabel, CosmeticLabel string
 }
 
 func newVerifyPage(c reports.Certificate) verifyPage {
-	p := verifyPage{Certificate: c, Title: "Certificate " + c.Code, Date: longDate(c.TestedAt),
-		DateISO: c.TestedAt.UTC().Format(time.DateOnly)}
+	d := c.Device
+	p := verifyPage{Title: "Certificate " + c.Code, Code: c.Code,
+		Device: d.Brand + " " + d.Model + " (" + d.CategoryLabel + ")", Storage: d.StorageLabel,
+		IdentityKind: d.IdentityKind, Identity: d.Identity, Lab: c.Lab,
+		Date: longDate(c.TestedAt), DateISO: c.TestedAt.UTC().Format(time.DateOnly), Ruleset: c.Ruleset,
+		GradeLabel: c.GradeLabel, GradeMeaning: c.GradeMeaning, FunctionalLabel: c.FunctionalLabel,
+		CosmeticLabel: c.CosmeticLabel, Battery: c.Battery.Summary, Zones: c.Zones, Tests: c.Tests,
+		CompliancePassed: c.CompliancePassed, ComplianceFailed: c.ComplianceFailed,
+		NonGenuineParts: c.NonGenuineParts, PartsDisclosed: c.PartsDisclosed}
 	if k := c.Correction; k != nil {
-		p.Corrected, p.CorrectedISO = longDate(k.CorrectedAt), k.CorrectedAt.UTC().Format(time.DateOnly)
+		p.Correction = &correctionLine{Date: longDate(k.CorrectedAt), DateISO: k.CorrectedAt.UTC().Format(time.DateOnly),
+			GradeLabel: k.GradeLabel, GradeMeaning: k.GradeMeaning, FunctionalLabel: k.FunctionalLabel, CosmeticLabel: k.CosmeticLabel}
 	}
 	return p
 }
