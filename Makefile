@@ -26,7 +26,7 @@ OPENAPI_TS_VERSION  := 7.13.0
 TYPESCRIPT_VERSION  := 5.9.3
 NPX                 ?= npx --yes --prefer-offline
 
-.PHONY: build run test test-postgres lint lint-openapi fuzz bench bench-scale clean
+.PHONY: build run test test-postgres lint lint-openapi fuzz bench bench-scale bench-lots clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/refurbqa
@@ -89,6 +89,10 @@ bench:
 
 bench-scale: build
 	./scripts/bench-scale.sh "$(BIN)"
+
+# The lot-samples load (issue 15): samples/s of 8 clients on a fresh SQLite database, 3 runs.
+bench-lots: build
+	./scripts/bench-lot-samples.sh "$(BIN)"
 
 clean:
 	rm -rf bin var $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm $(DB_FILE).lock

@@ -380,9 +380,27 @@ func checkSample(kind LotKind, in Input[NewLotSample]) error {
 	return answer(in.Problems, errs.sorted(), grading.Inspection{}, "-")
 }
 
-// judgeSample judges the unit of a sample of lot l: a device by its bench test's grade
-// (which must be the lot's seller's, judgeable, and in force), a part by its defects.
-func (s *Service) judgeSample(ctx context.Context, l Lot, n NewLotSample) (sampling.Unit, error) {
+// benchTestRead is the bench test a device sample names, read before the write: the record,
+// or the error of reading it.
+type benchTestRead struct {
+	rec BenchTestRecord
+	err error
+}
+
+// readSampleBenchTest reads the bench test sample n names, when it names one the store could
+// hold; nil otherwise. It is read before the lot is held, since it does not depend on the lot
+// and the write should hold nothing longer than it must.
+func (s *Service) readSampleBenchTest(ctx context.Context, n NewLotSample) *benchTestRead {
+	if n.BenchTestID == "" || len(n.BenchTestID) > maxExternalLen {
+		return nil
+	}
+	rec, err := s.store.BenchTest(ctx, n.BenchTestID)
+	return &benchTestRead{rec: rec, err: err}
+}
+
+// judgeSample judges the unit of a sample of lot l: a device by its bench test's grade (bt,
+// which must be the lot's seller's, judgeable, and in force), a part by its defects.
+func judgeSample(l Lot, n NewLotSample, bt *benchTestRead) (sampling.Unit, error) {
 	if l.Kind == LotParts {
 		classes := make([]sampling.Class, len(n.Defects))
 		for i, d := range n.Defects {
@@ -393,20 +411,19 @@ func (s *Service) judgeSample(ctx context.Context, l Lot, n NewLotSample) (sampl
 	bad := func(msg string) error {
 		return Invalid([]grading.FieldError{{Field: "bench_test_id", Message: msg}})
 	}
-	bt, err := s.store.BenchTest(ctx, n.BenchTestID)
-	if errors.Is(err, ErrNotFound) {
+	if bt == nil || errors.Is(bt.err, ErrNotFound) {
 		return sampling.Unit{}, bad("no bench test has this id")
 	}
-	if err != nil {
-		return sampling.Unit{}, err
+	if bt.err != nil {
+		return sampling.Unit{}, bt.err
 	}
-	if bt.SellerID != l.SellerID {
+	if bt.rec.SellerID != l.SellerID {
 		return sampling.Unit{}, bad("must be a bench test of the lot's seller (" + l.SellerID + ")")
 	}
-	if bt.SupersededBy != "" {
-		return sampling.Unit{}, bad("was corrected by " + bt.SupersededBy + "; sample the correction")
+	if bt.rec.SupersededBy != "" {
+		return sampling.Unit{}, bad("was corrected by " + bt.rec.SupersededBy + "; sample the correction")
 	}
-	u, ok := sampling.JudgeDevice(bt.Grade, l.ListedGrade)
+	u, ok := sampling.JudgeDevice(bt.rec.Grade, l.ListedGrade)
 	if !ok {
 		return sampling.Unit{}, bad("is incomplete and cannot be judged")
 	}
@@ -418,27 +435,28 @@ func (s *Service) judgeSample(ctx context.Context, l Lot, n NewLotSample) (sampl
 // is ErrConflict, and so is a bench test already sampled in any lot; the store holds the lot
 // while it counts, so that concurrent samples never exceed the sample size nor share a number.
 // When the sample decides the lot, the lot's stream records the decision (lots.md §5).
+//
+// The lot is read once, by the write that holds it: the sample is checked against the lot's
+// kind and judged there (a device's bench test is read before, since it does not depend on the
+// lot), so that adding a sample costs one read of the lot row whatever the samples already in.
 func (s *Service) AddLotSample(ctx context.Context, by Principal, id string, in Input[NewLotSample]) (Lot, LotSample, error) {
-	l, err := s.store.Lot(ctx, id)
-	if err != nil {
-		return Lot{}, LotSample{}, err
-	}
-	if err := checkSample(l.Kind, in); err != nil {
-		return Lot{}, LotSample{}, err
-	}
-	unit, err := s.judgeSample(ctx, l, in.Value)
-	if err != nil {
-		return Lot{}, LotSample{}, err
-	}
 	n := in.Value
-	return s.store.AddLotSample(ctx, by, id, func(l Lot, st LotStream, now time.Time) (Lot, LotSample, LotStream, error) {
-		return recordSample(l, st, unit, n, by, now)
+	bt := s.readSampleBenchTest(ctx, n)
+	return s.store.AddLotSample(ctx, by, id, func(l Lot, stream func() (LotStream, error), now time.Time) (Lot, LotSample, LotStream, error) {
+		if err := checkSample(l.Kind, in); err != nil {
+			return Lot{}, LotSample{}, LotStream{}, err
+		}
+		unit, err := judgeSample(l, n, bt)
+		if err != nil {
+			return Lot{}, LotSample{}, LotStream{}, err
+		}
+		return recordSample(l, stream, unit, n, by, now)
 	})
 }
 
 // recordSample counts unit as the next sample of l and, when that decides l, records the
-// decision on its stream st.
-func recordSample(l Lot, st LotStream, unit sampling.Unit, n NewLotSample, by Principal, now time.Time) (Lot, LotSample, LotStream, error) {
+// decision on its stream, which it asks for only then.
+func recordSample(l Lot, stream func() (LotStream, error), unit sampling.Unit, n NewLotSample, by Principal, now time.Time) (Lot, LotSample, LotStream, error) {
 	t, err := l.Plan.Record(l.Tally, unit)
 	switch {
 	case errors.Is(err, sampling.ErrDecided):
@@ -450,9 +468,13 @@ func recordSample(l Lot, st LotStream, unit sampling.Unit, n NewLotSample, by Pr
 	}
 	l.Tally = t
 	l.Decision = l.Plan.Decide(t)
+	var st LotStream
 	if l.Decided() {
 		at := now
 		l.DecidedAt = &at
+		if st, err = stream(); err != nil {
+			return Lot{}, LotSample{}, LotStream{}, err
+		}
 		if st.Stream, err = st.Stream.Record(l.Decision); err != nil {
 			return Lot{}, LotSample{}, LotStream{}, err
 		}

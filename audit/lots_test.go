@@ -80,19 +80,30 @@ func (f *lotFake) CreateLot(_ context.Context, _ Principal, key LotStream, build
 }
 
 func (f *lotFake) AddLotSample(_ context.Context, _ Principal, id string,
-	add func(Lot, LotStream, time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error) {
+	add func(Lot, func() (LotStream, error), time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	l, ok := f.lots[id]
 	if !ok {
 		return Lot{}, LotSample{}, fmt.Errorf("lot %s: %w", id, ErrNotFound)
 	}
-	l, sample, st, err := add(l, f.streams[l.StreamID], f.now)
+	positions := l.Positions
+	l.Positions = nil // as the store: the write does not read them
+	held := false
+	stream := func() (LotStream, error) { held = true; return f.streams[l.StreamID], nil }
+	l, sample, st, err := add(l, stream, f.now)
 	if err != nil {
 		return Lot{}, LotSample{}, err
 	}
+	if l.Decided() != held {
+		return Lot{}, LotSample{}, fmt.Errorf("lot %s: decided %v, stream asked for %v", id, l.Decided(), held)
+	}
 	sample.ID = f.id(PrefixLotSample)
-	f.lots[id], f.streams[st.ID] = l, st
+	l.Positions = positions
+	f.lots[id] = l
+	if held {
+		f.streams[st.ID] = st
+	}
 	f.samples[id] = append(f.samples[id], sample)
 	return l, sample, nil
 }

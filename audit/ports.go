@@ -184,18 +184,22 @@ type StandingStore interface {
 // LotStore keeps lots, their samples and their streams (lots.md). Each write holds what it
 // changes (the row locked on PostgreSQL; SQLite's single immediate writer already serialises)
 // and appends to the event trail in its transaction. The rules are the service's, passed in as
-// functions that decide from the rows as stored.
+// functions that decide from the rows as stored. The positions of the lots it returns, which
+// never change, may be shared between them: read them, never change them in place.
 type LotStore interface {
 	// CreateLot finds the stream of key (its kind and source), creating it on normal
 	// inspection with the first lot of its source, holds it, has build make the lot from it
 	// and the store's clock, and stores the lot with its id: ErrConflict when the stream has
 	// the lot's lot_ref already, ErrNotFound for an unknown seller.
 	CreateLot(ctx context.Context, by Principal, key LotStream, build func(st LotStream, now time.Time) (Lot, error)) (Lot, error)
-	// AddLotSample holds lot id and its stream, has add count the next sample, and stores the
-	// sample, the lot's new tally and decision, and the stream when add changed it:
-	// ErrConflict when the sample's number or bench test is taken.
+	// AddLotSample holds lot id, has add count the next sample, and stores the sample, the
+	// lot's new tally and decision and, when add decided the lot, the stream add returns. The
+	// lot add is given lacks its positions (the write never reads them); the lot returned has
+	// them. add asks for the lot's stream, held from then on, through stream, only when it
+	// decides the lot, and must then return it changed. ErrNotFound for an unknown lot (add is
+	// not called), ErrConflict when the sample's number or bench test is taken.
 	AddLotSample(ctx context.Context, by Principal, id string,
-		add func(l Lot, st LotStream, now time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error)
+		add func(l Lot, stream func() (LotStream, error), now time.Time) (Lot, LotSample, LotStream, error)) (Lot, LotSample, error)
 	// Lot returns one lot, or ErrNotFound.
 	Lot(ctx context.Context, id string) (Lot, error)
 	// Lots lists lots in creation order.

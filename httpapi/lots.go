@@ -72,7 +72,7 @@ func (s *Server) createLot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, toLotJSON(l))
+	return s.writeLot(c, http.StatusCreated, l)
 }
 
 // lotClassJSON is one class of a lot: its plan, its count so far and its decision.
@@ -85,6 +85,13 @@ type lotClassJSON struct {
 	Decision      string `json:"decision"`
 }
 
+// lotClassesJSON is the classes of a lot, in the order encoding/json writes a map of them.
+type lotClassesJSON struct {
+	Critical lotClassJSON `json:"critical"`
+	Major    lotClassJSON `json:"major"`
+	Minor    lotClassJSON `json:"minor"`
+}
+
 // lotAQLJSON is the AQLs of a lot, as the percentages of the standard.
 type lotAQLJSON struct {
 	Major float64 `json:"major"`
@@ -93,27 +100,27 @@ type lotAQLJSON struct {
 
 // lotJSON is a lot on the wire (lots.md §6). The members of the other kind are null.
 type lotJSON struct {
-	ID              string                  `json:"id"`
-	Kind            string                  `json:"kind"`
-	StreamID        string                  `json:"stream_id"`
-	LotRef          string                  `json:"lot_ref"`
-	LotSize         int                     `json:"lot_size"`
-	InspectionLevel string                  `json:"inspection_level"`
-	Severity        string                  `json:"severity"`
-	AQL             lotAQLJSON              `json:"aql"`
-	SellerID        *string                 `json:"seller_id"`
-	ListedGrade     *string                 `json:"listed_grade"`
-	Supplier        *string                 `json:"supplier"`
-	PartType        *string                 `json:"part_type"`
-	ReceivedAt      time.Time               `json:"received_at"`
-	CodeLetter      string                  `json:"code_letter"`
-	SampleSize      int                     `json:"sample_size"`
-	SamplePositions []int                   `json:"sample_positions"`
-	Classes         map[string]lotClassJSON `json:"classes"`
-	SamplesReceived int                     `json:"samples_received"`
-	Decision        string                  `json:"decision"`
-	DecidedAt       *time.Time              `json:"decided_at"`
-	CreatedAt       time.Time               `json:"created_at"`
+	ID              string         `json:"id"`
+	Kind            string         `json:"kind"`
+	StreamID        string         `json:"stream_id"`
+	LotRef          string         `json:"lot_ref"`
+	LotSize         int            `json:"lot_size"`
+	InspectionLevel string         `json:"inspection_level"`
+	Severity        string         `json:"severity"`
+	AQL             lotAQLJSON     `json:"aql"`
+	SellerID        *string        `json:"seller_id"`
+	ListedGrade     *string        `json:"listed_grade"`
+	Supplier        *string        `json:"supplier"`
+	PartType        *string        `json:"part_type"`
+	ReceivedAt      time.Time      `json:"received_at"`
+	CodeLetter      string         `json:"code_letter"`
+	SampleSize      int            `json:"sample_size"`
+	SamplePositions []int          `json:"sample_positions"`
+	Classes         lotClassesJSON `json:"classes"`
+	SamplesReceived int            `json:"samples_received"`
+	Decision        string         `json:"decision"`
+	DecidedAt       *time.Time     `json:"decided_at"`
+	CreatedAt       time.Time      `json:"created_at"`
 }
 
 func nullable(v string) *string {
@@ -129,17 +136,20 @@ func toLotJSON(l audit.Lot) lotJSON {
 		AQL:      lotAQLJSON{Major: l.AQL.Major.Percent(), Minor: l.AQL.Minor.Percent()},
 		SellerID: nullable(l.SellerID), ListedGrade: nullable(string(l.ListedGrade)), Supplier: nullable(l.Supplier),
 		PartType: nullable(string(l.PartType)), ReceivedAt: l.ReceivedAt, CodeLetter: string(l.Plan.CodeLetter),
-		SampleSize: l.Plan.SampleSize, SamplePositions: l.Positions, Classes: make(map[string]lotClassJSON, 3),
+		SampleSize: l.Plan.SampleSize, SamplePositions: l.Positions,
+		Classes: lotClassesJSON{Critical: toLotClassJSON(l, sampling.Critical), Major: toLotClassJSON(l, sampling.Major),
+			Minor: toLotClassJSON(l, sampling.Minor)},
 		SamplesReceived: l.Tally.Received, Decision: string(l.Decision), DecidedAt: l.DecidedAt, CreatedAt: l.CreatedAt}
 	if out.SamplePositions == nil {
 		out.SamplePositions = []int{}
 	}
-	for _, c := range sampling.Classes() {
-		k := l.Class(c)
-		out.Classes[string(c)] = lotClassJSON{SampleSize: k.Plan.SampleSize, Accept: k.Plan.Accept, Reject: k.Plan.Reject,
-			Inspected: k.Count.Inspected, Nonconforming: k.Count.Nonconforming, Decision: string(k.Decision)}
-	}
 	return out
+}
+
+func toLotClassJSON(l audit.Lot, c sampling.Class) lotClassJSON {
+	k := l.Class(c)
+	return lotClassJSON{SampleSize: k.Plan.SampleSize, Accept: k.Plan.Accept, Reject: k.Plan.Reject,
+		Inspected: k.Count.Inspected, Nonconforming: k.Count.Nonconforming, Decision: string(k.Decision)}
 }
 
 // sampleRequest is a sample: a bench test of a device lot, or a part with its defects.
@@ -157,12 +167,20 @@ type defectJSON struct {
 
 // sampleJSON is a sample on the wire, with the classes it is nonconforming in.
 type sampleJSON struct {
-	Number        int             `json:"number"`
-	BenchTestID   *string         `json:"bench_test_id"`
-	Serial        *string         `json:"serial"`
-	Defects       []defectJSON    `json:"defects"`
-	Nonconforming map[string]bool `json:"nonconforming"`
-	CreatedAt     time.Time       `json:"created_at"`
+	Number        int          `json:"number"`
+	BenchTestID   *string      `json:"bench_test_id"`
+	Serial        *string      `json:"serial"`
+	Defects       []defectJSON `json:"defects"`
+	Nonconforming unitJSON     `json:"nonconforming"`
+	CreatedAt     time.Time    `json:"created_at"`
+}
+
+// unitJSON is the classes a sampled unit is nonconforming in, in the order encoding/json
+// writes a map of them.
+type unitJSON struct {
+	Critical bool `json:"critical"`
+	Major    bool `json:"major"`
+	Minor    bool `json:"minor"`
 }
 
 func toSampleJSON(s audit.LotSample) sampleJSON {
@@ -171,7 +189,7 @@ func toSampleJSON(s audit.LotSample) sampleJSON {
 		ds[i] = defectJSON{Class: string(d.Class), Code: d.Code, Note: d.Note}
 	}
 	return sampleJSON{Number: s.Number, BenchTestID: nullable(s.BenchTestID), Serial: nullable(s.Serial), Defects: ds,
-		Nonconforming: map[string]bool{"critical": s.Unit.Critical, "major": s.Unit.Major, "minor": s.Unit.Minor},
+		Nonconforming: unitJSON{Critical: s.Unit.Critical, Major: s.Unit.Major, Minor: s.Unit.Minor},
 		CreatedAt:     s.CreatedAt}
 }
 
@@ -203,7 +221,7 @@ func (s *Server) addLotSample(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, addedSampleJSON{Lot: toLotJSON(l), Sample: toSampleJSON(sample)})
+	return s.writeAddedSample(c, l, sample)
 }
 
 func (s *Server) getLot(c echo.Context) error {
@@ -211,7 +229,7 @@ func (s *Server) getLot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, toLotJSON(l))
+	return s.writeLot(c, http.StatusOK, l)
 }
 
 // listLots lists lots in creation order; a seller its own decided device lots only.

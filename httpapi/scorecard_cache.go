@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -128,8 +129,13 @@ func (s *Server) scorecardBody(ctx context.Context, p audit.Principal, id string
 	return e.body, e.etag, nil
 }
 
+// writeJSONBytes answers with an encoded JSON body. Its length is known, so it is stated: a
+// body larger than net/http's 4 KiB buffer then goes out in one write instead of chunks (the
+// gzip middleware drops the length when it compresses).
 func writeJSONBytes(c echo.Context, status int, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(status)
 	_, err := c.Response().Write(body)
 	return err

@@ -79,6 +79,8 @@ type Server struct {
 	limiter *limiter
 	openapi []byte
 	cards   *scorecardCache // encoded answers of approved scorecards, by benchmark version
+	// positions holds the encoded sample positions of lots, which never change.
+	positions *positionsCache
 
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
@@ -102,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
-		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, addressLimited: map[string]bool{},
+		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, positions: &positionsCache{}, addressLimited: map[string]bool{},
 		certs: cfg.Certificates, htmlErrors: map[string]pageError{}, verifications: &verificationCache{},
 	}
 	if s.log == nil {

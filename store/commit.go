@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,18 +159,24 @@ func (c *committer) commit(group []*commitJob) {
 		answers[0] = c.write.Transaction(group[0].run)
 	} else {
 		txErr := c.write.Transaction(func(tx *gorm.DB) error {
+			// The savepoints go to the connection directly: GORM's Exec builds a statement
+			// for each, twice per job.
+			exec := func(q string) error {
+				_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q)
+				return err
+			}
 			for i, j := range group {
-				name := fmt.Sprintf("job%d", i)
-				if err := tx.Exec("SAVEPOINT " + name).Error; err != nil {
+				name := "job" + strconv.Itoa(i)
+				if err := exec("SAVEPOINT " + name); err != nil {
 					return err
 				}
 				if err := j.run(tx); err != nil {
 					answers[i] = err
-					if rerr := tx.Exec("ROLLBACK TO " + name).Error; rerr != nil {
+					if rerr := exec("ROLLBACK TO " + name); rerr != nil {
 						return rerr
 					}
 				}
-				if err := tx.Exec("RELEASE " + name).Error; err != nil {
+				if err := exec("RELEASE " + name); err != nil {
 					return err
 				}
 			}

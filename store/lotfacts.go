@@ -64,5 +64,8 @@ func (s *Store) DecidedDeviceLots(ctx context.Context, sellerID string, p audit.
 			return nil, err
 		}
 	}
+	if err := s.withPositions(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -64,7 +66,8 @@ func streamState(st audit.LotStream) map[string]any {
 }
 
 // lotRow is one row of lots: what the lot states, its plan's inputs (the plan itself is
-// recomputed from them with package sampling), its positions and its tally.
+// recomputed from them with package sampling) and its tally. Its sample positions are a row of
+// lot_positions, so that the row every sample reads and rewrites stays a few hundred bytes.
 type lotRow struct {
 	ID                    string     `gorm:"column:id;primaryKey"`
 	Kind                  string     `gorm:"column:kind"`
@@ -82,7 +85,6 @@ type lotRow struct {
 	ReceivedAt            time.Time  `gorm:"column:received_at"`
 	CodeLetter            string     `gorm:"column:code_letter"`
 	SampleSize            int        `gorm:"column:sample_size"`
-	SamplePositions       string     `gorm:"column:sample_positions"`
 	SamplesReceived       int        `gorm:"column:samples_received"`
 	CriticalInspected     int        `gorm:"column:critical_inspected"`
 	CriticalNonconforming int        `gorm:"column:critical_nonconforming"`
@@ -98,19 +100,29 @@ type lotRow struct {
 
 func (lotRow) TableName() string { return "lots" }
 
-func newLotRow(l audit.Lot) (lotRow, error) {
-	pos, err := json.Marshal(l.Positions)
-	if err != nil {
-		return lotRow{}, err
-	}
+// lotColumns are the columns of lotRow, in the order of lotRow.fields.
+const lotColumns = "id, kind, stream_id, lot_ref, lot_size, inspection_level, severity, aql_major, aql_minor, " +
+	"seller_id, listed_grade, supplier, part_type, received_at, code_letter, sample_size, samples_received, " +
+	"critical_inspected, critical_nonconforming, major_inspected, major_nonconforming, minor_inspected, " +
+	"minor_nonconforming, decision, decided_at, created_at, created_by"
+
+// fields are the destinations of a scan of lotColumns.
+func (r *lotRow) fields() []any {
+	return []any{&r.ID, &r.Kind, &r.StreamID, &r.LotRef, &r.LotSize, &r.Level, &r.Severity, &r.AQLMajor, &r.AQLMinor,
+		&r.SellerID, &r.ListedGrade, &r.Supplier, &r.PartType, &r.ReceivedAt, &r.CodeLetter, &r.SampleSize, &r.SamplesReceived,
+		&r.CriticalInspected, &r.CriticalNonconforming, &r.MajorInspected, &r.MajorNonconforming, &r.MinorInspected,
+		&r.MinorNonconforming, &r.Decision, &r.DecidedAt, &r.CreatedAt, &r.CreatedBy}
+}
+
+func newLotRow(l audit.Lot) lotRow {
 	r := lotRow{ID: l.ID, Kind: string(l.Kind), StreamID: l.StreamID, LotRef: l.LotRef, LotSize: l.Plan.LotSize,
 		Level: string(l.Level), Severity: string(l.Plan.Severity), AQLMajor: int(l.AQL.Major), AQLMinor: int(l.AQL.Minor),
 		SellerID: optional(l.SellerID), ListedGrade: string(l.ListedGrade), Supplier: optional(l.Supplier),
 		PartType: optional(string(l.PartType)), ReceivedAt: microUTC(l.ReceivedAt), CodeLetter: string(l.Plan.CodeLetter),
-		SampleSize: l.Plan.SampleSize, SamplePositions: string(pos), Decision: string(l.Decision),
+		SampleSize: l.Plan.SampleSize, Decision: string(l.Decision),
 		DecidedAt: microUTCPtr(l.DecidedAt), CreatedAt: microUTC(l.CreatedAt), CreatedBy: l.CreatedBy}
 	r.setTally(l.Tally)
-	return r, nil
+	return r
 }
 
 func (r *lotRow) setTally(t sampling.Tally) {
@@ -127,14 +139,10 @@ func (r lotRow) domain() (audit.Lot, error) {
 	if err != nil {
 		return audit.Lot{}, fmt.Errorf("%s: stored plan: %w", what, err)
 	}
-	var pos []int
-	if err := json.Unmarshal([]byte(r.SamplePositions), &pos); err != nil {
-		return audit.Lot{}, fmt.Errorf("%s: stored positions: %w", what, err)
-	}
 	return audit.Lot{ID: r.ID, Kind: audit.LotKind(r.Kind), StreamID: r.StreamID, LotRef: r.LotRef,
 		Level: sampling.Level(r.Level), AQL: aql, SellerID: deref(r.SellerID), ListedGrade: grading.Marketplace(r.ListedGrade),
 		Supplier: deref(r.Supplier), PartType: audit.PartType(deref(r.PartType)), ReceivedAt: r.ReceivedAt.UTC(),
-		Plan: plan, Positions: pos,
+		Plan: plan,
 		Tally: sampling.Tally{Received: r.SamplesReceived,
 			Critical: sampling.Count{Inspected: r.CriticalInspected, Nonconforming: r.CriticalNonconforming},
 			Major:    sampling.Count{Inspected: r.MajorInspected, Nonconforming: r.MajorNonconforming},
@@ -234,56 +242,131 @@ func (s *Store) CreateLot(ctx context.Context, by audit.Principal, key audit.Lot
 			return err
 		}
 		l.ID, l.StreamID = s.newID(audit.PrefixLot), st.ID
-		row, err := newLotRow(l)
+		row := newLotRow(l)
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, fmt.Sprintf("lot %q of stream %s", l.LotRef, st.ID))
+		}
+		pos, err := encodePositions(l.Positions)
 		if err != nil {
 			return err
 		}
-		if err := tx.Create(&row).Error; err != nil {
-			return translate(err, fmt.Sprintf("lot %q of stream %s", l.LotRef, st.ID))
+		if err := tx.Create(&lotPositionsRow{LotID: row.ID, Positions: pos}).Error; err != nil {
+			return translate(err, "lot positions "+row.ID)
 		}
 		if out, err = row.domain(); err != nil {
 			return err
 		}
+		out.Positions = slices.Clone(l.Positions)
 		return s.record(tx, by, "create", "lot", row.ID)
 	})
 	if err != nil {
 		return audit.Lot{}, err
 	}
+	s.positions.put(out.ID, out.Positions)
 	return out, nil
 }
 
-// AddLotSample implements audit.LotStore. The lot row is locked first and its stream second
-// (the order of every writer that holds both), the sample is numbered from the lot's tally
-// as held, and the unique indexes on (lot_id, number) and bench_test_id are the last word on
-// a number or a bench test taken. Only the lot row, one new sample row and, when the lot is
-// decided, the stream row are written: the cost does not grow with the samples already in. On
-// SQLite it goes through the group commit, so that the samples a lab logs at once share one
+// The statements of a sample's write (AddLotSample), prepared once on the write pool: the
+// hot path of mass testing, so it goes through database/sql without GORM's query building.
+var (
+	lotForSampleSQL = preparedQuery{name: "lot-for-sample",
+		sql: "SELECT " + lotColumns + " FROM lots WHERE id = ?"}
+	lotForSamplePostgres = preparedQuery{name: "lot-for-sample-locked",
+		sql: "SELECT " + lotColumns + " FROM lots WHERE id = ? FOR UPDATE"}
+	insertLotSampleSQL = preparedQuery{name: "insert-lot-sample",
+		sql: "INSERT INTO lot_samples (id, lot_id, number, bench_test_id, serial, defects, critical, major, minor, " +
+			"created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
+	updateLotTallySQL = preparedQuery{name: "update-lot-tally",
+		sql: "UPDATE lots SET samples_received = ?, critical_inspected = ?, critical_nonconforming = ?, " +
+			"major_inspected = ?, major_nonconforming = ?, minor_inspected = ?, minor_nonconforming = ?, " +
+			"decision = ?, decided_at = ? WHERE id = ?"}
+	insertEventSQL = preparedQuery{name: "insert-event",
+		sql: "INSERT INTO events (id, at, key_id, role, action, entity, entity_id) VALUES (?, ?, ?, ?, ?, ?, ?)"}
+)
+
+// sampleStmts are the prepared statements of a sample's write.
+type sampleStmts struct {
+	lot, insert, tally, event *sql.Stmt
+}
+
+// sampleWrite returns the statements of a sample's write. It must not run inside a write on
+// SQLite: preparing takes the one writer connection.
+func (s *Store) sampleWrite(ctx context.Context) (sampleStmts, error) {
+	lotQ := lotForSampleSQL
+	if s.driver == Postgres {
+		lotQ = lotForSamplePostgres // SQLite's immediate transaction holds the lot already
+	}
+	var out sampleStmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   preparedQuery
+	}{{&out.lot, lotQ}, {&out.insert, insertLotSampleSQL}, {&out.tally, updateLotTallySQL}, {&out.event, insertEventSQL}} {
+		st, err := s.preparedWrite(ctx, p.q)
+		if err != nil {
+			return sampleStmts{}, err
+		}
+		*p.dst = st
+	}
+	return out, nil
+}
+
+// AddLotSample implements audit.LotStore. The lot row is held first and, only when the sample
+// decides the lot, its stream second (the order of every writer that holds both); the sample
+// is numbered from the lot's tally as held, and the unique indexes on (lot_id, number) and
+// bench_test_id are the last word on a number or a bench test taken. A sample reads the lot
+// row (never its positions nor the other samples), inserts its own row and its event and
+// rewrites the lot's tally — four prepared statements — and, when the lot is decided, the
+// stream row and the decision's events: the cost does not grow with the samples already in.
+// On SQLite it goes through the group commit, so that the samples a lab logs at once share one
 // COMMIT (and one fsync): each is still all or nothing, under its own savepoint, and sees the
-// tally of the ones before it in the group.
+// tally of the ones before it in the group. The positions of the lot answered come from the
+// cache (or one read, the first time after a start), after the write.
 func (s *Store) AddLotSample(ctx context.Context, by audit.Principal, id string,
-	add func(l audit.Lot, st audit.LotStream, now time.Time) (audit.Lot, audit.LotSample, audit.LotStream, error)) (audit.Lot, audit.LotSample, error) {
+	add func(l audit.Lot, stream func() (audit.LotStream, error), now time.Time) (audit.Lot, audit.LotSample, audit.LotStream, error)) (audit.Lot, audit.LotSample, error) {
 	if !storable(id) {
 		return audit.Lot{}, audit.LotSample{}, fmt.Errorf("lot %q: %w", id, audit.ErrNotFound)
 	}
+	stmts, err := s.sampleWrite(ctx)
+	if err != nil {
+		return audit.Lot{}, audit.LotSample{}, err
+	}
 	var lot audit.Lot
 	var sample audit.LotSample
-	err := s.groupTx(ctx, 1, func(tx *gorm.DB) error {
-		var lr lotRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&lr, "id = ?", id).Error; err != nil {
-			return translate(err, "lot "+id)
+	err = s.groupTx(ctx, 1, func(tx *gorm.DB) error {
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return errors.New("store: a sample is written in a transaction")
 		}
-		var sr lotStreamRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&sr, "id = ?", lr.StreamID).Error; err != nil {
-			return translate(err, "lot stream "+lr.StreamID)
+		txc := tx.Statement.Context
+		var lr lotRow
+		if err := sqlTx.StmtContext(txc, stmts.lot).QueryRowContext(txc, id).Scan(lr.fields()...); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("lot %s: %w", id, audit.ErrNotFound)
+			}
+			return translate(s.driverError(err), "lot "+id)
 		}
 		before, err := lr.domain()
 		if err != nil {
 			return err
 		}
-		stBefore := sr.domain()
-		l, smp, st, err := add(before, stBefore, microUTC(s.now()))
+		var sr lotStreamRow
+		held := false
+		stream := func() (audit.LotStream, error) {
+			if !held {
+				if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&sr, "id = ?", lr.StreamID).Error; err != nil {
+					return audit.LotStream{}, translate(err, "lot stream "+lr.StreamID)
+				}
+				held = true
+			}
+			return sr.domain(), nil
+		}
+		now := microUTC(s.now())
+		l, smp, st, err := add(before, stream, now)
 		if err != nil {
 			return err
+		}
+		if l.Decided() && !held {
+			return fmt.Errorf("lot %s: decided without its stream held", id)
 		}
 		ds := make([]storedDefect, len(smp.Defects))
 		for i, d := range smp.Defects {
@@ -293,36 +376,28 @@ func (s *Store) AddLotSample(ctx context.Context, by audit.Principal, id string,
 		if err != nil {
 			return err
 		}
-		row := lotSampleRow{ID: s.newID(audit.PrefixLotSample), LotID: id, Number: smp.Number,
-			BenchTestID: optional(smp.BenchTestID), Serial: smp.Serial, Defects: string(doc),
-			Critical: smp.Unit.Critical, Major: smp.Unit.Major, Minor: smp.Unit.Minor,
-			CreatedAt: microUTC(smp.CreatedAt), CreatedBy: smp.CreatedBy}
-		if err := tx.Create(&row).Error; err != nil {
+		sampleID := s.newID(audit.PrefixLotSample)
+		_, err = sqlTx.StmtContext(txc, stmts.insert).ExecContext(txc, sampleID, id, smp.Number,
+			optional(smp.BenchTestID), smp.Serial, string(doc), smp.Unit.Critical, smp.Unit.Major, smp.Unit.Minor,
+			microUTC(smp.CreatedAt), smp.CreatedBy)
+		if err != nil {
+			err = s.driverError(err)
 			if errors.Is(err, gorm.ErrDuplicatedKey) && smp.BenchTestID != "" {
 				return fmt.Errorf("bench test %s is already a sample of a lot: %w", smp.BenchTestID, audit.ErrConflict)
 			}
 			return translate(err, fmt.Sprintf("sample %d of lot %s", smp.Number, id))
 		}
-		n, err := newLotRow(l)
+		n := newLotRow(l)
+		_, err = sqlTx.StmtContext(txc, stmts.tally).ExecContext(txc, n.SamplesReceived,
+			n.CriticalInspected, n.CriticalNonconforming, n.MajorInspected, n.MajorNonconforming,
+			n.MinorInspected, n.MinorNonconforming, n.Decision, n.DecidedAt, id)
 		if err != nil {
-			return err
+			return translate(s.driverError(err), "lot "+id)
 		}
-		err = tx.Model(&lotRow{}).Where("id = ?", id).Updates(map[string]any{
-			"samples_received":       n.SamplesReceived,
-			"critical_inspected":     n.CriticalInspected,
-			"critical_nonconforming": n.CriticalNonconforming,
-			"major_inspected":        n.MajorInspected,
-			"major_nonconforming":    n.MajorNonconforming,
-			"minor_inspected":        n.MinorInspected,
-			"minor_nonconforming":    n.MinorNonconforming,
-			"decision":               n.Decision,
-			"decided_at":             n.DecidedAt,
-		}).Error
+		_, err = sqlTx.StmtContext(txc, stmts.event).ExecContext(txc, s.newID(audit.PrefixEvent), s.now(),
+			by.KeyID, string(by.Role), "create", "lot_sample", sampleID)
 		if err != nil {
-			return translate(err, "lot "+id)
-		}
-		if err := s.record(tx, by, "create", "lot_sample", row.ID); err != nil {
-			return err
+			return translate(s.driverError(err), "event of sample "+sampleID)
 		}
 		if l.Decided() {
 			if err := s.record(tx, by, string(l.Decision), "lot", id); err != nil {
@@ -331,22 +406,36 @@ func (s *Store) AddLotSample(ctx context.Context, by audit.Principal, id string,
 			if err := tx.Model(&lotStreamRow{}).Where("id = ?", sr.ID).Updates(streamState(st)).Error; err != nil {
 				return translate(err, "lot stream "+sr.ID)
 			}
-			if st.Stream.Current() != stBefore.Stream.Current() {
+			if st.Stream.Current() != sr.domain().Stream.Current() {
 				if err := s.record(tx, by, "switch_"+string(st.Stream.Current()), "lot_stream", sr.ID); err != nil {
 					return err
 				}
 			}
 		}
+		defects := make([]audit.Defect, len(smp.Defects))
+		copy(defects, smp.Defects)
 		lot = l
-		if sample, err = row.domain(); err != nil {
-			return err
-		}
+		sample = audit.LotSample{ID: sampleID, LotID: id, Number: smp.Number, BenchTestID: smp.BenchTestID,
+			Serial: smp.Serial, Defects: defects, Unit: smp.Unit, CreatedAt: microUTC(smp.CreatedAt), CreatedBy: smp.CreatedBy}
 		return nil
 	})
 	if err != nil {
 		return audit.Lot{}, audit.LotSample{}, err
 	}
-	return lot, sample, nil
+	one := []audit.Lot{lot}
+	if err := s.withPositions(ctx, one); err != nil {
+		return audit.Lot{}, audit.LotSample{}, err
+	}
+	return one[0], sample, nil
+}
+
+// driverError is err of a statement run without GORM, in GORM's vocabulary
+// (gorm.ErrDuplicatedKey, gorm.ErrForeignKeyViolated…) as translate expects it.
+func (s *Store) driverError(err error) error {
+	if t, ok := s.write.Dialector.(gorm.ErrorTranslator); ok {
+		return t.Translate(err)
+	}
+	return err
 }
 
 // Lot implements audit.LotStore.
@@ -358,7 +447,15 @@ func (s *Store) Lot(ctx context.Context, id string) (audit.Lot, error) {
 	if err := s.read.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return audit.Lot{}, translate(err, "lot "+id)
 	}
-	return row.domain()
+	l, err := row.domain()
+	if err != nil {
+		return audit.Lot{}, err
+	}
+	one := []audit.Lot{l}
+	if err := s.withPositions(ctx, one); err != nil {
+		return audit.Lot{}, err
+	}
+	return one[0], nil
 }
 
 // Lots implements audit.LotStore: lots in creation order (or the reverse), as f narrows them.
@@ -380,6 +477,9 @@ func (s *Store) Lots(ctx context.Context, f audit.LotFilter, p Page) ([]audit.Lo
 		if out[i], err = r.domain(); err != nil {
 			return nil, "", err
 		}
+	}
+	if err := s.withPositions(ctx, out); err != nil {
+		return nil, "", err
 	}
 	return out, next, nil
 }

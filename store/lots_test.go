@@ -383,11 +383,68 @@ func TestLotsMigrationDownAndUp(t *testing.T) {
 		require.NoError(t, err)
 		_, _, err = e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
 		require.Error(t, err, "the lots table is gone")
-		_, err = p.UpTo(ctx, 11)
+		_, err = p.Up(ctx)
 		require.NoError(t, err)
 		lots, _, err := e.st.Lots(ctx, audit.LotFilter{}, store.Page{})
 		require.NoError(t, err)
 		assert.Empty(t, lots)
 		e.partsLot(t, "M-1", "Acme", 10)
+	})
+}
+
+// Migration 00015 moves the positions of the lots already stored into lot_positions, where the
+// store reads them, and going down puts them back on the lots' rows, on both dialects.
+func TestLotPositionsMigrationKeepsThePositions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		st := openUnmigrated(t, b, store.Config{})
+		p := migrator(t, b, st)
+		_, err := p.UpTo(ctx, 14)
+		require.NoError(t, err)
+		db := st.AuditsTestDB()
+		require.NoError(t, db.Table("lot_streams").Create(map[string]any{"id": "lst_1", "kind": "parts",
+			"source_key": "parts:screen:Acme", "supplier": "Acme", "part_type": "screen", "state": "normal", "run": 0,
+			"rejections": 0, "lots_decided": 0, "lots_rejected": 0, "created_at": lotAt}).Error)
+		// Two lots as 00011 stored them: 100 parts at level II (code letter F, 20 positions), 2 (A, 2).
+		for _, l := range []struct {
+			id, ref   string
+			size      int
+			letter    string
+			n         int
+			positions string
+		}{{"lot_a", "A", 100, "F", 20, "[3,5,8,13,21,22,30,34,40,44,50,55,60,61,70,77,80,89,95,99]"}, {"lot_b", "B", 2, "A", 2, "[1,2]"}} {
+			require.NoError(t, db.Table("lots").Create(map[string]any{"id": l.id, "kind": "parts", "stream_id": "lst_1",
+				"lot_ref": l.ref, "lot_size": l.size, "inspection_level": "II", "severity": "normal", "aql_major": 250,
+				"aql_minor": 400, "listed_grade": "", "supplier": "Acme", "part_type": "screen", "received_at": lotAt,
+				"code_letter": l.letter, "sample_size": l.n, "sample_positions": l.positions, "samples_received": 0,
+				"critical_inspected": 0, "critical_nonconforming": 0, "major_inspected": 0, "major_nonconforming": 0,
+				"minor_inspected": 0, "minor_nonconforming": 0, "decision": "pending", "created_at": lotAt,
+				"created_by": "key_1"}).Error)
+		}
+		_, err = st.Migrate(ctx)
+		require.NoError(t, err)
+
+		got, err := st.Lot(ctx, "lot_a")
+		require.NoError(t, err)
+		assert.Equal(t, []int{3, 5, 8, 13, 21, 22, 30, 34, 40, 44, 50, 55, 60, 61, 70, 77, 80, 89, 95, 99}, got.Positions)
+		lots, _, err := st.Lots(ctx, audit.LotFilter{}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, lots, 2)
+		assert.Equal(t, []int{1, 2}, lots[1].Positions)
+		_, err = db.Raw("SELECT sample_positions FROM lots").Rows()
+		require.Error(t, err, "the column is gone from the lots")
+
+		_, err = p.DownTo(ctx, 14)
+		require.NoError(t, err)
+		var back []struct{ ID, SamplePositions string }
+		require.NoError(t, db.Raw("SELECT id, sample_positions FROM lots ORDER BY id").Scan(&back).Error)
+		assert.Equal(t, []struct{ ID, SamplePositions string }{
+			{"lot_a", "[3,5,8,13,21,22,30,34,40,44,50,55,60,61,70,77,80,89,95,99]"}, {"lot_b", "[1,2]"}}, back)
+		_, err = p.Up(ctx)
+		require.NoError(t, err)
+		var moved []struct{ LotID, Positions string }
+		require.NoError(t, db.Raw("SELECT lot_id, positions FROM lot_positions ORDER BY lot_id").Scan(&moved).Error)
+		assert.Equal(t, []struct{ LotID, Positions string }{
+			{"lot_a", "[3,5,8,13,21,22,30,34,40,44,50,55,60,61,70,77,80,89,95,99]"}, {"lot_b", "[1,2]"}}, moved)
 	})
 }

@@ -6,16 +6,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"gorm.io/gorm"
 )
 
-// preparedQuery is a read statement of a hot path (authentication, scorecard reads), written
-// with ? placeholders and prepared once per read pool, bypassing GORM's query building.
+// preparedQuery is a statement of a hot path (authentication and scorecard reads on the read
+// pool, a lot's samples on the write pool), written with ? placeholders and prepared once per
+// pool, bypassing GORM's query building.
 type preparedQuery struct {
 	name string
 	sql  string
 }
 
-// preparedStmts holds the statements prepared on the store's read pool, by query name.
+// preparedStmts holds the statements prepared on one of the store's pools, by query name.
 type preparedStmts struct {
 	m sync.Map // name → *sql.Stmt
 }
@@ -31,12 +34,24 @@ func (p *preparedStmts) close() {
 // prepared returns q prepared on the read pool (database/sql re-prepares it on each pooled
 // connection as needed).
 func (s *Store) prepared(ctx context.Context, q preparedQuery) (*sql.Stmt, error) {
-	db, err := s.read.DB()
+	return s.prepareOn(ctx, s.read, &s.stmts, q)
+}
+
+// preparedWrite returns q prepared on the write pool, for a write transaction to bind with
+// (*sql.Tx).StmtContext: on SQLite's one writer connection it is prepared once and reused by
+// every transaction. Preparing takes a connection of the pool: on SQLite, never call it from
+// inside a write transaction, whose connection is the only one.
+func (s *Store) preparedWrite(ctx context.Context, q preparedQuery) (*sql.Stmt, error) {
+	return s.prepareOn(ctx, s.write, &s.wstmts, q)
+}
+
+func (s *Store) prepareOn(ctx context.Context, pool *gorm.DB, stmts *preparedStmts, q preparedQuery) (*sql.Stmt, error) {
+	if st, ok := stmts.m.Load(q.name); ok {
+		return st.(*sql.Stmt), nil
+	}
+	db, err := pool.DB()
 	if err != nil {
 		return nil, err
-	}
-	if st, ok := s.stmts.m.Load(q.name); ok {
-		return st.(*sql.Stmt), nil
 	}
 	text := q.sql
 	if s.driver == Postgres {
@@ -46,7 +61,7 @@ func (s *Store) prepared(ctx context.Context, q preparedQuery) (*sql.Stmt, error
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := s.stmts.m.LoadOrStore(q.name, st); loaded {
+	if prev, loaded := stmts.m.LoadOrStore(q.name, st); loaded {
 		_ = st.Close()
 		return prev.(*sql.Stmt), nil
 	}

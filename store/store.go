@@ -56,9 +56,12 @@ type Store struct {
 	ids    *audit.IDs
 	// group is the group commit of the SQLite writer (nil on PostgreSQL), ckpt its background
 	// checkpointer.
-	group *committer
-	ckpt  *checkpointer
-	stmts preparedStmts // hot-path read statements, prepared once on the read pool
+	group  *committer
+	ckpt   *checkpointer
+	stmts  preparedStmts // hot-path read statements, prepared once on the read pool
+	wstmts preparedStmts // hot-path write statements, prepared once on the write pool
+	// positions caches the sample positions of lots, which never change.
+	positions positionsCache
 	// sessions is the console's session store (SessionStore), whose sweep Close stops.
 	sessions sessions
 }
@@ -254,6 +257,7 @@ func (s *Store) Close() error {
 		s.group.close()
 	}
 	s.stmts.close()
+	s.wstmts.close()
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.close())
 	}

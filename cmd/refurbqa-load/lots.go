@@ -9,8 +9,8 @@ import (
 
 // The lot-samples scenario adds conforming part samples to parts lots (lots.md §6), as a lab
 // logs a delivery of spare parts: the lots are created before the clock starts, large enough
-// that every client always has room (lot size 1,000,000 at level III, a sample of 2,000 per
-// lot), and each request takes the next free sample number of the lot it falls in, so that no
+// that every client always has room (lot size 1,000,000 at level III: code letter R, whose
+// plan at a major AQL of 0.65 is a sample of 2,000 per lot), and each request takes the next free sample number of the lot it falls in, so that no
 // lot ever receives more samples than its sample size.
 
 // lotPool is how many lots the scenario creates: 2,000 samples each, 80,000 in all.
@@ -21,7 +21,7 @@ func (r *runner) createLots(ctx context.Context) error {
 	for i := range lotPool {
 		in := map[string]any{
 			"kind": "parts", "lot_ref": "LOAD-" + r.runID + "-" + strconv.Itoa(i), "lot_size": 1_000_000,
-			"inspection_level": "III", "supplier": "Load test supplier " + r.runID, "part_type": "screen",
+			"inspection_level": "III", "aql": map[string]any{"major": 0.65}, "supplier": "Load test supplier " + r.runID, "part_type": "screen",
 			"received_at": time.Now().UTC().Format(time.RFC3339),
 		}
 		var lot struct {
