@@ -144,7 +144,8 @@ func (s *Service) PreviewGrade(in Input[grading.Inspection]) (grading.Grade, err
 }
 
 // checkBenchTest checks a bench test as submitted (ValidateBenchTest, with the adapter's
-// problems) and grades it.
+// problems), grades it and gives it its verification code, which is the service's to give
+// (a code the input carries is replaced).
 func (s *Service) checkBenchTest(in Input[BenchTest]) (BenchTest, error) {
 	bt := in.Value
 	if err := answer(in.Problems, ValidateBenchTest(bt, s.protocols), bt.Inspection, "inspection."); err != nil {
@@ -152,6 +153,11 @@ func (s *Service) checkBenchTest(in Input[BenchTest]) (BenchTest, error) {
 	}
 	p, _ := s.protocols.Get(bt.Inspection.Device.Category) // a valid inspection has a protocol
 	DeriveBenchTest(&bt, p)
+	code, err := NewVerificationCode(s.random)
+	if err != nil {
+		return BenchTest{}, err
+	}
+	bt.VerificationCode = code
 	return bt, nil
 }
 
@@ -260,8 +266,9 @@ func (s *Service) BenchTests(ctx context.Context, by Principal, f BenchTestFilte
 }
 
 // checkMysteryOrder checks a mystery order as submitted (ValidateMysteryOrder, with the
-// adapter's problems) and derives its figures. When anything is invalid, a well-formed
-// seller_id that names no seller is reported too, so that one answer names every bad field.
+// adapter's problems), derives its figures and gives it its verification code. When anything
+// is invalid, a well-formed seller_id that names no seller is reported too, so that one
+// answer names every bad field.
 func (s *Service) checkMysteryOrder(ctx context.Context, in Input[MysteryOrder]) (MysteryOrder, error) {
 	mo := in.Value
 	if err := answer(in.Problems, ValidateMysteryOrder(mo, s.protocols), mo.Inspection, "inspection."); err != nil {
@@ -269,6 +276,11 @@ func (s *Service) checkMysteryOrder(ctx context.Context, in Input[MysteryOrder])
 	}
 	p, _ := s.protocols.Get(mo.Inspection.Device.Category) // a valid inspection has a protocol
 	DeriveMysteryOrder(&mo, p)
+	code, err := NewVerificationCode(s.random)
+	if err != nil {
+		return MysteryOrder{}, err
+	}
+	mo.VerificationCode = code
 	return mo, nil
 }
 

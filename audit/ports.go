@@ -25,6 +25,7 @@ type Store interface {
 	EventStore
 	StandingStore
 	LotStore
+	CertificateStore
 	ProfileStore
 	BenchmarkStore
 	ImpactStore
@@ -217,6 +218,23 @@ type LotStore interface {
 	// SupplierSummaries aggregates the parts lots decided in [from, to) (zero bounds: open)
 	// per supplier and part type, ordered by both.
 	SupplierSummaries(ctx context.Context, from, to time.Time) ([]SupplierSummary, error)
+}
+
+// CertificateStore reads the records behind certificates and their public verification
+// (certificate.go). Verification codes are stored canonical, each unique.
+type CertificateStore interface {
+	// CertifiedByCode returns the bench test or mystery order whose verification code is code
+	// (canonical), with one indexed read: ErrNotFound when none has it.
+	CertifiedByCode(ctx context.Context, code string) (Certified, error)
+	// RecordOfCode returns which record has the verification code, and the correction that
+	// superseded it, reading none of its contents: ErrNotFound when none has it.
+	RecordOfCode(ctx context.Context, code string) (RecordRef, error)
+	// LatestCorrection returns the last record of the chain of corrections that superseded
+	// record id of kind (the one no correction supersedes): ErrNotFound when none did.
+	LatestCorrection(ctx context.Context, kind RecordKind, id string) (Correction, error)
+	// AssignVerificationCode gives record id of kind the code, unless it has one already, and
+	// returns the code it has then: ErrNotFound for no such record.
+	AssignVerificationCode(ctx context.Context, kind RecordKind, id, code string) (string, error)
 }
 
 // ProfileStore keeps whether each seller's public profile is shown, and reads what a public

@@ -21,7 +21,7 @@ type Service struct {
 	protocols grading.Protocols
 	programs  *checklist.Programs
 	now       func() time.Time
-	random    io.Reader // the source of lots' sample positions (lots.go)
+	random    io.Reader // the source of lots' sample positions (lots.go) and verification codes
 	touched   touchLog  // when this process last wrote each key's last use (keys.go)
 	passwords passwords // the bcrypt cost and dummy hash of user passwords (users.go)
 	// benchmarks keeps the latest benchmark of each period read (benchmark.go).
@@ -41,8 +41,9 @@ type ServiceConfig struct {
 	// PasswordCost is the bcrypt cost of new password hashes (default: DefaultPasswordCost;
 	// tests use bcrypt.MinCost to stay fast).
 	PasswordCost int
-	// Random is the source of the sample positions of lots, which lots.md requires to be
-	// cryptographic (default: crypto/rand.Reader; tests may pass a fixed stream).
+	// Random is the source of the sample positions of lots and of the verification codes of
+	// certificates, which lots.md and transparency.md require to be cryptographic (default:
+	// crypto/rand.Reader; tests may pass a fixed stream).
 	Random io.Reader
 }
 

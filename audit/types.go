@@ -127,7 +127,10 @@ type BenchTest struct {
 	ExternalID      string              // the lab's own id, unique per seller; empty when none
 	TechnicianKeyID string
 	Supersedes      string // id of the bench test this one corrects; empty when none
-	Inspection      grading.Inspection
+	// VerificationCode is the code of the record's certificate (verification.go), canonical:
+	// given at intake and never changed. The store gives one to a record that comes without.
+	VerificationCode string
+	Inspection       grading.Inspection
 	// Submitted is the inspection document exactly as the client sent it, kept beside
 	// Inspection as evidence: a grade can be defended years later only against the very
 	// document it was computed from. Nothing reads it back into Inspection. It is empty for
@@ -170,6 +173,8 @@ type MysteryOrder struct {
 	ServiceProbe           *ServiceProbe
 	TechnicianKeyID        string
 	Supersedes             string
+	// VerificationCode is the code of the record's certificate, as for BenchTest.
+	VerificationCode string
 
 	Grade                       grading.Grade
 	GradeMatch                  grading.Match

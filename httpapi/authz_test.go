@@ -42,6 +42,9 @@ type authzFixtures struct {
 	ownSuperseded                        string // a draft of the own seller that ownDraft replaced
 	ownAction, otherAction               string // corrective actions
 	benchTest, key                       string
+	ownBenchTest                         string // benchTest is the other seller's
+	mysteryOrder                         string // of the own seller
+	code                                 string // the verification code of ownBenchTest
 	ownLot, otherLot                     string // decided device lots
 	ownPendingLot, partsLot              string // lots a seller may not see, even its own pending one
 	stream                               string // the own seller's lot stream
@@ -109,7 +112,12 @@ func seedAuthz(t *testing.T, h *harness) authzFixtures {
 		rec, _, err := h.st.CreateBenchTest(ctx, system, bt)
 		require.NoError(t, err)
 		f.benchTest = rec.ID
+		if seller == h.Own.ID {
+			f.ownBenchTest, f.code = rec.ID, rec.VerificationCode
+		}
 	}
+	mo := h.createMO(moDoc(t, h.Own.ID, "AUTHZ-MO"), http.StatusCreated)
+	f.mysteryOrder = mo.ID
 	svc := service(h.st)
 	q3 := audit.AuditInput{PeriodStart: "2026-07-01", PeriodEnd: "2026-10-01"}
 	res, err := svc.AuditSellers(ctx, system, []string{h.Own.ID, h.Other.ID}, q3, nil)
@@ -188,6 +196,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/public/sellers/:id":                    {own: h.Own.ID},
 		"/public/sellers/:id/badge.svg":          {own: h.Own.ID},
 		"/api/v1/impact-factors/:version":        {own: "2026.1"},
+		// A seller reads its own bench tests' certificates (transparency.md §1), and no
+		// mystery order's.
+		"/api/v1/bench-tests/:id/certificate.pdf":    {own: f.ownBenchTest, other: f.benchTest},
+		"/api/v1/mystery-orders/:id/certificate.pdf": {own: f.mysteryOrder},
+		"/verify/:code": {own: audit.FormatVerificationCode(f.code)},
 	}
 	fill := func(path, value string) string {
 		parts := strings.Split(path, "/")
@@ -350,11 +363,17 @@ func TestRoleTable(t *testing.T) {
 		// transparency.md §2: hiding a seller's public profile is the managers'.
 		"GET /api/v1/sellers/:id/profile": {a, m},
 		"PUT /api/v1/sellers/:id/profile": {a, m},
+
+		// transparency.md §1: staff read every certificate, a seller those of its own
+		// devices (the service scopes it); mystery orders are the staff's, as their reads.
+		"GET /api/v1/bench-tests/:id/certificate.pdf":    every,
+		"GET /api/v1/mystery-orders/:id/certificate.pdf": {a, m, x},
 	}
-	// The public pages of transparency.md §2 need no key, and are rate-limited per client
-	// address instead.
+	// The public pages of transparency.md §1 and §2 need no key, and are rate-limited per
+	// client address instead.
 	publicPages := []string{"GET /public/sellers/:id", "HEAD /public/sellers/:id",
-		"GET /public/sellers/:id/badge.svg", "HEAD /public/sellers/:id/badge.svg"}
+		"GET /public/sellers/:id/badge.svg", "HEAD /public/sellers/:id/badge.svg",
+		"GET /verify", "HEAD /verify", "GET /verify/:code", "HEAD /verify/:code"}
 	rules := h.srv.Rules()
 	for _, key := range publicPages {
 		roles, ok := rules[key]
@@ -363,10 +382,15 @@ func TestRoleTable(t *testing.T) {
 		}
 		assert.Contains(t, h.srv.LimitedByAddress(), key, "%s is rate-limited per client address", key)
 	}
+	// Every other route without a rule is an operational one or a problem page.
+	operations := []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/problems/:kind"}
 	for key, roles := range rules {
-		if _, path, _ := strings.Cut(key, " "); strings.HasPrefix(path, "/public/") {
+		_, path, _ := strings.Cut(key, " ")
+		if strings.HasPrefix(path, "/public/") || strings.HasPrefix(path, "/verify") {
 			assert.Contains(t, publicPages, key, "a public page of this test")
 			assert.Nil(t, roles, "%s is public", key)
+		} else if roles == nil {
+			assert.Contains(t, operations, path, "%s: public, as an operational route", key)
 		}
 	}
 	seen := map[string]bool{}

@@ -2,6 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -45,4 +48,23 @@ func newBareServer(t *testing.T) *Server {
 	s, err := New(cfg)
 	require.NoError(t, err)
 	return s
+}
+
+// FakeCertificates draws certificates for the tests that read what a route gave the renderer:
+// a first line that marks it, then the certificate as JSON, as deterministic as the PDF. Err,
+// when set, is its failure.
+type FakeCertificates struct{ Err error }
+
+// FakeCertificateMark is the first line of every fake certificate.
+const FakeCertificateMark = "%PDF-fake certificate\n"
+
+// WriteCertificate implements CertificateWriter.
+func (f FakeCertificates) WriteCertificate(w io.Writer, c reports.Certificate) error {
+	if f.Err != nil {
+		return f.Err
+	}
+	if _, err := fmt.Fprint(w, FakeCertificateMark); err != nil {
+		return err
+	}
+	return json.NewEncoder(w).Encode(c)
 }

@@ -47,13 +47,22 @@ func openAPIDocument() ([]byte, error) {
 }
 
 // mergeInto merges src into dst: objects are merged key by key down to the level of single
-// paths and components (depth 2, e.g. components.schemas.Seller); anything deeper that is
-// defined twice is a conflict.
+// paths and components (depth 2, e.g. components.schemas.Seller), and the top-level tags of
+// every fragment are listed together, so that a fragment defines the tags of its area; anything
+// deeper that is defined twice, and a tag named twice, is a conflict.
 func mergeInto(dst, src map[string]any, file string, depth int) error {
 	for k, v := range src {
 		old, ok := dst[k]
 		if !ok {
 			dst[k] = v
+			continue
+		}
+		if depth == 0 && k == "tags" {
+			tags, err := mergeTags(old, v, file)
+			if err != nil {
+				return err
+			}
+			dst[k] = tags
 			continue
 		}
 		om, ok1 := old.(map[string]any)
@@ -69,6 +78,31 @@ func mergeInto(dst, src map[string]any, file string, depth int) error {
 		}
 	}
 	return nil
+}
+
+// mergeTags lists the tags of two fragments, old first, refusing a name defined twice.
+func mergeTags(old, add any, file string) ([]any, error) {
+	a, ok1 := old.([]any)
+	b, ok2 := add.([]any)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("openapi %s: tags must be a list", file)
+	}
+	names := map[any]bool{}
+	for _, t := range a {
+		if m, ok := t.(map[string]any); ok {
+			names[m["name"]] = true
+		}
+	}
+	out := append([]any{}, a...)
+	for _, t := range b {
+		m, ok := t.(map[string]any)
+		if !ok || names[m["name"]] {
+			return nil, fmt.Errorf("openapi %s: tag %v is defined twice", file, t)
+		}
+		names[m["name"]] = true
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // handleOpenAPI serves the document, which changes only with the server's version.

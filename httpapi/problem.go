@@ -109,14 +109,15 @@ func problemFor(err error) Problem {
 	if kind != "" {
 		p.Type = problemPath + kind
 	}
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	if status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusNotImplemented {
 		// Internal details stay in the log.
 		p.Detail = "an internal error occurred; it has been logged"
 	}
 	return p
 }
 
-// errorHandler writes every error, echo's own included, as problem+json.
+// errorHandler writes every error, echo's own included, as problem+json; on a public page
+// (handlePublicPage) as an HTML page, unless the client asks for JSON.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -136,6 +137,13 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	case http.StatusRequestTimeout:
 		// The rest of the body may still come: the connection cannot carry another request.
 		c.Response().Header().Set(echo.HeaderConnection, "close")
+	}
+	if pe, ok := s.htmlErrors[c.Path()]; ok {
+		setPageHeaders(c.Response().Header())
+		if !wantsJSON(c.Request()) {
+			s.writeErrorPage(c, pe, p)
+			return
+		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)

@@ -34,16 +34,20 @@ var (
 // lots and their samples. Every role reads the marketplace benchmarks (transparency.md §3),
 // which show no seller's figure. Impact estimates (transparency.md §4) are the managers', a
 // seller's its own; every role reads the factors they are made with, as it reads the charter,
-// and managers publish them. Handlers that serve sellers check ownership themselves (a
-// seller gets 404 for anything not its own). The public profiles of sellers
-// (transparency.md §2) need no key and are rate-limited per client address; hiding one is the
-// managers'.
+// and managers publish them. Every bench test and mystery order has a certificate
+// (transparency.md §1): a seller reads those of its own bench tests, and mystery orders stay
+// the staff's, as every read of them. Handlers that serve sellers check ownership themselves
+// (a seller gets 404 for anything not its own). The public pages need no key and are
+// rate-limited per client address: the profiles of sellers (transparency.md §2; hiding one is
+// the managers') and the verification of certificates by their code (/verify).
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.handleHealthz)
 	s.handle(http.MethodGet, "/readyz", public, s.handleReadyz)
 	s.handle(http.MethodGet, "/metrics", public, s.handleMetrics)
 	s.handle(http.MethodGet, "/api/v1/openapi.json", public, s.handleOpenAPI)
 	s.handle(http.MethodGet, "/problems/:kind", public, s.getProblemPage)
+	s.handlePublicPage(http.MethodGet, "/verify", verifyNotFound, s.getVerifyForm)
+	s.handlePublicPage(http.MethodGet, "/verify/:code", verifyNotFound, s.getVerification)
 
 	s.handle(http.MethodGet, "/api/v1/keys", admins, s.listKeys)
 	s.handle(http.MethodPost, "/api/v1/keys", admins, s.createKey)
@@ -57,6 +61,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/mystery-orders", technicians, s.listMysteryOrders)
 	s.handle(http.MethodGet, "/api/v1/mystery-orders/:id", technicians, s.getMysteryOrder)
 	s.handle(http.MethodPost, "/api/v1/mystery-orders/:id/corrections", technicians, s.correctMysteryOrder)
+	s.handle(http.MethodGet, "/api/v1/mystery-orders/:id/certificate.pdf", technicians, s.getMysteryOrderCertificate)
 
 	s.handle(http.MethodPut, "/api/v1/sellers/:id/kpis/:month", managers, s.putKPIMonth)
 	s.handle(http.MethodGet, "/api/v1/sellers/:id/kpis", managers, s.listKPIMonths)
@@ -70,6 +75,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/bench-tests", staff, s.listBenchTests)
 	s.handle(http.MethodGet, "/api/v1/bench-tests/:id", staff, s.getBenchTest)
 	s.handle(http.MethodPost, "/api/v1/bench-tests/:id/corrections", technicians, s.correctBenchTest)
+	s.handle(http.MethodGet, "/api/v1/bench-tests/:id/certificate.pdf", everyone, s.getBenchTestCertificate)
 
 	s.handle(http.MethodGet, "/api/v1/scorecards/:id/report.pdf", managersAndSellers, s.getReport)
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,6 +54,13 @@ type Config struct {
 	// Collectors are more metrics for /metrics: cmd passes the statistics of the database
 	// connection pools, which httpapi cannot see.
 	Collectors []prometheus.Collector
+	// Certificates draws the PDF certificates of bench tests and mystery orders (default: the
+	// Renderer).
+	Certificates CertificateWriter
+	// PublicURL is the base URL the public reaches this server at (such as
+	// https://qa.example.com), from which the verification address of every certificate is
+	// made (verificationURL). Empty: the scheme and Host of each request, as problem types.
+	PublicURL string
 }
 
 // Server is the HTTP API. It implements http.Handler.
@@ -77,6 +85,13 @@ type Server struct {
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
 
+	certs     CertificateWriter
+	publicURL *url.URL // nil: each request's own
+	pages     *template.Template
+	// htmlErrors are the public pages whose errors are pages for clients that want HTML,
+	// by route path.
+	htmlErrors    map[string]pageError
+	verifications *verificationCache // encoded verifications, with the state they show
 	// publicLimiter limits the public pages per client address; addressLimited names their
 	// routes ("METHOD path"). profilePage is the page of a seller's public quality profile.
 	publicLimiter  *addressLimiter
@@ -90,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 		svc: cfg.Service, reports: cfg.Reports, ready: cfg.Ready, renderer: cfg.Renderer,
 		log: cfg.Logger, now: cfg.Now, timeout: cfg.RequestTimeout,
 		rules: map[string][]audit.Role{}, cards: &scorecardCache{}, positions: &positionsCache{}, addressLimited: map[string]bool{},
+		certs: cfg.Certificates, htmlErrors: map[string]pageError{}, verifications: &verificationCache{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -107,6 +123,9 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.renderer = r
 	}
+	if s.certs == nil {
+		s.certs = s.renderer
+	}
 	if s.svc == nil || s.reports == nil || s.ready == nil {
 		return nil, errors.New("httpapi: Config needs Service, Reports and Ready")
 	}
@@ -121,6 +140,12 @@ func New(cfg Config) (*Server, error) {
 	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, s.now)
 	s.publicLimiter = newAddressLimiter(cfg.PublicRateLimit, cfg.PublicRateBurst, s.now)
 	if s.profilePage, err = template.New("profile").Funcs(profileFuncs()).Parse(profilePageHTML); err != nil {
+		return nil, err
+	}
+	if s.publicURL, err = ParsePublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
 	if s.metrics, err = newMetrics(cfg.Collectors); err != nil {

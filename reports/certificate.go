@@ -75,6 +75,10 @@ type Certificate struct {
 	// the same Certificate always gives the same bytes. CertificateOf sets it to the day the
 	// record was stored, so a record's certificate never changes; a caller may set another.
 	Issued time.Time
+
+	// Correction is the grade that stands now when the record has been superseded by a
+	// correction; nil when it has not (and always from CertificateOf).
+	Correction *CertificateCorrection
 }
 
 // CertificateDevice is the device as the certificate shows it.
@@ -115,72 +119,100 @@ type TestGroup struct {
 // CertificateOf is the certificate of a stored bench test. verifyURL is the public address of
 // the record's verification page and code its verification code.
 func CertificateOf(b audit.BenchTest, verifyURL, code string) Certificate {
-	c := certificateOf(b.Inspection, b.Grade, verifyURL, code)
-	c.RecordID, c.Source = b.ID, SourceBenchTest
-	c.Lab = b.Lab
-	c.TestedAt = b.TestedAt.UTC()
-	c.Issued = cmp.Or(b.CreatedAt, b.TestedAt).UTC()
-	return c
+	return CertificateOfView(audit.NewCertificate(audit.Certified{Kind: audit.KindBenchTest, ID: b.ID, SellerID: b.SellerID,
+		Lab: b.Lab, TestedAt: b.TestedAt, RecordedAt: cmp.Or(b.CreatedAt, b.TestedAt), Inspection: b.Inspection,
+		Grade: b.Grade, VerificationCode: code}, nil, nil), verifyURL)
 }
 
 // CertificateOfOrder is the certificate of a stored mystery order: the device bought
 // anonymously and inspected by the marketplace's quality team when it arrived.
 func CertificateOfOrder(o audit.MysteryOrder, verifyURL, code string) Certificate {
-	c := certificateOf(o.Inspection, o.Grade, verifyURL, code)
-	c.RecordID, c.Source = o.ID, SourceMysteryOrder
-	c.Lab = MysteryOrderLab
-	c.TestedAt = o.CreatedAt.UTC()
-	c.Issued = o.CreatedAt.UTC()
-	return c
+	return CertificateOfView(audit.NewCertificate(audit.Certified{Kind: audit.KindMysteryOrder, ID: o.ID, SellerID: o.SellerID,
+		TestedAt: o.CreatedAt, RecordedAt: o.CreatedAt, Inspection: o.Inspection, Grade: o.Grade, VerificationCode: code}, nil, nil),
+		verifyURL)
 }
 
-func certificateOf(in grading.Inspection, g grading.Grade, verifyURL, code string) Certificate {
-	d := in.Device
+// CertificateOfView words what the domain's certificate of a record holds (audit.Certificate,
+// its identity masked already): the one model of the PDF and of the public verification's page
+// and JSON, which therefore say the same thing in the same words. verifyURL is the public
+// address of the record's verification; the code is printed with its dashes. It is issued on
+// the day the record was stored, so that a record's certificate never changes.
+func CertificateOfView(v audit.Certificate, verifyURL string) Certificate {
+	d := v.Device
 	c := Certificate{
+		RecordID: v.RecordID,
+		Source:   SourceBenchTest,
 		Device: CertificateDevice{
 			Category:      d.Category,
 			CategoryLabel: categoryLabel(d.Category),
 			Brand:         strings.TrimSpace(d.Brand),
 			Model:         strings.TrimSpace(d.Model),
 			StorageGB:     d.StorageGB,
+			Identity:      d.Identifier,
 		},
-		Status:          g.Status,
-		Marketplace:     g.Marketplace,
-		Functional:      g.Functional,
-		Cosmetic:        g.Cosmetic,
-		FunctionalLabel: functionalLabel(g.Functional),
-		CosmeticLabel:   cosmeticLabel(g.Cosmetic),
+		Status:          v.Grade.Status,
+		Marketplace:     v.Grade.Marketplace,
+		Functional:      v.Grade.Functional,
+		Cosmetic:        v.Grade.Cosmetic,
+		FunctionalLabel: functionalLabel(v.Grade.Functional),
+		CosmeticLabel:   cosmeticLabel(v.Grade.Cosmetic),
 		Zones: []ZoneCondition{
-			{Zone: "Screen", Marks: zoneMarks(in.Cosmetic.Screen)},
-			{Zone: "Body", Marks: zoneMarks(in.Cosmetic.Body)},
+			{Zone: "Screen", Marks: zoneMarks(v.Cosmetic.Screen)},
+			{Zone: "Body", Marks: zoneMarks(v.Cosmetic.Body)},
 		},
 		Battery: BatteryCondition{
-			HealthPct:  in.Battery.HealthPct,
-			Genuine:    in.Battery.Genuine,
-			CycleCount: in.Battery.CycleCount,
-			Summary:    batterySummary(in.Battery),
+			HealthPct:  v.Battery.HealthPct,
+			Genuine:    v.Battery.Genuine,
+			CycleCount: v.Battery.CycleCount,
+			Summary:    batterySummary(v.Battery),
 		},
-		Tests:          testGroups(in.Functional),
-		PartsDisclosed: in.Parts.Disclosed,
-		Ruleset:        g.Ruleset,
-		Code:           code,
+		Tests:          testGroups(v.Functional),
+		PartsDisclosed: v.Parts.Disclosed,
+		Lab:            v.Lab,
+		TestedAt:       v.TestedAt.UTC(),
+		Ruleset:        v.Grade.Ruleset,
+		Code:           audit.FormatVerificationCode(v.Code),
 		VerifyURL:      verifyURL,
+		Issued:         cmp.Or(v.RecordedAt, v.TestedAt).UTC(),
+	}
+	if v.Kind == audit.KindMysteryOrder {
+		c.Source, c.Lab = SourceMysteryOrder, MysteryOrderLab
 	}
 	if d.StorageGB > 0 {
 		c.Device.StorageLabel = strconv.Itoa(d.StorageGB) + " GB"
 	}
-	switch {
-	case strings.TrimSpace(d.IMEI) != "":
-		c.Device.IdentityKind, c.Device.Identity = "IMEI", maskIdentity(d.IMEI)
-	case strings.TrimSpace(d.Serial) != "":
-		c.Device.IdentityKind, c.Device.Identity = "Serial number", maskIdentity(d.Serial)
+	switch d.IdentifierKind {
+	case "imei":
+		c.Device.IdentityKind = "IMEI"
+	case "serial":
+		c.Device.IdentityKind = "Serial number"
 	}
-	c.GradeLabel, c.GradeMeaning = gradeWords(g)
-	c.CompliancePassed, c.ComplianceFailed = complianceWords(in.Compliance)
-	for _, p := range in.Parts.NonGenuine {
+	c.GradeLabel, c.GradeMeaning = gradeWords(v.Grade)
+	c.CompliancePassed, c.ComplianceFailed = complianceWords(v.Compliance)
+	for _, p := range v.Parts.NonGenuine {
 		c.NonGenuineParts = append(c.NonGenuineParts, partLabel(p))
 	}
+	if k := v.Correction; k != nil {
+		cc := &CertificateCorrection{Status: k.Grade.Status, Marketplace: k.Grade.Marketplace,
+			Functional: k.Grade.Functional, Cosmetic: k.Grade.Cosmetic, CorrectedAt: k.CorrectedAt.UTC(),
+			FunctionalLabel: functionalLabel(k.Grade.Functional), CosmeticLabel: cosmeticLabel(k.Grade.Cosmetic)}
+		cc.GradeLabel, cc.GradeMeaning = gradeWords(k.Grade)
+		c.Correction = cc
+	}
 	return c
+}
+
+// CertificateCorrection is the grade that stands after the certified record was corrected,
+// in words as the certificate's own. The public verification shows it; the PDF is the
+// certificate as it was issued.
+type CertificateCorrection struct {
+	Status                         grading.Status
+	Marketplace                    grading.Marketplace
+	Functional                     grading.Functional
+	Cosmetic                       grading.CosmeticGrade
+	GradeLabel, GradeMeaning       string
+	FunctionalLabel, CosmeticLabel string
+	CorrectedAt                    time.Time
 }
 
 // categoryLabel names a device category for people.

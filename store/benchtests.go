@@ -21,19 +21,22 @@ import (
 // derived figure the charter metrics read, in columns, so that audits aggregate with SQL
 // instead of decoding documents.
 type benchTestRow struct {
-	ID              string        `gorm:"column:id;primaryKey"`
-	SellerID        string        `gorm:"column:seller_id"`
-	Lab             string        `gorm:"column:lab"`
-	TestedAt        time.Time     `gorm:"column:tested_at"`
-	ListedGrade     *string       `gorm:"column:listed_grade"`
-	ExternalID      *string       `gorm:"column:external_id"`
-	TechnicianKeyID string        `gorm:"column:technician_key_id"`
-	Supersedes      *string       `gorm:"column:supersedes"`
-	Inspection      string        `gorm:"column:inspection"`
-	Submitted       string        `gorm:"column:submitted"`
-	Graded          gradedColumns `gorm:"embedded"`
-	GradeMatch      *string       `gorm:"column:grade_match"`
-	CreatedAt       time.Time     `gorm:"column:created_at"`
+	ID              string    `gorm:"column:id;primaryKey"`
+	SellerID        string    `gorm:"column:seller_id"`
+	Lab             string    `gorm:"column:lab"`
+	TestedAt        time.Time `gorm:"column:tested_at"`
+	ListedGrade     *string   `gorm:"column:listed_grade"`
+	ExternalID      *string   `gorm:"column:external_id"`
+	TechnicianKeyID string    `gorm:"column:technician_key_id"`
+	Supersedes      *string   `gorm:"column:supersedes"`
+	// VerificationCode is NULL only in rows stored before migration 12, until Migrate gives
+	// them one (assignMissingCodes).
+	VerificationCode *string       `gorm:"column:verification_code"`
+	Inspection       string        `gorm:"column:inspection"`
+	Submitted        string        `gorm:"column:submitted"`
+	Graded           gradedColumns `gorm:"embedded"`
+	GradeMatch       *string       `gorm:"column:grade_match"`
+	CreatedAt        time.Time     `gorm:"column:created_at"`
 	// SupersededBy is computed on read (benchTestColumns); it is never written.
 	SupersededBy *string `gorm:"column:superseded_by;->"`
 }
@@ -45,7 +48,7 @@ func (benchTestRow) TableName() string { return "bench_tests" }
 // most one.
 const benchTestColumns = "bench_tests.*, (SELECT c.id FROM bench_tests c WHERE c.supersedes = bench_tests.id) AS superseded_by"
 
-// benchTestInsertRows is the number of rows per INSERT of a batch: 35 columns × 100 rows stays
+// benchTestInsertRows is the number of rows per INSERT of a batch: 36 columns × 100 rows stays
 // far below the bound parameters SQLite (32766) and PostgreSQL (65535) accept, while one
 // statement per 100 devices keeps the per-row overhead low.
 const benchTestInsertRows = 100
@@ -105,27 +108,33 @@ func deref(p *string) string {
 // newBenchTestRow builds the row of a validated, derived bench test. The store assigns its id,
 // its creation time and its technician (the key that submitted it); times are kept in UTC to
 // the microsecond, which both databases hold exactly, so that what is answered at creation is
-// what is read back later.
+// what is read back later. A bench test that comes without a verification code (the intake
+// service gives one; generated data does not) gets one here.
 func (s *Store) newBenchTestRow(by audit.Principal, bt audit.BenchTest) (benchTestRow, error) {
 	in, g := bt.Inspection, bt.Grade
 	doc, err := encodeInspection(in)
 	if err != nil {
 		return benchTestRow{}, fmt.Errorf("bench test: %w: %w", err, audit.ErrInvalid)
 	}
+	code, err := s.verificationCode(bt.VerificationCode)
+	if err != nil {
+		return benchTestRow{}, err
+	}
 	return benchTestRow{
-		ID:              s.newID(audit.PrefixBenchTest),
-		SellerID:        bt.SellerID,
-		Lab:             bt.Lab,
-		TestedAt:        bt.TestedAt.UTC().Truncate(time.Microsecond),
-		ListedGrade:     optional(bt.ListedGrade),
-		ExternalID:      optional(bt.ExternalID),
-		TechnicianKeyID: by.KeyID,
-		Supersedes:      optional(bt.Supersedes),
-		Inspection:      doc,
-		Submitted:       string(bt.Submitted),
-		Graded:          newGradedColumns(in, g),
-		GradeMatch:      optional(bt.GradeMatch),
-		CreatedAt:       s.now().UTC().Truncate(time.Microsecond),
+		VerificationCode: &code,
+		ID:               s.newID(audit.PrefixBenchTest),
+		SellerID:         bt.SellerID,
+		Lab:              bt.Lab,
+		TestedAt:         bt.TestedAt.UTC().Truncate(time.Microsecond),
+		ListedGrade:      optional(bt.ListedGrade),
+		ExternalID:       optional(bt.ExternalID),
+		TechnicianKeyID:  by.KeyID,
+		Supersedes:       optional(bt.Supersedes),
+		Inspection:       doc,
+		Submitted:        string(bt.Submitted),
+		Graded:           newGradedColumns(in, g),
+		GradeMatch:       optional(bt.GradeMatch),
+		CreatedAt:        s.now().UTC().Truncate(time.Microsecond),
 	}, nil
 }
 
@@ -142,7 +151,7 @@ func (r benchTestRow) record() (BenchTestRecord, error) {
 	bt := audit.BenchTest{
 		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt.UTC(),
 		ListedGrade: grading.Marketplace(deref(r.ListedGrade)), ExternalID: deref(r.ExternalID),
-		TechnicianKeyID: r.TechnicianKeyID, Supersedes: deref(r.Supersedes),
+		TechnicianKeyID: r.TechnicianKeyID, Supersedes: deref(r.Supersedes), VerificationCode: deref(r.VerificationCode),
 		Inspection: in, Submitted: submitted(r.Submitted), Grade: g, GradeMatch: grading.Match(deref(r.GradeMatch)),
 		CreatedAt: r.CreatedAt.UTC(),
 	}

@@ -486,7 +486,7 @@ func TestBenchTestLostRaceOnPostgres(t *testing.T) {
 			defer func() { _ = tx.Rollback() }()
 			for _, q := range []string{
 				`CREATE TEMP TABLE race ON COMMIT DROP AS SELECT * FROM bench_tests WHERE id = '` + seed.ID + `'`,
-				`UPDATE race SET id = '` + winner + `', external_id = '` + ext + `'`,
+				`UPDATE race SET id = '` + winner + `', external_id = '` + ext + `', verification_code = NULL`,
 				`INSERT INTO bench_tests SELECT * FROM race`,
 			} {
 				_, err = tx.ExecContext(ctx, q)

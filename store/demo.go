@@ -8,7 +8,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 )
 
-// Rows per INSERT of the bulk loads: 35 columns × 400 rows stays under the 32,766 bound
+// Rows per INSERT of the bulk loads: 36 columns × 400 rows stays under the 32,766 bound
 // parameters SQLite accepts, and larger statements amortise GORM's per-statement work.
 const (
 	loadBenchRows = 400

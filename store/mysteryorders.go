@@ -17,15 +17,17 @@ import (
 // delivery, and every figure derived at intake, in columns, so that audits count with SQL what
 // was observed then instead of re-deriving it later.
 type mysteryOrderRow struct {
-	ID                     string        `gorm:"column:id;primaryKey"`
-	SellerID               string        `gorm:"column:seller_id"`
-	OrderRef               string        `gorm:"column:order_ref"`
-	OrderedAt              time.Time     `gorm:"column:ordered_at"`
-	ShippedAt              *time.Time    `gorm:"column:shipped_at"`
-	DeliveredAt            *time.Time    `gorm:"column:delivered_at"`
-	ListedGrade            string        `gorm:"column:listed_grade"`
-	TechnicianKeyID        string        `gorm:"column:technician_key_id"`
-	Supersedes             *string       `gorm:"column:supersedes"`
+	ID              string     `gorm:"column:id;primaryKey"`
+	SellerID        string     `gorm:"column:seller_id"`
+	OrderRef        string     `gorm:"column:order_ref"`
+	OrderedAt       time.Time  `gorm:"column:ordered_at"`
+	ShippedAt       *time.Time `gorm:"column:shipped_at"`
+	DeliveredAt     *time.Time `gorm:"column:delivered_at"`
+	ListedGrade     string     `gorm:"column:listed_grade"`
+	TechnicianKeyID string     `gorm:"column:technician_key_id"`
+	Supersedes      *string    `gorm:"column:supersedes"`
+	// VerificationCode is NULL only in rows stored before migration 12, as for bench tests.
+	VerificationCode       *string       `gorm:"column:verification_code"`
 	Inspection             string        `gorm:"column:inspection"`
 	Submitted              string        `gorm:"column:submitted"`
 	PackagingAdequate      bool          `gorm:"column:packaging_adequate"`
@@ -71,14 +73,20 @@ func microUTCPtr(t *time.Time) *time.Time {
 }
 
 // newMysteryOrderRow builds the row of a validated, derived mystery order. The store assigns
-// its id, its creation time and its technician (the key that submitted it).
+// its id, its creation time and its technician (the key that submitted it), and a
+// verification code when it comes without one.
 func (s *Store) newMysteryOrderRow(by audit.Principal, mo audit.MysteryOrder) (mysteryOrderRow, error) {
 	in, g, l := mo.Inspection, mo.Grade, mo.Logistics
 	doc, err := encodeInspection(in)
 	if err != nil {
 		return mysteryOrderRow{}, fmt.Errorf("mystery order: %w: %w", err, audit.ErrInvalid)
 	}
+	code, err := s.verificationCode(mo.VerificationCode)
+	if err != nil {
+		return mysteryOrderRow{}, err
+	}
 	row := mysteryOrderRow{
+		VerificationCode:       &code,
 		ID:                     s.newID(audit.PrefixMysteryOrder),
 		SellerID:               mo.SellerID,
 		OrderRef:               mo.OrderRef,
@@ -130,7 +138,7 @@ func (r mysteryOrderRow) record() (MysteryOrderRecord, error) {
 		Logistics: audit.Logistics{PackagingAdequate: r.PackagingAdequate, TransitDamage: r.TransitDamage,
 			ChargeOnArrivalPct: r.ChargeOnArrivalPct, CableIncluded: r.CableIncluded, ChargerAsListed: r.ChargerAsListed},
 		IdentityMatchesListing: r.IdentityMatchesListing,
-		TechnicianKeyID:        r.TechnicianKeyID, Supersedes: deref(r.Supersedes),
+		TechnicianKeyID:        r.TechnicianKeyID, Supersedes: deref(r.Supersedes), VerificationCode: deref(r.VerificationCode),
 		Grade: g, GradeMatch: grading.Match(r.GradeMatch),
 		ShippedWithinOneBusinessDay: r.ShippedWithin1BD, PackagingFailure: r.PackagingFailure,
 		LowCharge: r.LowCharge, AccessoriesOK: r.AccessoriesOK, ProbeAnsweredInTime: r.ProbeAnsweredInTime,

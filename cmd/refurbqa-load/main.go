@@ -50,9 +50,12 @@ type options struct {
 	// The console scenarios sign in with email and password and read paths.
 	email, password string
 	paths           []string
+	// The verify scenario reads the codes of --codes and asks for JSON or the page.
+	codesFile string
+	accept    string
 }
 
-var scenarios = []string{"ingest", "preview", "scorecards", "reports", "lot-samples", "console-pages", "console-preview", "public-profiles"}
+var scenarios = []string{"ingest", "preview", "scorecards", "reports", "lot-samples", "console-pages", "console-preview", "public-profiles", "verify"}
 
 // run is the whole program; it returns the exit status: 0 when the run completed without server
 // errors, 1 when the server answered 5xx or "database is locked" (or the run could not be set
@@ -61,14 +64,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("refurbqa-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports|lot-samples|console-pages|console-preview|public-profiles [flags]")
+		fmt.Fprintln(stderr, "Usage: refurbqa-load --scenario ingest|preview|scorecards|reports|lot-samples|console-pages|console-preview|public-profiles|verify [flags]")
 		fmt.Fprintln(stderr, "\nDrives a running refurbqa server on a loopback address and reports throughput and latency.")
 		fmt.Fprintln(stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
 	rawURL := fs.String("url", "http://127.0.0.1:8080", "base URL of the server (loopback only)")
 	token := fs.String("token", getenv("REFURBQA_TOKEN"), "API token (env REFURBQA_TOKEN): technician or better for ingest and preview, manager for scorecards and reports")
-	scenario := fs.String("scenario", "", "ingest, preview, scorecards, reports, lot-samples (conforming samples into parts lots it creates), console-pages (GET each --path, signed in), console-preview (the bench-test form's live preview, signed in) or public-profiles (every seller's public profile page, without a key; serve with --public-rate-limit 0)")
+	scenario := fs.String("scenario", "", "ingest, preview, scorecards, reports, lot-samples (conforming samples into parts lots it creates), console-pages (GET each --path, signed in), console-preview (the bench-test form's live preview, signed in), public-profiles (every seller's public profile page, without a key; serve with --public-rate-limit 0) or verify (the public verification of the codes in --codes, no token; serve with --public-rate-limit 0)")
+	codes := fs.String("codes", "", "verify: a file of verification codes, one a line (such as sqlite3 refurbqa.db 'SELECT verification_code FROM bench_tests LIMIT 5000')")
+	accept := fs.String("accept", "json", "verify: ask for json or html")
 	email := fs.String("email", getenv("REFURBQA_EMAIL"), "console user of the console scenarios (env REFURBQA_EMAIL); each client signs in with its own session")
 	password := fs.String("password", getenv("REFURBQA_PASSWORD"), "that user's password (env REFURBQA_PASSWORD)")
 	paths := fs.String("path", "", "console-pages: the page(s) to read, comma-separated, such as /console/work")
@@ -93,6 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		o.sellers = strings.Split(*seller, ",")
 	}
 	o.email, o.password = *email, *password
+	o.codesFile, o.accept = *codes, *accept
 	if *paths != "" {
 		o.paths = strings.Split(*paths, ",")
 	}
@@ -147,7 +153,11 @@ func (o *options) check(nargs int) error {
 		return errors.New("console-pages needs --path")
 	case o.scenario == "console-pages" && !allConsolePaths(o.paths):
 		return errors.New("--path: every page is a path under /console/")
-	case !consoleScenario(o.scenario) && o.token == "":
+	case o.scenario == "verify" && o.codesFile == "":
+		return errors.New("verify needs --codes, a file of verification codes")
+	case o.scenario == "verify" && o.accept != "json" && o.accept != "html":
+		return errors.New("--accept must be json or html")
+	case !consoleScenario(o.scenario) && o.scenario != "verify" && o.token == "":
 		return errors.New("no token: pass --token or set REFURBQA_TOKEN")
 	case o.concurrency < 1 || o.concurrency > maxConcurrency:
 		return fmt.Errorf("--concurrency must be from 1 to %d", maxConcurrency)

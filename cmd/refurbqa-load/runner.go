@@ -219,7 +219,7 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	case "console-preview":
 		method, path = http.MethodPost, "/console/bench-tests/preview"
 		payload = r.inspections[rng.IntN(len(r.inspections))]
-	case "public-profiles":
+	case "public-profiles", "verify":
 		method, path = http.MethodGet, r.paths[rng.IntN(len(r.paths))]
 	}
 	var rd io.Reader
@@ -240,6 +240,10 @@ func (r *runner) request(ctx context.Context, rng *rand.Rand, body *bytes.Buffer
 	}
 	if r.o.scenario == "public-profiles" {
 		return req, devices, nil // a buyer's browser: no key
+	}
+	if r.o.scenario == "verify" {
+		r.verifyHeaders(req)
+		return req, devices, nil
 	}
 	req.Header.Set("Authorization", "Bearer "+r.o.token)
 	if payload != nil {
@@ -292,6 +296,8 @@ func (r *runner) prepare(ctx context.Context) error {
 			r.paths = append(r.paths, "/public/sellers/"+url.PathEscape(id))
 		}
 		r.logf("%d public profiles", len(r.paths))
+	case "verify":
+		return r.readCodes()
 	default:
 		ids, err := r.scorecardIDs(ctx)
 		if err != nil {

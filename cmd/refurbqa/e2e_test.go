@@ -17,6 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader goroutine.
@@ -310,4 +313,89 @@ func TestPublicProfileEndToEnd(t *testing.T) {
 	// The API, with its key, is not counted per address.
 	status, _ = call(t, http.MethodGet, base+"/api/v1/sellers/"+seller["id"].(string), token, nil)
 	assert.Equal(t, 200, status)
+}
+
+// TestServeVerification: the real program serves the public verification of certificates
+// without a key, with the verification address made from --public-url (or, without it, from
+// the address it listens on), and limits it per client address as --public-rate-limit and
+// --public-rate-burst say.
+func TestServeVerification(t *testing.T) {
+	getenv := testEnv(t)
+	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "manager", "--name", "e2e")
+	require.Equal(t, 0, code, stderr)
+	token = strings.TrimSpace(token)
+
+	base, stop := startServer(t, getenv, "--public-url", "https://qa.example.org/refurb", "--public-rate-limit", "0.001", "--public-rate-burst", "2")
+	defer func() { assert.Equal(t, 0, stop()) }()
+	status, seller := call(t, http.MethodPost, base+"/api/v1/sellers", token, map[string]any{"name": "S", "country": "FR", "contact_email": "qa@s.example"})
+	require.Equal(t, http.StatusCreated, status)
+	status, bt := call(t, http.MethodPost, base+"/api/v1/bench-tests", token, map[string]any{
+		"seller_id": seller["id"], "lab": "lab", "tested_at": "2026-10-02T09:00:00Z", "inspection": e2eInspection()})
+	require.Equal(t, http.StatusCreated, status, "%v", bt)
+
+	// The code is on the certificate; here it is read where the server stored it.
+	st, err := store.Open(context.Background(), store.Config{Driver: store.SQLite, DSN: getenv("REFURBQA_DSN")})
+	require.NoError(t, err)
+	rec, err := st.BenchTest(context.Background(), bt["id"].(string))
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+
+	get := func(path, accept string) (int, http.Header, string) {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept", accept)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, res.Header, string(body)
+	}
+	status, _, body := get("/verify/"+strings.ToLower(rec.VerificationCode), "application/json")
+	require.Equal(t, http.StatusOK, status, body)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &v))
+	assert.Equal(t, "https://qa.example.org/refurb/verify/"+audit.FormatVerificationCode(rec.VerificationCode), v["verification_url"])
+	assert.NotContains(t, body, "356938035643809")
+	assert.NotContains(t, body, "qa@s.example")
+	status, h, body := get("/verify/ZZZZZZZZZZZZZZZZ", "text/html")
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Equal(t, "text/html; charset=utf-8", h.Get("Content-Type"))
+	assert.Contains(t, body, "No device grade certificate has this verification code")
+	status, h, _ = get("/verify", "text/html")
+	assert.Equal(t, http.StatusTooManyRequests, status, "the third request of this address")
+	assert.NotEmpty(t, h.Get("Retry-After"))
+}
+
+// e2eInspection is a pristine smartphone inspection.
+func e2eInspection() map[string]any {
+	fn := map[string]any{}
+	for _, c := range []string{"power_on", "display", "touchscreen", "buttons", "earpiece", "loudspeaker", "microphone",
+		"front_camera", "rear_camera", "flash", "vibration", "proximity_sensor", "motion_sensors", "biometrics", "wifi",
+		"bluetooth", "cellular", "sim_reader", "gps", "nfc", "charging_port"} {
+		fn[c] = "pass"
+	}
+	zone := map[string]any{"light_scratches": 0, "deep_scratches": 0, "dents": 0, "chips": 0, "cracks": 0, "visible_from_cm": 0}
+	return map[string]any{
+		"device":     map[string]any{"category": "smartphone", "brand": "Apple", "model": "iPhone 13", "imei": "356938035643809"},
+		"functional": fn,
+		"battery":    map[string]any{"health_pct": 95, "genuine": true},
+		"cosmetic":   map[string]any{"screen": zone, "body": zone},
+		"compliance": map[string]any{"activation_lock": false, "imei_status": "clean", "liquid_damage": false, "data_erased": true,
+			"factory_reset": true, "os_up_to_date": true, "markings_intact": true, "display_like_for_like": true},
+		"parts": map[string]any{"non_genuine": []string{}, "disclosed": true},
+	}
+}
+
+func TestDefaultPublicURL(t *testing.T) {
+	for _, tc := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 9000}, "http://localhost:9000"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 80}, "http://[::1]:80"},
+	} {
+		assert.Equal(t, tc.want, defaultPublicURL(tc.addr))
+	}
 }

@@ -27,12 +27,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", envOr(e, "REFURBQA_ADDR", "127.0.0.1:8080"), "listen address (env REFURBQA_ADDR)")
 	rateLimit := fs.Float64("rate-limit", envFloat(e, fs, "rate-limit", "REFURBQA_RATE_LIMIT", 1000), "requests per second allowed per API key, 0 for no limit (env REFURBQA_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", int(envFloat(e, fs, "rate-burst", "REFURBQA_RATE_BURST", 2000)), "token bucket size per API key (env REFURBQA_RATE_BURST)")
-	publicRate := fs.Float64("public-rate-limit", envFloat(e, fs, "public-rate-limit", "REFURBQA_PUBLIC_RATE_LIMIT", 10), "requests per second allowed per client address on the public pages (/public/), 0 for no limit (env REFURBQA_PUBLIC_RATE_LIMIT)")
+	publicRate := fs.Float64("public-rate-limit", envFloat(e, fs, "public-rate-limit", "REFURBQA_PUBLIC_RATE_LIMIT", 10), "requests per second allowed per client address on the public pages (/public/, /verify), 0 for no limit (env REFURBQA_PUBLIC_RATE_LIMIT)")
 	publicBurst := fs.Int("public-rate-burst", int(envFloat(e, fs, "public-rate-burst", "REFURBQA_PUBLIC_RATE_BURST", 50)), "token bucket size per client address on the public pages (env REFURBQA_PUBLIC_RATE_BURST)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit of one request, database queries included")
 	headerTimeout := fs.Duration("read-header-timeout", 5*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	idleTimeout := fs.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	secureCookies := fs.Bool("secure-cookies", envBool(e, "REFURBQA_SECURE_COOKIES"), "mark the console's session cookie Secure on every answer, for a server behind a TLS-terminating proxy (requests over TLS get it anyway; env REFURBQA_SECURE_COOKIES=true)")
+	publicURL := fs.String("public-url", envOr(e, "REFURBQA_PUBLIC_URL", ""), "base URL the public reaches this server at, such as https://qa.example.com, from which certificates' verification addresses (/verify/CODE) are made (env REFURBQA_PUBLIC_URL; default http:// and the listen address)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +45,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *publicRate < 0 || *publicBurst < 0 {
 		return usagef("--public-rate-limit and --public-rate-burst must not be negative")
+	}
+	if _, err := httpapi.ParsePublicURL(*publicURL); err != nil {
+		return usagef("--public-url %q: want an http or https base URL such as https://qa.example.com", *publicURL)
 	}
 	if *timeout <= 0 || *headerTimeout <= 0 || *idleTimeout <= 0 {
 		return usagef("timeouts must be positive")
@@ -76,20 +80,25 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// After the server has drained and before the store closes: stops the console's audit
 	// runs still going in the background.
 	defer con.Close()
+	// Listening first, so that the default public URL names the port actually bound (":0").
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err // the address names itself: "listen tcp 127.0.0.1:8080: bind: address already in use"
+	}
+	defer ln.Close() // hs.Serve closes it too; this one is for the failures before
+	if *publicURL == "" {
+		*publicURL = defaultPublicURL(ln.Addr())
+	}
 	srv, err := httpapi.New(httpapi.Config{
 		Service: svc,
 		Reports: builder,
 		Ready:   st.Ping, Logger: log,
 		RateLimit: *rateLimit, RateBurst: *rateBurst, RequestTimeout: *timeout,
-		PublicRateLimit: *publicRate, PublicRateBurst: *publicBurst,
+		PublicRateLimit: *publicRate, PublicRateBurst: *publicBurst, PublicURL: *publicURL,
 		Collectors: poolCollectors(st),
 	})
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err // the address names itself: "listen tcp 127.0.0.1:8080: bind: address already in use"
 	}
 	hs := &http.Server{
 		Handler:           mount(srv, con),
@@ -119,6 +128,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// defaultPublicURL is the public URL of a server that was given none: http:// and the address
+// it listens on, with localhost for an address that is every interface's (":8080"), which
+// names no host. A deployment that the public reaches under another name sets --public-url.
+func defaultPublicURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
 // mount serves the console under /console/ (and /console, redirected there) and the API on
