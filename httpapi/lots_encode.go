@@ -25,41 +25,11 @@ const positionsCacheBytes = 8 << 20
 // positionsCache keeps the encoded sample positions of lots by lot id. A lot's positions are
 // drawn when it is created and never change, so an entry never goes stale, on this instance
 // or because of another one.
-type positionsCache struct {
-	mu      sync.RWMutex
-	entries map[string][]byte
-	size    int
-}
+type positionsCache struct{ sizedCache[[]byte] }
 
-func (c *positionsCache) get(id string) ([]byte, bool) {
-	c.mu.RLock()
-	b, ok := c.entries[id]
-	c.mu.RUnlock()
-	return b, ok
-}
-
+// put keeps the encoded positions of lot id; the first kept stay.
 func (c *positionsCache) put(id string, b []byte) {
-	if len(b) > positionsCacheBytes/64 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string][]byte{}
-	}
-	if _, ok := c.entries[id]; ok {
-		return
-	}
-	// Evict arbitrary entries (map order) until the new one fits.
-	for k, old := range c.entries {
-		if c.size+len(b) <= positionsCacheBytes {
-			break
-		}
-		delete(c.entries, k)
-		c.size -= len(old)
-	}
-	c.entries[id] = b
-	c.size += len(b)
+	c.keep(id, b, len(b), positionsCacheBytes, func([]byte) bool { return false })
 }
 
 // appendPositions appends p as encoding/json writes a []int.

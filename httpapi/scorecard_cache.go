@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strconv"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,11 +24,7 @@ const scorecardCacheBytes = 32 << 20
 // database), and is served only while that is still the period's version: one point read per
 // request, instead of the scorecard's row and the period's benchmark. Drafts are never
 // cached: another audit may supersede one at any time, or a manager approve it.
-type scorecardCache struct {
-	mu      sync.RWMutex
-	entries map[string]cachedScorecard
-	size    int
-}
+type scorecardCache struct{ sizedCache[cachedScorecard] }
 
 type cachedScorecard struct {
 	sellerID string
@@ -39,40 +34,10 @@ type cachedScorecard struct {
 	etag     string // strong entity tag of body
 }
 
-func (c *scorecardCache) get(id string) (cachedScorecard, bool) {
-	c.mu.RLock()
-	e, ok := c.entries[id]
-	c.mu.RUnlock()
-	return e, ok
-}
-
+// put keeps e under id, replacing an entry encoded with an older version of the period's
+// benchmark: the benchmark moved on.
 func (c *scorecardCache) put(id string, e cachedScorecard) {
-	if len(e.body) > scorecardCacheBytes/64 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]cachedScorecard{}
-	}
-	if old, ok := c.entries[id]; ok {
-		if old.version >= e.version {
-			return
-		}
-		// The benchmark moved on: the new answer replaces the old one.
-		delete(c.entries, id)
-		c.size -= len(old.body)
-	}
-	// Evict arbitrary entries (map order) until the new one fits.
-	for k, old := range c.entries {
-		if c.size+len(e.body) <= scorecardCacheBytes {
-			break
-		}
-		delete(c.entries, k)
-		c.size -= len(old.body)
-	}
-	c.entries[id] = e
-	c.size += len(e.body)
+	c.keep(id, e, len(e.body), scorecardCacheBytes, func(old cachedScorecard) bool { return old.version < e.version })
 }
 
 func (s *Server) scorecards() *scorecardCache { return s.cards }

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"sync"
-
 	"github.com/refurbqa/refurbqa/audit"
 )
 
@@ -16,46 +14,14 @@ const verificationCacheBytes = 32 << 20
 // service has said, reading the database, that the code still shows that state: a correction
 // stored since, by this instance or another, makes it stale at once. What a hit spares is the
 // reading of the record's contents, the certificate and its encoding, not the database's word.
-type verificationCache struct {
-	mu      sync.RWMutex
-	entries map[string]cachedVerification
-	size    int
-}
+type verificationCache struct{ sizedCache[cachedVerification] }
 
 type cachedVerification struct {
 	state audit.VerificationState
 	body  []byte
 }
 
-func (c *verificationCache) get(key string) (cachedVerification, bool) {
-	c.mu.RLock()
-	e, ok := c.entries[key]
-	c.mu.RUnlock()
-	return e, ok
-}
-
-// put keeps e under key, replacing an entry of an older state, and evicts arbitrary entries
-// (map order) until it fits.
+// put keeps e under key, replacing an entry of an older state.
 func (c *verificationCache) put(key string, e cachedVerification) {
-	if len(e.body) > verificationCacheBytes/64 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]cachedVerification{}
-	}
-	if old, ok := c.entries[key]; ok {
-		delete(c.entries, key)
-		c.size -= len(old.body)
-	}
-	for k, old := range c.entries {
-		if c.size+len(e.body) <= verificationCacheBytes {
-			break
-		}
-		delete(c.entries, k)
-		c.size -= len(old.body)
-	}
-	c.entries[key] = e
-	c.size += len(e.body)
+	c.keep(key, e, len(e.body), verificationCacheBytes, func(cachedVerification) bool { return true })
 }
