@@ -128,8 +128,10 @@ func makeKey(t *testing.T, bin, dsn string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"keys", "create"}, args...)...)
 	cmd.Env = append(os.Environ(), "REFURBQA_DSN="+dsn)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	require.NoError(t, err)
+	require.NoError(t, err, "keys create: %s", stderr.String())
 	return strings.TrimSpace(string(out))
 }
 
