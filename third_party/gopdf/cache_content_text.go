@@ -154,13 +154,31 @@ func (c *cacheContentText) write(w io.Writer, protection *PDFProtection) error {
 		return err
 	}
 
-	fmt.Fprintf(w, "%0.2f %0.2f TD\n", x, y)
-	fmt.Fprintf(w, "/F%d %s Tf %s Tc\n", c.fontCountIndex, FormatFloatTrim(c.fontSize), FormatFloatTrim(c.charSpacing))
+	// The operators are formatted into one buffer, as fmt would format them, and written
+	// at once.
+	bp := textBuffers.Get().(*[]byte)
+	defer textBuffers.Put(bp)
+	b := (*bp)[:0]
+	b = strconv.AppendFloat(b, x, 'f', 2, 64)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, y, 'f', 2, 64)
+	b = append(b, " TD\n/F"...)
+	b = strconv.AppendInt(b, int64(c.fontCountIndex), 10)
+	b = append(b, ' ')
+	b = append(b, FormatFloatTrim(c.fontSize)...)
+	b = append(b, " Tf "...)
+	b = append(b, FormatFloatTrim(c.charSpacing)...)
+	b = append(b, " Tc\n"...)
+	_, err = w.Write(b)
+	*bp = b
+	if err != nil {
+		return err
+	}
 
 	if c.txtColorMode == "color" {
 		c.textColor.write(w, protection)
 	}
-	io.WriteString(w, "[<")
+	b = append(b[:0], "[<"...)
 
 	unitsPerEm := int(c.fontSubset.ttfp.UnitsPerEm())
 	var leftRune rune
@@ -179,17 +197,23 @@ func (c *cacheContentText) write(w io.Writer, protection *PDFProtection) error {
 			pairval := kern(c.fontSubset, leftRune, r, leftRuneIndex, glyphindex)
 			pairvalPdfUnit = convertTTFUnit2PDFUnit(int(pairval), unitsPerEm)
 			if pairvalPdfUnit != 0 {
-				fmt.Fprintf(w, ">%d<", (-1)*pairvalPdfUnit)
+				b = append(b, '>')
+				b = strconv.AppendInt(b, int64(-pairvalPdfUnit), 10)
+				b = append(b, '<')
 			}
 		}
 
-		fmt.Fprintf(w, "%04X", glyphindex)
+		b = appendGlyphHex(b, glyphindex)
 		leftRune = r
 		leftRuneIndex = glyphindex
 	}
 
-	io.WriteString(w, ">] TJ\n")
-	io.WriteString(w, "ET\n")
+	b = append(b, ">] TJ\nET\n"...)
+	_, err = w.Write(b)
+	*bp = b
+	if err != nil {
+		return err
+	}
 
 	if c.fontStyle&Underline == Underline {
 		if err := c.underline(w); err != nil {

@@ -28,12 +28,20 @@ func (c *ContentObj) write(w io.Writer, objID int) error {
 
 	isFlate := (c.getRoot().compressLevel != zlib.NoCompression)
 	if isFlate {
-		ww, err := zlib.NewWriterLevel(buff, c.getRoot().compressLevel)
+		ww, err := getZlibWriter(buff, c.getRoot().compressLevel)
 		if err != nil {
 			// should never happen...
 			return err
 		}
-		if err := c.listCache.write(ww, c.protection()); err != nil {
+		defer putZlibWriter(ww, c.getRoot().compressLevel)
+		// The content is written in many small pieces (a few bytes per glyph): gathered
+		// first, it reaches the compressor in large writes.
+		bw := getBufWriter(ww)
+		defer putBufWriter(bw)
+		if err := c.listCache.write(bw, c.protection()); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
 			return err
 		}
 		if err := ww.Close(); err != nil {

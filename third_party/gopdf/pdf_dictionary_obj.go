@@ -52,7 +52,11 @@ func (p *PdfDictionaryObj) write(w io.Writer, objID int) error {
 	zbuff := GetBuffer()
 	defer PutBuffer(zbuff)
 
-	gzipwriter := zlib.NewWriter(zbuff)
+	gzipwriter, err := getZlibWriter(zbuff, zlib.DefaultCompression)
+	if err != nil {
+		return err
+	}
+	defer putZlibWriter(gzipwriter, zlib.DefaultCompression)
 	_, err = gzipwriter.Write(b)
 	if err != nil {
 		return err
