@@ -46,6 +46,7 @@ test:
 		elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then echo "browser tests skipped: node and npm are not installed (apt-get install nodejs npm)"; fi; \
 	fi
 	$(GO) test -count=1 $(PKGS)
+	cd third_party/gopdf && $(GO) test -count=1 ./...
 
 # The same suite against PostgreSQL: store tests run on both databases, HTTP and console tests on PostgreSQL.
 test-postgres:

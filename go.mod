@@ -73,3 +73,5 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+replace github.com/signintech/gopdf => ./third_party/gopdf

@@ -1,0 +1,6 @@
+package gopdf
+
+type ICacheColorText interface {
+	ICacheContent
+	equal(obj ICacheColorText) bool
+}
