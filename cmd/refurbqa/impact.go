@@ -19,22 +19,10 @@ import (
 
 func cmdImpactFactors(ctx context.Context, e *env, args []string) error {
 	const synopsis = "impact-factors publish [flags] FILE\n       refurbqa impact-factors list [flags]"
-	if len(args) == 0 {
-		return usagef("missing subcommand: publish or list")
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nPublishes and lists the versions of the environmental impact factors per device, with the rules of\n"+
-			"POST and GET /api/v1/impact-factors. refurbqa help impact-factors publish lists the file's format.\n", synopsis)
-		return nil
-	case "publish":
-		e.name += " publish"
-		return impactFactorsPublish(ctx, e, args[1:])
-	case "list":
-		e.name += " list"
-		return impactFactorsList(ctx, e, args[1:])
-	}
-	return usagef("unknown subcommand %q: want publish or list", args[0])
+	return runVerb(ctx, e, args, synopsis,
+		"Publishes and lists the versions of the environmental impact factors per device, with the rules of\n"+
+			"POST and GET /api/v1/impact-factors. refurbqa help impact-factors publish lists the file's format.\n",
+		verb{"publish", impactFactorsPublish}, verb{"list", impactFactorsList})
 }
 
 func impactFactorsPublish(ctx context.Context, e *env, args []string) error {

@@ -22,20 +22,10 @@ func adminService(st *store.Store) *audit.Service {
 
 func cmdKeys(ctx context.Context, e *env, args []string) error {
 	const synopsis = "keys create --role R [--seller ID] --name N [--expires 720h]\n       refurbqa keys list\n       refurbqa keys revoke ID"
-	if len(args) == 0 {
-		return usagef("missing subcommand: create, list or revoke")
-	}
-	sub := map[string]func(context.Context, *env, []string) error{"create": keysCreate, "list": keysList, "revoke": keysRevoke}[args[0]]
-	switch {
-	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nManages API keys. create prints the new token alone on standard output; it is never shown again.\n"+
-			"refurbqa help keys create (or keys create --help) lists the flags of each.\n", synopsis)
-		return nil
-	case sub == nil:
-		return usagef("unknown subcommand %q: want create, list or revoke", args[0])
-	}
-	e.name += " " + args[0]
-	return sub(ctx, e, args[1:])
+	return runVerb(ctx, e, args, synopsis,
+		"Manages API keys. create prints the new token alone on standard output; it is never shown again.\n"+
+			"refurbqa help keys create (or keys create --help) lists the flags of each.\n",
+		verb{"create", keysCreate}, verb{"list", keysList}, verb{"revoke", keysRevoke})
 }
 
 func keysCreate(ctx context.Context, e *env, args []string) error {

@@ -14,19 +14,10 @@ const maxPrintedErrors = 50
 
 func cmdKpis(ctx context.Context, e *env, args []string) error {
 	const synopsis = "kpis import [flags] FILE"
-	if len(args) == 0 {
-		return usagef("missing subcommand: import")
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nImports seller KPI months from a CSV file, with the rules of POST /api/v1/kpis/import.\n"+
-			"refurbqa help kpis import (or kpis import --help) lists the columns and flags.\n", synopsis)
-		return nil
-	case "import":
-		e.name += " import"
-		return kpisImport(ctx, e, args[1:])
-	}
-	return usagef("unknown subcommand %q: want import", args[0])
+	return runVerb(ctx, e, args, synopsis,
+		"Imports seller KPI months from a CSV file, with the rules of POST /api/v1/kpis/import.\n"+
+			"refurbqa help kpis import (or kpis import --help) lists the columns and flags.\n",
+		verb{"import", kpisImport})
 }
 
 func kpisImport(ctx context.Context, e *env, args []string) error {

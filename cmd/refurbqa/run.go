@@ -377,3 +377,37 @@ func (c *counter) count() int {
 	defer c.mu.Unlock()
 	return c.done
 }
+
+// verb is one subcommand of a command with several (keys create, users list, …).
+type verb struct {
+	name string
+	run  func(context.Context, *env, []string) error
+}
+
+// runVerb runs the verb args[0] names with the rest of args. help (or -h, --help) prints the
+// command's synopsis and about, which says what the command is for.
+func runVerb(ctx context.Context, e *env, args []string, synopsis, about string, verbs ...verb) error {
+	names := make([]string, len(verbs))
+	for i, v := range verbs {
+		names[i] = v.name
+	}
+	want := names[len(names)-1]
+	if len(names) > 1 {
+		want = strings.Join(names[:len(names)-1], ", ") + " or " + want
+	}
+	if len(args) == 0 {
+		return usagef("missing subcommand: %s", want)
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\n%s", synopsis, about)
+		return nil
+	}
+	for _, v := range verbs {
+		if v.name == args[0] {
+			e.name += " " + v.name
+			return v.run(ctx, e, args[1:])
+		}
+	}
+	return usagef("unknown subcommand %q: want %s", args[0], want)
+}

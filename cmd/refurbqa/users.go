@@ -16,23 +16,12 @@ import (
 func cmdUsers(ctx context.Context, e *env, args []string) error {
 	const synopsis = "users create --email E --name N --role R [--seller ID] [--password-stdin]\n" +
 		"       refurbqa users list\n       refurbqa users disable ID|EMAIL\n       refurbqa users reset-password ID|EMAIL [--password-stdin]"
-	if len(args) == 0 {
-		return usagef("missing subcommand: create, list, disable or reset-password")
-	}
-	sub := map[string]func(context.Context, *env, []string) error{
-		"create": usersCreate, "list": usersList, "disable": usersDisable, "reset-password": usersResetPassword}[args[0]]
-	switch {
-	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
-		fmt.Fprintf(e.stdout, "Usage: refurbqa %s\n\nManages the accounts of people (API keys are for machines). create and reset-password print\n"+
+	return runVerb(ctx, e, args, synopsis,
+		"Manages the accounts of people (API keys are for machines). create and reset-password print\n"+
 			"a one-time password alone on standard output, or read the password as one line of standard\n"+
 			"input with --password-stdin; passwords are at least 12 characters and only their hash is kept.\n"+
-			"refurbqa help users create (or users create --help) lists the flags of each.\n", synopsis)
-		return nil
-	case sub == nil:
-		return usagef("unknown subcommand %q: want create, list, disable or reset-password", args[0])
-	}
-	e.name += " " + args[0]
-	return sub(ctx, e, args[1:])
+			"refurbqa help users create (or users create --help) lists the flags of each.\n",
+		verb{"create", usersCreate}, verb{"list", usersList}, verb{"disable", usersDisable}, verb{"reset-password", usersResetPassword})
 }
 
 // readPassword reads the password given on standard input: its first line, without the line
