@@ -25,17 +25,22 @@ type benchTestJSON struct {
 	Grade           gradeJSON        `json:"grade"`
 	GradeMatch      *string          `json:"grade_match"`
 	CreatedAt       time.Time        `json:"created_at"`
+	certificateLinksJSON
 }
 
-// toBenchTestJSON presents a stored bench test; its inspection is encoded from the domain value
-// in the API's form, whatever form the store keeps it in.
-func toBenchTestJSON(r audit.BenchTestRecord) benchTestJSON {
-	return benchTestJSON{
-		ID: r.ID, SellerID: r.SellerID, Lab: r.Lab, TestedAt: r.TestedAt,
-		ListedGrade: optString(r.ListedGrade), ExternalID: optString(r.ExternalID),
-		TechnicianKeyID: r.TechnicianKeyID, Supersedes: optString(r.Supersedes), SupersededBy: optString(r.SupersededBy),
-		Inspection: wire.InspectionOf(r.Inspection), Grade: toGradeJSON(r.Grade), GradeMatch: optString(r.GradeMatch),
-		CreatedAt: r.CreatedAt,
+// benchTestJSONFor returns how the answers to request r present a stored bench test: its
+// inspection encoded from the domain value in the API's form, whatever form the store keeps it
+// in, and its certificate's code and addresses as the certificate itself prints them.
+func (s *Server) benchTestJSONFor(r *http.Request) func(audit.BenchTestRecord) benchTestJSON {
+	return func(rec audit.BenchTestRecord) benchTestJSON {
+		return benchTestJSON{
+			ID: rec.ID, SellerID: rec.SellerID, Lab: rec.Lab, TestedAt: rec.TestedAt,
+			ListedGrade: optString(rec.ListedGrade), ExternalID: optString(rec.ExternalID),
+			TechnicianKeyID: rec.TechnicianKeyID, Supersedes: optString(rec.Supersedes), SupersededBy: optString(rec.SupersededBy),
+			Inspection: wire.InspectionOf(rec.Inspection), Grade: toGradeJSON(rec.Grade), GradeMatch: optString(rec.GradeMatch),
+			CreatedAt:            rec.CreatedAt,
+			certificateLinksJSON: s.certificateLinks(r, recordPath(benchTestsPath, rec.ID), rec.VerificationCode),
+		}
 	}
 }
 
@@ -67,7 +72,7 @@ func (s *Server) createBenchTest(c echo.Context) error {
 	if !created {
 		status = http.StatusOK // the same lab record again: the stored one, unchanged
 	}
-	return writeJSON(c, status, toBenchTestJSON(rec))
+	return writeJSON(c, status, s.benchTestJSONFor(c.Request())(rec))
 }
 
 // correctBenchTest stores a correction of a bench test: a new record that supersedes the old
@@ -85,7 +90,7 @@ func (s *Server) correctBenchTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, toBenchTestJSON(rec))
+	return writeJSON(c, http.StatusCreated, s.benchTestJSONFor(c.Request())(rec))
 }
 
 // createBenchTests is the intake of mass testing. The whole batch is decoded in one pass, and a
@@ -127,7 +132,7 @@ func (s *Server) getBenchTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, toBenchTestJSON(rec))
+	return writeJSON(c, http.StatusOK, s.benchTestJSONFor(c.Request())(rec))
 }
 
 // listBenchTests lists bench tests, optionally of one seller and tested in [from, to).
@@ -143,5 +148,5 @@ func (s *Server) listBenchTests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newList(items, next, toBenchTestJSON))
+	return writeJSON(c, http.StatusOK, newList(items, next, s.benchTestJSONFor(c.Request())))
 }

@@ -35,6 +35,7 @@ type mysteryOrderJSON struct {
 	Supersedes                  *string           `json:"supersedes"`
 	SupersededBy                *string           `json:"superseded_by"`
 	CreatedAt                   time.Time         `json:"created_at"`
+	certificateLinksJSON
 }
 
 type logisticsJSON struct {
@@ -50,29 +51,33 @@ type serviceProbeJSON struct {
 	AnsweredAt     *time.Time `json:"answered_at"`
 }
 
-// toMysteryOrderJSON presents a stored mystery order; its inspection is encoded from the
-// domain value in the API's form, whatever form the store keeps it in.
-func toMysteryOrderJSON(r audit.MysteryOrderRecord) mysteryOrderJSON {
-	l := r.Logistics
-	out := mysteryOrderJSON{
-		ID: r.ID, SellerID: r.SellerID, OrderRef: r.OrderRef,
-		OrderedAt: r.OrderedAt, ShippedAt: r.ShippedAt, DeliveredAt: r.DeliveredAt,
-		ListedGrade: string(r.ListedGrade), Inspection: wire.InspectionOf(r.Inspection),
-		Logistics: logisticsJSON{PackagingAdequate: l.PackagingAdequate, TransitDamage: l.TransitDamage,
-			ChargeOnArrivalPct: l.ChargeOnArrivalPct, CableIncluded: l.CableIncluded, ChargerAsListed: l.ChargerAsListed},
-		IdentityMatchesListing: r.IdentityMatchesListing,
-		TechnicianKeyID:        r.TechnicianKeyID,
-		Grade:                  toGradeJSON(r.Grade), GradeMatch: string(r.GradeMatch),
-		ShippedWithinOneBusinessDay: r.ShippedWithinOneBusinessDay,
-		PackagingFailure:            r.PackagingFailure, LowCharge: r.LowCharge, AccessoriesOK: r.AccessoriesOK,
-		ProbeAnsweredInTime: r.ProbeAnsweredInTime,
-		Supersedes:          optString(r.Supersedes), SupersededBy: optString(r.SupersededBy),
-		CreatedAt: r.CreatedAt,
+// mysteryOrderJSONFor returns how the answers to request r present a stored mystery order:
+// its inspection encoded from the domain value in the API's form, whatever form the store
+// keeps it in, and its certificate's code and addresses as the certificate itself prints them.
+func (s *Server) mysteryOrderJSONFor(r *http.Request) func(audit.MysteryOrderRecord) mysteryOrderJSON {
+	return func(rec audit.MysteryOrderRecord) mysteryOrderJSON {
+		l := rec.Logistics
+		out := mysteryOrderJSON{
+			ID: rec.ID, SellerID: rec.SellerID, OrderRef: rec.OrderRef,
+			OrderedAt: rec.OrderedAt, ShippedAt: rec.ShippedAt, DeliveredAt: rec.DeliveredAt,
+			ListedGrade: string(rec.ListedGrade), Inspection: wire.InspectionOf(rec.Inspection),
+			Logistics: logisticsJSON{PackagingAdequate: l.PackagingAdequate, TransitDamage: l.TransitDamage,
+				ChargeOnArrivalPct: l.ChargeOnArrivalPct, CableIncluded: l.CableIncluded, ChargerAsListed: l.ChargerAsListed},
+			IdentityMatchesListing: rec.IdentityMatchesListing,
+			TechnicianKeyID:        rec.TechnicianKeyID,
+			Grade:                  toGradeJSON(rec.Grade), GradeMatch: string(rec.GradeMatch),
+			ShippedWithinOneBusinessDay: rec.ShippedWithinOneBusinessDay,
+			PackagingFailure:            rec.PackagingFailure, LowCharge: rec.LowCharge, AccessoriesOK: rec.AccessoriesOK,
+			ProbeAnsweredInTime: rec.ProbeAnsweredInTime,
+			Supersedes:          optString(rec.Supersedes), SupersededBy: optString(rec.SupersededBy),
+			CreatedAt:            rec.CreatedAt,
+			certificateLinksJSON: s.certificateLinks(r, recordPath(mysteryOrdersPath, rec.ID), rec.VerificationCode),
+		}
+		if sp := rec.ServiceProbe; sp != nil {
+			out.ServiceProbe = &serviceProbeJSON{QuestionSentAt: sp.QuestionSentAt, AnsweredAt: sp.AnsweredAt}
+		}
+		return out
 	}
-	if sp := r.ServiceProbe; sp != nil {
-		out.ServiceProbe = &serviceProbeJSON{QuestionSentAt: sp.QuestionSentAt, AnsweredAt: sp.AnsweredAt}
-	}
-	return out
 }
 
 func (s *Server) createMysteryOrder(c echo.Context) error {
@@ -88,7 +93,7 @@ func (s *Server) createMysteryOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, toMysteryOrderJSON(rec))
+	return writeJSON(c, http.StatusCreated, s.mysteryOrderJSONFor(c.Request())(rec))
 }
 
 // correctMysteryOrder stores a correction of a mystery order: a new record of the same order
@@ -106,7 +111,7 @@ func (s *Server) correctMysteryOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusCreated, toMysteryOrderJSON(rec))
+	return writeJSON(c, http.StatusCreated, s.mysteryOrderJSONFor(c.Request())(rec))
 }
 
 func (s *Server) getMysteryOrder(c echo.Context) error {
@@ -114,7 +119,7 @@ func (s *Server) getMysteryOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, toMysteryOrderJSON(rec))
+	return writeJSON(c, http.StatusOK, s.mysteryOrderJSONFor(c.Request())(rec))
 }
 
 // listMysteryOrders lists mystery orders in creation order, optionally of one seller and
@@ -131,5 +136,5 @@ func (s *Server) listMysteryOrders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newList(items, next, toMysteryOrderJSON))
+	return writeJSON(c, http.StatusOK, newList(items, next, s.mysteryOrderJSONFor(c.Request())))
 }

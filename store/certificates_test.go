@@ -101,6 +101,89 @@ func TestVerificationCodesAreStored(t *testing.T) {
 	})
 }
 
+// Every read of a record answers the code it was stored with, the one its certificate and its
+// verification find it by: a list page with one statement, whatever its size, holding one
+// seller's records alone when filtered; an idempotent replay answers the stored record's code,
+// not the one the replay came with.
+func TestRecordsAreReadWithTheirCodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		st := b.Open(t, store.Config{})
+		own, other := newBenchSeller(t, st, "Own"), newBenchSeller(t, st, "Other")
+		at := time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)
+
+		first := benchTest(t, own.ID, "LAB-1", at)
+		first.VerificationCode = "7K3MQ9XD2R4TVW8H"
+		rec, created, err := st.CreateBenchTest(ctx, benchTechnician, first)
+		require.NoError(t, err)
+		require.True(t, created)
+		replay := benchTest(t, own.ID, "LAB-1", at)
+		replay.VerificationCode = "0000000000000000"
+		again, created, err := st.CreateBenchTest(ctx, benchTechnician, replay)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, "7K3MQ9XD2R4TVW8H", again.VerificationCode, "the stored record's code")
+		_, err = st.CertifiedByCode(ctx, "0000000000000000")
+		assert.ErrorIs(t, err, audit.ErrNotFound, "the replay's code was never stored")
+		_, err = st.CreateBenchTests(ctx, benchTechnician, []audit.BenchTest{
+			benchTest(t, own.ID, "B1", at), benchTest(t, other.ID, "B2", at), benchTest(t, own.ID, "B3", at)})
+		require.NoError(t, err)
+		_, err = st.CorrectBenchTest(ctx, benchTechnician, rec.ID, benchTest(t, own.ID, "LAB-1", at))
+		require.NoError(t, err)
+		for i, sl := range []audit.Seller{own, own, other} {
+			_, err := st.CreateMysteryOrder(ctx, benchTechnician, moOrder(t, sl.ID, fmt.Sprintf("MO-%d", i), at))
+			require.NoError(t, err)
+		}
+
+		// kind, id and seller of every code read, to hold against CertifiedByCode after the
+		// counted reads.
+		type read struct {
+			kind      audit.RecordKind
+			id, owner string
+		}
+		codes := map[string]read{}
+		keep := func(kind audit.RecordKind, id, seller, code string) {
+			t.Helper()
+			canonicalCode(t, code)
+			_, dup := codes[code]
+			assert.False(t, dup, "code %s read twice", code)
+			codes[code] = read{kind, id, seller}
+		}
+		reads := st.CountReads()
+		pages := 0
+		for p := (store.Page{Limit: 2}); ; {
+			pages++
+			items, next, err := st.BenchTests(ctx, store.BenchTestFilter{SellerID: own.ID}, p)
+			require.NoError(t, err)
+			for _, it := range items {
+				keep(audit.KindBenchTest, it.ID, it.SellerID, it.VerificationCode)
+			}
+			if next == "" {
+				break
+			}
+			p.Cursor = next
+		}
+		assert.Equal(t, 2, pages)
+		assert.EqualValues(t, pages, reads.Load(), "one statement per page")
+		orders, _, err := st.MysteryOrders(ctx, store.MysteryOrderFilter{SellerID: own.ID}, store.Page{})
+		require.NoError(t, err)
+		for _, it := range orders {
+			keep(audit.KindMysteryOrder, it.ID, it.SellerID, it.VerificationCode)
+		}
+		assert.EqualValues(t, pages+1, reads.Load(), "one statement for the page of mystery orders")
+
+		require.Len(t, codes, 4+2, "the seller's bench tests (its correction too) and mystery orders")
+		assert.Contains(t, codes, "7K3MQ9XD2R4TVW8H")
+		for code, r := range codes {
+			assert.Equal(t, own.ID, r.owner, "the filter keeps one seller's records")
+			c, err := st.CertifiedByCode(ctx, code)
+			require.NoError(t, err)
+			assert.Equal(t, r.kind, c.Kind)
+			assert.Equal(t, r.id, c.ID, "the code finds the record it was read with")
+		}
+	})
+}
+
 // CertifiedByCode finds a bench test or a mystery order by its code with what a certificate
 // needs, and says which correction superseded it; LatestCorrection follows a chain of
 // corrections to its end.
