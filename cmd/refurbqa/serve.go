@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *publicRate < 0 || *publicBurst < 0 {
 		return usagef("--public-rate-limit and --public-rate-burst must not be negative")
 	}
-	if _, err := httpapi.ParsePublicURL(*publicURL); err != nil {
+	if _, err := reports.ParsePublicURL(*publicURL); err != nil {
 		return usagef("--public-url %q: want an http or https base URL such as https://qa.example.com", *publicURL)
 	}
 	if *timeout <= 0 || *headerTimeout <= 0 || *idleTimeout <= 0 {
