@@ -76,6 +76,12 @@ var consoleRoles = map[string][]audit.Role{
 
 	// As PUT /api/v1/sellers/{id}/profile (transparency.md §2).
 	"POST /console/sellers/{id}/profile": {audit.RoleAdmin, audit.RoleManager},
+
+	// The grade certificates (transparency.md §1), for the roles of their record's page: the
+	// API also gives a seller the certificates of its own devices' bench tests, but the
+	// console has no record pages for sellers.
+	"GET /console/bench-tests/{id}/certificate.pdf":    {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
+	"GET /console/mystery-orders/{id}/certificate.pdf": {audit.RoleAdmin, audit.RoleManager, audit.RoleTechnician},
 }
 
 // TestConsoleRouteTable holds every route to its row of consoleRoles.
@@ -243,6 +249,11 @@ func TestConsoleAuthorizationMatrix(t *testing.T) {
 
 		// Sent empty: refused (422) once past the guard, so that it changes nothing.
 		"POST /console/sellers/{id}/profile": {{"POST", "/console/sellers/" + h.Own.ID + "/profile", url.Values{}}},
+
+		"GET /console/bench-tests/{id}/certificate.pdf": {
+			{"GET", ownTest + "/certificate.pdf", nil}, {"GET", otherTest + "/certificate.pdf", nil}},
+		"GET /console/mystery-orders/{id}/certificate.pdf": {
+			{"GET", ownOrder + "/certificate.pdf", nil}, {"GET", otherOrder + "/certificate.pdf", nil}},
 	}
 	for pattern := range consoleRoles {
 		require.Contains(t, calls, pattern, "the matrix has no call of %s", pattern)
@@ -285,7 +296,8 @@ func TestNotFoundPages(t *testing.T) {
 	c := h.signedIn(audit.RoleTechnician)
 	for _, path := range []string{"/console/bench-tests/bt_doesnotexist", "/console/nothing-here", "/console/assets/nope.js",
 		"/console/bench-tests/bt_doesnotexist/correct", "/console/mystery-orders/mo_doesnotexist",
-		"/console/mystery-orders/mo_doesnotexist/correct", "/console/lots/lot_doesnotexist"} {
+		"/console/mystery-orders/mo_doesnotexist/correct", "/console/lots/lot_doesnotexist",
+		"/console/bench-tests/bt_doesnotexist/certificate.pdf", "/console/mystery-orders/mo_doesnotexist/certificate.pdf"} {
 		res := c.get(path)
 		assert.Equal(t, http.StatusNotFound, res.status, path)
 		assert.Contains(t, res.body, "<h1>Not found</h1>", path)

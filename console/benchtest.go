@@ -53,9 +53,12 @@ type benchTestView struct {
 	Seller    audit.Seller
 	Tests     []testResult
 	Duplicate bool
+	// Certificate is the record's grade certificate: its code and links.
+	Certificate certificateView
 }
 
-// benchTest is GET /console/bench-tests/{id}: one bench test, its grade and every reason.
+// benchTest is GET /console/bench-tests/{id}: one bench test, its grade and every reason, and
+// its certificate.
 func (c *Console) benchTest(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	rec, err := c.svc.BenchTest(r.Context(), s.principal(), r.PathValue("id"))
 	if err != nil {
@@ -66,7 +69,14 @@ func (c *Console) benchTest(w http.ResponseWriter, r *http.Request, s *signedIn)
 		return err
 	}
 	p, _ := c.svc.Protocol(rec.Inspection.Device.Category)
-	v := benchTestView{Kind: benchTests, Rec: rec, Seller: seller, Tests: results(p, rec.Inspection), Duplicate: r.URL.Query().Has("duplicate")}
+	cert, err := c.certificate(r, benchTests, rec.ID, rec.VerificationCode, func() (audit.Certificate, error) {
+		return c.svc.BenchTestCertificate(r.Context(), s.principal(), rec.ID)
+	})
+	if err != nil {
+		return err
+	}
+	v := benchTestView{Kind: benchTests, Rec: rec, Seller: seller, Tests: results(p, rec.Inspection), Duplicate: r.URL.Query().Has("duplicate"),
+		Certificate: cert}
 	return c.render(w, r, s, http.StatusOK, "benchtest", "Bench test "+rec.ID, v)
 }
 

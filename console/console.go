@@ -11,9 +11,11 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -53,6 +55,11 @@ type Config struct {
 	SecureCookies bool
 	// RequestTimeout bounds each request, database queries included (default 30s).
 	RequestTimeout time.Duration
+	// PublicURL is the base URL the public reaches the server at (such as
+	// https://qa.example.com), from which the verification address printed on certificates is
+	// made: the API's (httpapi.Config.PublicURL), so that a certificate is the same file here
+	// and there. Empty: the scheme and Host of each request, as the API's.
+	PublicURL string
 }
 
 // Console is the web console. It implements http.Handler for every path under /console/.
@@ -63,6 +70,8 @@ type Console struct {
 	log      *slog.Logger
 	now      func() time.Time
 	timeout  time.Duration
+	// publicURL is the base of verification addresses; nil: each request's own origin.
+	publicURL *url.URL
 
 	// plain and secure are two managers of the same sessions that differ only in the Secure
 	// flag of the cookie they write: a request over TLS, or every request when the operator
@@ -111,9 +120,12 @@ func New(cfg Config) (*Console, error) {
 		}
 		c.renderer = r
 	}
+	var err error
+	if c.publicURL, err = reports.ParsePublicURL(cfg.PublicURL); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
 	c.plain, c.secure = newSessions(cfg.Sessions, false), newSessions(cfg.Sessions, true)
 	c.throttle = newThrottle(c.now)
-	var err error
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

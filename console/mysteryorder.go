@@ -45,10 +45,12 @@ type mysteryOrderView struct {
 	// ProbeInTime says in words whether the service probe was answered in time.
 	ProbeInTime  string
 	LowChargePct int
+	// Certificate is the record's grade certificate: its code and links.
+	Certificate certificateView
 }
 
 // mysteryOrder is GET /console/mystery-orders/{id}: one mystery order, its grade and every
-// reason, and what intake derived from it.
+// reason, what intake derived from it, and its certificate.
 func (c *Console) mysteryOrder(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	rec, err := c.svc.MysteryOrder(r.Context(), s.principal(), r.PathValue("id"))
 	if err != nil {
@@ -59,8 +61,14 @@ func (c *Console) mysteryOrder(w http.ResponseWriter, r *http.Request, s *signed
 		return err
 	}
 	p, _ := c.svc.Protocol(rec.Inspection.Device.Category)
+	cert, err := c.certificate(r, mysteryOrders, rec.ID, rec.VerificationCode, func() (audit.Certificate, error) {
+		return c.svc.MysteryOrderCertificate(r.Context(), s.principal(), rec.ID)
+	})
+	if err != nil {
+		return err
+	}
 	v := mysteryOrderView{Kind: mysteryOrders, Rec: rec, Seller: seller, Tests: results(p, rec.Inspection),
-		ProbeInTime: "no probe sent", LowChargePct: audit.LowChargePct}
+		ProbeInTime: "no probe sent", LowChargePct: audit.LowChargePct, Certificate: cert}
 	if in := rec.ProbeAnsweredInTime; in != nil {
 		v.ProbeInTime = map[bool]string{true: "yes", false: "no"}[*in]
 	}

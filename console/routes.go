@@ -48,6 +48,7 @@ func (c *Console) routes() {
 	c.page("POST /console/bench-tests", technicians, c.createBenchTest)
 	c.page("POST /console/bench-tests/preview", technicians, c.previewBenchTest)
 	c.page("GET /console/bench-tests/{id}", technicians, c.benchTest)
+	c.page("GET /console/bench-tests/{id}/certificate.pdf", technicians, c.benchTestCertificate)
 	c.page("GET /console/bench-tests/batch", technicians, c.batchForm)
 	c.page("POST /console/bench-tests/batch", technicians, c.uploadBatch)
 	c.page("GET /console/bench-tests/{id}/correct", technicians, c.correctionForm(benchTests, c.storedBenchTest))
@@ -56,6 +57,7 @@ func (c *Console) routes() {
 	c.page("GET /console/mystery-orders/new", technicians, c.mysteryOrderForm)
 	c.page("POST /console/mystery-orders", technicians, c.createMysteryOrder)
 	c.page("GET /console/mystery-orders/{id}", technicians, c.mysteryOrder)
+	c.page("GET /console/mystery-orders/{id}/certificate.pdf", technicians, c.mysteryOrderCertificate)
 	c.page("GET /console/mystery-orders/{id}/correct", technicians, c.correctionForm(mysteryOrders, c.storedMysteryOrder))
 	c.page("POST /console/mystery-orders/{id}/corrections", technicians, c.correct(mysteryOrders, c.storedMysteryOrder, c.saveMysteryOrderCorrection))
 

@@ -58,7 +58,7 @@ type FakeCertificates struct{ Err error }
 // FakeCertificateMark is the first line of every fake certificate.
 const FakeCertificateMark = "%PDF-fake certificate\n"
 
-// WriteCertificate implements CertificateWriter.
+// WriteCertificate implements reports.CertificateWriter.
 func (f FakeCertificates) WriteCertificate(w io.Writer, c reports.Certificate) error {
 	if f.Err != nil {
 		return f.Err

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/refurbqa/refurbqa/reports"
 )
 
 // Every problem type other than about:blank is the absolute URI of a page this server serves,
@@ -88,53 +90,16 @@ func problemKindOf(status int) string {
 	return ""
 }
 
-// absoluteProblemType makes a problem type path absolute with the scheme and Host header of the
-// request. The host is used only when it is a plain host name or address with an optional
-// port, so nothing else a client puts in the header reaches an answer; otherwise, and for
-// about:blank, the type is about:blank. The scheme is https only when this server terminated
-// TLS: forwarded headers are not trusted.
+// absoluteProblemType makes a problem type path absolute with the origin the request reached
+// (reports.Origin, the rule of verification addresses too: its scheme and Host header, the
+// host only when it is a plain host name or address, https only when this server terminated
+// TLS). Without that origin, and for about:blank, the type is about:blank.
 func absoluteProblemType(r *http.Request, typ string) string {
-	if !strings.HasPrefix(typ, problemPath) || !plainHost(r.Host) {
+	origin := reports.Origin(r.Host, r.TLS != nil)
+	if !strings.HasPrefix(typ, problemPath) || origin == "" {
 		return aboutBlank
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + typ
-}
-
-// plainHost reports whether h is a DNS name or IPv4 address, or an IPv6 address in brackets,
-// with an optional numeric port.
-func plainHost(h string) bool {
-	if h == "" || len(h) > 261 {
-		return false
-	}
-	name, port := h, ""
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return false
-		}
-		name, port = h[1:end], h[end+1:]
-		if name == "" || strings.Trim(name, "0123456789abcdefABCDEF:.") != "" {
-			return false
-		}
-	} else {
-		if i := strings.LastIndexByte(h, ':'); i >= 0 {
-			name, port = h[:i], h[i:]
-		}
-		const nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
-		if name == "" || strings.Trim(name, nameChars) != "" {
-			return false
-		}
-	}
-	if port != "" {
-		if port[0] != ':' || len(port) < 2 || len(port) > 6 || strings.Trim(port[1:], "0123456789") != "" {
-			return false
-		}
-	}
-	return true
+	return origin + typ
 }
 
 // problemPageHTML is the page of one kind of problem: small, plain, and well-formed enough to

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -56,10 +57,11 @@ type Config struct {
 	Collectors []prometheus.Collector
 	// Certificates draws the PDF certificates of bench tests and mystery orders (default: the
 	// Renderer).
-	Certificates CertificateWriter
+	Certificates reports.CertificateWriter
 	// PublicURL is the base URL the public reaches this server at (such as
 	// https://qa.example.com), from which the verification address of every certificate is
-	// made (verificationURL). Empty: the scheme and Host of each request, as problem types.
+	// made (reports.VerificationURL). Empty: the scheme and Host of each request, as problem
+	// types.
 	PublicURL string
 }
 
@@ -85,7 +87,7 @@ type Server struct {
 	oaETag       string                 // strong entity tag of openapi
 	problemPages map[string]problemPage // the pages behind problem types, by kind
 
-	certs     CertificateWriter
+	certs     reports.CertificateWriter
 	publicURL *url.URL // nil: each request's own
 	pages     *template.Template
 	// htmlErrors are the public pages whose errors are pages for clients that want HTML,
@@ -142,8 +144,8 @@ func New(cfg Config) (*Server, error) {
 	if s.profilePage, err = template.New("profile").Funcs(profileFuncs()).Parse(profilePageHTML); err != nil {
 		return nil, err
 	}
-	if s.publicURL, err = ParsePublicURL(cfg.PublicURL); err != nil {
-		return nil, err
+	if s.publicURL, err = reports.ParsePublicURL(cfg.PublicURL); err != nil {
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err

@@ -26,9 +26,6 @@ import (
 // code typed by hand. Both are public pages (handlePublicPage): limited per client address,
 // and their errors are pages too for clients that want HTML.
 
-// verifyPath is the path of verification addresses, before the code.
-const verifyPath = "/verify/"
-
 //go:embed pages/*.html
 var pageFiles embed.FS
 

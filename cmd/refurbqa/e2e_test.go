@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -317,13 +319,16 @@ func TestPublicProfileEndToEnd(t *testing.T) {
 
 // TestServeVerification: the real program serves the public verification of certificates
 // without a key, with the verification address made from --public-url (or, without it, from
-// the address it listens on), and limits it per client address as --public-rate-limit and
-// --public-rate-burst say.
+// the address it listens on), the console's certificate being the API's file with that
+// address, and limits it per client address as --public-rate-limit and --public-rate-burst say.
 func TestServeVerification(t *testing.T) {
 	getenv := testEnv(t)
 	code, token, stderr := runCmd(t, getenv, "keys", "create", "--role", "manager", "--name", "e2e")
 	require.Equal(t, 0, code, stderr)
 	token = strings.TrimSpace(token)
+	code, _, stderr = runStdin(t, getenv, "a technician's password\n", "users", "create", "--email", "tech@lab.example",
+		"--name", "Tech", "--role", "technician", "--password-stdin")
+	require.Equal(t, 0, code, stderr)
 
 	base, stop := startServer(t, getenv, "--public-url", "https://qa.example.org/refurb", "--public-rate-limit", "0.001", "--public-rate-burst", "2")
 	defer func() { assert.Equal(t, 0, stop()) }()
@@ -357,6 +362,33 @@ func TestServeVerification(t *testing.T) {
 	assert.Equal(t, "https://qa.example.org/refurb/verify/"+audit.FormatVerificationCode(rec.VerificationCode), v["verification_url"])
 	assert.NotContains(t, body, "356938035643809")
 	assert.NotContains(t, body, "qa@s.example")
+
+	// The console's certificate is the API's file: both make its address from --public-url.
+	pdf := func(c *http.Client, path, token string) []byte {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		require.NoError(t, err)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := c.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s: %.300s", path, body)
+		require.Equal(t, "application/pdf", res.Header.Get("Content-Type"), path)
+		return body
+	}
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	tech := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	res, err := tech.PostForm(base+"/console/signin", url.Values{"email": {"tech@lab.example"}, "password": {"a technician's password"}})
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	fromAPI := pdf(http.DefaultClient, "/api/v1/bench-tests/"+rec.ID+"/certificate.pdf", token)
+	assert.Equal(t, fromAPI, pdf(tech, "/console/bench-tests/"+rec.ID+"/certificate.pdf", ""), "the same bytes")
+
 	status, h, body := get("/verify/ZZZZZZZZZZZZZZZZ", "text/html")
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, "text/html; charset=utf-8", h.Get("Content-Type"))

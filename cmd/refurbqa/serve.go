@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *publicRate < 0 || *publicBurst < 0 {
 		return usagef("--public-rate-limit and --public-rate-burst must not be negative")
 	}
-	if _, err := httpapi.ParsePublicURL(*publicURL); err != nil {
+	if _, err := reports.ParsePublicURL(*publicURL); err != nil {
 		return usagef("--public-url %q: want an http or https base URL such as https://qa.example.com", *publicURL)
 	}
 	if *timeout <= 0 || *headerTimeout <= 0 || *idleTimeout <= 0 {
@@ -70,16 +70,6 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	svc := deps.service(st)
 	builder := reports.NewBuilder(st)
-	con, err := console.New(console.Config{
-		Service: svc, Sessions: st.SessionStore(), Reports: builder, Logger: log,
-		SecureCookies: *secureCookies, RequestTimeout: *timeout,
-	})
-	if err != nil {
-		return err
-	}
-	// After the server has drained and before the store closes: stops the console's audit
-	// runs still going in the background.
-	defer con.Close()
 	// Listening first, so that the default public URL names the port actually bound (":0").
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -89,6 +79,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *publicURL == "" {
 		*publicURL = defaultPublicURL(ln.Addr())
 	}
+	// The console and the API make certificates' verification addresses from the same public
+	// URL, so that a certificate is the same file from either.
+	con, err := console.New(console.Config{
+		Service: svc, Sessions: st.SessionStore(), Reports: builder, Logger: log,
+		SecureCookies: *secureCookies, RequestTimeout: *timeout, PublicURL: *publicURL,
+	})
+	if err != nil {
+		return err
+	}
+	// After the server has drained and before the store closes: stops the console's audit
+	// runs still going in the background.
+	defer con.Close()
 	srv, err := httpapi.New(httpapi.Config{
 		Service: svc,
 		Reports: builder,

@@ -120,9 +120,9 @@ func lotPages(t *testing.T, p *browsertest.Page, base, token, seller string) {
 }
 
 // TestEveryPage visits the pages and states the journeys do not (the charter and its versions,
-// KPIs, API keys with a new token, corrections, a mystery order, forms refused with their
-// errors, the lot pages, the problem pages, a refused sign-in), so that axe-core and html-validate see every
-// page of the console.
+// KPIs, API keys with a new token, corrections, a mystery order, the records' certificates,
+// forms refused with their errors, the lot pages, the problem pages, a refused sign-in), so
+// that axe-core and html-validate see every page of the console.
 func TestEveryPage(t *testing.T) {
 	srv, seller := reviewServer(t)
 	srv.Run(t, techPassword+"\n", "users", "create", "--email", "admin@journey.example", "--name", "Journey admin",
@@ -160,6 +160,22 @@ func TestEveryPage(t *testing.T) {
 		require.Equal(t, 200, p.Navigate(srv.URL+page.path), page.name)
 		assert.Contains(t, p.BodyText(), page.text, page.name)
 		p.Step(page.name)
+	}
+
+	// The grade certificates of the records: the link, reached with the keyboard, downloads the
+	// PDF named after the verification code the page shows.
+	for _, rec := range []string{"/console/bench-tests/" + bt, "/console/mystery-orders/" + mo} {
+		require.Equal(t, 200, p.Navigate(srv.URL+rec), rec)
+		code := p.Text("code.verification-code")
+		require.Regexp(t, `^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$`, code, rec)
+		href, ok := p.Attr(`a[href$="/verify/`+code+`"]`, "href")
+		require.True(t, ok, "%s links its public verification", rec)
+		assert.Equal(t, srv.URL+"/verify/"+code, href, rec)
+		p.Focus(`a[href="` + rec + `/certificate.pdf"]`)
+		assert.Equal(t, "Download the certificate (PDF)", p.Focused().Text, rec)
+		dl := p.Download(func() { p.Press(browsertest.Enter) })
+		assert.Equal(t, "certificate-"+code+".pdf", dl.Name, rec)
+		assert.True(t, strings.HasPrefix(string(dl.Data), "%PDF-"), "%s: a PDF", rec)
 	}
 
 	require.Equal(t, 200, p.Navigate(srv.URL+"/console/bench-tests/new?seller_id="+seller+"&category=smartphone"))
