@@ -114,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if perr := preparePrivate(s.path); perr != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, perr)
 		}
-		if s.turn, err = openWriteTurn(s.path, sqliteBusyTimeout); err != nil {
+		if s.turn, err = openWriteTurn(s.path, writeTurnPatience); err != nil {
 			return nil, sqliteOpenError(cfg.DSN, err)
 		}
 		opened := false

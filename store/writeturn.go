@@ -18,7 +18,7 @@ import (
 // So a writer that must wait says so, and the others let it in. Each store keeps the turn file
 // (turnPath) open. Before each write transaction it yields to writers of other stores that are
 // waiting — an exclusive flock that cannot be had while another store holds a shared one — for
-// at most patience; then it holds a shared flock itself from before its BEGIN IMMEDIATE until
+// at most patience (and, after a yield that ran out of patience, not at all for a respite); then it holds a shared flock itself from before its BEGIN IMMEDIATE until
 // that BEGIN returned, that is for as long as it waits for SQLite's write lock, and releases it
 // as its transaction starts. A server that yields leaves SQLite's lock free, so the waiting
 // process's next poll takes it; the server's own next BEGIN then waits, announced in turn, so
@@ -35,10 +35,26 @@ type writeTurn struct {
 	mine     chan struct{}
 	file     turnFile // the turn file, open for the store's lifetime
 	patience time.Duration
+	// respite: after a yield that ran out of patience, the store's writes do not yield again
+	// before calmUntil, so that a writer elsewhere that waits but cannot take its turn (a
+	// stopped process) slows this store's writes by patience once per respite, not every write.
+	// Both are only touched by the holder of mine.
+	respite   time.Duration
+	calmUntil time.Time
 }
 
+// writeTurnPatience is how long a store's write yields to a writer elsewhere that waits for
+// SQLite's write lock. That writer's busy handler polls at least every 100 ms, so one that runs
+// takes the lock well within it; writeTurnRespite is the respite after a yield that did not end
+// so. A writer elsewhere thus gets a window of patience at least once in every patience +
+// respite, well inside its own busy timeout (sqliteBusyTimeout, 10 s).
+const (
+	writeTurnPatience = 2 * time.Second
+	writeTurnRespite  = 5 * time.Second
+)
+
 func newWriteTurn(file turnFile, patience time.Duration) *writeTurn {
-	return &writeTurn{mine: make(chan struct{}, 1), file: file, patience: patience}
+	return &writeTurn{mine: make(chan struct{}, 1), file: file, patience: patience, respite: writeTurnRespite}
 }
 
 // wait yields to the writers of other stores that are waiting for the write lock, for at most
@@ -55,9 +71,19 @@ func (w *writeTurn) wait(ctx context.Context) (release func()) {
 	case <-ctx.Done():
 		return func() {}
 	}
-	deadline := time.Now().Add(w.patience)
+	now := time.Now()
+	deadline := now.Add(w.patience)
+	if now.Before(w.calmUntil) {
+		deadline = now // in respite: no yielding
+	}
 	for delay := 50 * time.Microsecond; !w.file.tryExclusive(); delay = min(2*delay, 2*time.Millisecond) {
-		if ctx.Err() != nil || !time.Now().Before(deadline) {
+		if ctx.Err() != nil {
+			break
+		}
+		if now = time.Now(); !now.Before(deadline) {
+			if !now.Before(w.calmUntil) {
+				w.calmUntil = now.Add(w.respite)
+			}
 			break // compete for SQLite's lock anyway, which has its own busy timeout
 		}
 		t := time.NewTimer(delay)

@@ -174,6 +174,13 @@ func TestWriteTurnPatience(t *testing.T) {
 	assert.Less(t, waited, 5*time.Second, "then it wrote")
 	assert.True(t, storedKeys(t, st)["late"])
 
+	// A respite follows: the next write does not yield to the same writer.
+	start = time.Now()
+	require.NoError(t, st.groupTx(context.Background(), 1, insertKeys("respite")))
+	assert.Less(t, time.Since(start), 300*time.Millisecond, "in the respite, the write did not yield")
+	assert.True(t, storedKeys(t, st)["respite"])
+
+	st.turn.calmUntil = time.Time{}
 	st.turn.patience = time.Minute
 	for _, yielding := range []bool{false, true} {
 		wrote := make(chan error, 1)
