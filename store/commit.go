@@ -43,6 +43,7 @@ const (
 // failed), so a group is, from each caller's point of view, its own transaction.
 type committer struct {
 	write *gorm.DB
+	turn  *writeTurn // each transaction lets other processes' waiting writers go first
 
 	mu     sync.Mutex
 	queue  []*commitJob
@@ -53,8 +54,8 @@ type committer struct {
 	after func()
 }
 
-func newCommitter(write *gorm.DB, after func()) *committer {
-	c := &committer{write: write, wake: make(chan struct{}, 1), exited: make(chan struct{}), after: after}
+func newCommitter(write *gorm.DB, turn *writeTurn, after func()) *committer {
+	c := &committer{write: write, turn: turn, wake: make(chan struct{}, 1), exited: make(chan struct{}), after: after}
 	go c.loop()
 	return c
 }
@@ -156,9 +157,9 @@ func (c *committer) commit(group []*commitJob) {
 	var retry bool
 	if len(group) == 1 {
 		// Alone: its own transaction, no savepoint needed.
-		answers[0] = c.write.Transaction(group[0].run)
+		answers[0] = c.transaction(group[0].run)
 	} else {
-		txErr := c.write.Transaction(func(tx *gorm.DB) error {
+		txErr := c.transaction(func(tx *gorm.DB) error {
 			// The savepoints go to the connection directly: GORM's Exec builds a statement
 			// for each, twice per job.
 			exec := func(q string) error {
@@ -187,7 +188,7 @@ func (c *committer) commit(group []*commitJob) {
 	if retry {
 		for i, j := range group {
 			if answers[i] == nil {
-				answers[i] = c.write.Transaction(j.run)
+				answers[i] = c.transaction(j.run)
 			}
 		}
 	}
@@ -197,6 +198,13 @@ func (c *committer) commit(group []*commitJob) {
 	if c.after != nil {
 		c.after()
 	}
+}
+
+// transaction runs fn in a transaction of its own. Writing back to back, the committer would
+// keep SQLite's write lock from the writers of other processes, whose busy handler only polls
+// for it: each transaction first lets those that wait go (writeTurn).
+func (c *committer) transaction(fn func(tx *gorm.DB) error) error {
+	return turnTx(context.Background(), c.write, c.turn, fn)
 }
 
 // checkpointer moves the WAL back into the database file off the commit path: the writer runs

@@ -18,6 +18,10 @@ var sidecars = []string{"-wal", "-shm", "-journal"}
 // lockPath names the file that lockDatabase locks for the SQLite database db.
 func lockPath(db string) string { return db + ".lock" }
 
+// turnPath names the file on which the writers of the SQLite database db take turns across
+// processes (writeTurn).
+func turnPath(db string) string { return db + ".turn" }
+
 // createPrivate creates the file at path, empty and readable by its owner only, and fails with
 // fs.ErrExist if something is there. SQLite treats an empty file as an empty database, so this
 // runs before SQLite first opens a new database (or a backup) to give it, and through it its

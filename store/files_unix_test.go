@@ -52,8 +52,8 @@ func assertMode(t *testing.T, want fs.FileMode, paths ...string) {
 	}
 }
 
-// TestSQLiteFilesArePrivate checks that the database, its -wal and -shm files, its lock file,
-// a backup and a restored database are readable by their owner only: they hold contacts, IMEIs
+// TestSQLiteFilesArePrivate checks that the database, its -wal and -shm files, its lock and
+// turn files, a backup and a restored database are readable by their owner only: they hold contacts, IMEIs
 // and key hashes.
 func TestSQLiteFilesArePrivate(t *testing.T) {
 	commonUmask(t)
@@ -61,7 +61,7 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "private.db")
 	st := openSQLite(t, db)
-	assertMode(t, 0o600, db, db+"-wal", db+"-shm", db+".lock")
+	assertMode(t, 0o600, db, db+"-wal", db+"-shm", db+".lock", db+".turn")
 
 	backup := filepath.Join(dir, "backup.db")
 	require.NoError(t, st.Backup(ctx, backup))

@@ -152,6 +152,8 @@ func nullTime(t sql.NullTime) *time.Time {
 
 // TouchKey records when a key was last used.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
+	release := s.turn.wait(ctx)
+	defer release()
 	return translate(s.write.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).
 		Update("last_used_at", at).Error, "key "+id)
 }

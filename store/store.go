@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,8 +57,11 @@ type Store struct {
 	ids    *audit.IDs
 	// group is the group commit of the SQLite writer (nil on PostgreSQL), ckpt its background
 	// checkpointer.
-	group  *committer
-	ckpt   *checkpointer
+	group *committer
+	ckpt  *checkpointer
+	// turn lets the writers of other processes on the SQLite file have their turn (nil on
+	// PostgreSQL, whose writers do not starve each other).
+	turn   *writeTurn
 	stmts  preparedStmts // hot-path read statements, prepared once on the read pool
 	wstmts preparedStmts // hot-path write statements, prepared once on the write pool
 	// positions caches the sample positions of lots, which never change.
@@ -110,6 +114,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if perr := preparePrivate(s.path); perr != nil {
 			return nil, fmt.Errorf("%w: open sqlite %s: %v", ErrConfig, cfg.DSN, perr)
 		}
+		if s.turn, err = openWriteTurn(s.path, writeTurnPatience); err != nil {
+			return nil, sqliteOpenError(cfg.DSN, err)
+		}
+		opened := false
+		defer func() {
+			if !opened {
+				_ = s.turn.close()
+			}
+		}()
 		if s.write, err = gorm.Open(sqlite.Open(path), gcfg()); err != nil {
 			return nil, sqliteOpenError(cfg.DSN, err)
 		}
@@ -139,7 +152,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		ckdb.SetMaxOpenConns(1)
 		ckdb.SetMaxIdleConns(1)
 		s.ckpt = newCheckpointer(ckdb)
-		s.group = newCommitter(s.write, s.ckpt.committed)
+		s.group = newCommitter(s.write, s.turn, s.ckpt.committed)
 		rpath, _ := sqliteDSN(cfg.DSN, true)
 		if s.read, err = gorm.Open(sqlite.Open(rpath), gcfg()); err != nil {
 			return nil, sqliteOpenError(cfg.DSN, err)
@@ -151,6 +164,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		rdb, _ := s.read.DB()
 		rdb.SetMaxOpenConns(n)
 		rdb.SetMaxIdleConns(n)
+		opened = true // Close closes the turn from here on
 	case Postgres:
 		if strings.TrimSpace(cfg.DSN) == "" {
 			return nil, fmt.Errorf("%w: postgres needs a DSN (REFURBQA_DSN)", ErrConfig)
@@ -216,7 +230,7 @@ func sqliteDSN(dsn string, readOnly bool) (string, error) {
 		}
 	}
 	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", strconv.FormatInt(sqliteBusyTimeout.Milliseconds(), 10))
 	if q.Get("_synchronous") == "" {
 		q.Set("_synchronous", "FULL")
 	}
@@ -229,6 +243,11 @@ func sqliteDSN(dsn string, readOnly bool) (string, error) {
 	}
 	return "file:" + path + "?" + q.Encode(), nil
 }
+
+// sqliteBusyTimeout is how long a SQLite statement waits for a lock another connection holds
+// before it fails with "database is locked"; writers yield to another process's waiting writer
+// for as long (writeTurn).
+const sqliteBusyTimeout = 10 * time.Second
 
 // Driver names the database in use.
 func (s *Store) Driver() string { return s.driver }
@@ -261,6 +280,7 @@ func (s *Store) Close() error {
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.close())
 	}
+	defer func() { _ = s.turn.close() }()
 	for _, g := range []*gorm.DB{s.write, s.read} {
 		if g == nil {
 			continue
@@ -393,9 +413,21 @@ func translate(err error, what string) error {
 }
 
 // tx runs fn in a write transaction. On SQLite the single writer connection and _txlock=immediate
-// make read-modify-write sequences safe; on PostgreSQL callers lock what they modify.
+// make read-modify-write sequences safe, and the transaction takes its turn with the writers of
+// other processes (writeTurn); on PostgreSQL callers lock what they modify.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.write.WithContext(ctx).Transaction(fn)
+	return turnTx(ctx, s.write, s.turn, fn)
+}
+
+// turnTx runs fn in a transaction on write once turn let the writers of other processes that
+// wait go first; turn stops counting this store as waiting as soon as the transaction began.
+func turnTx(ctx context.Context, write *gorm.DB, turn *writeTurn, fn func(tx *gorm.DB) error) error {
+	release := turn.wait(ctx)
+	defer release()
+	return write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		release()
+		return fn(tx)
+	})
 }
 
 // groupTx runs fn like tx, but on SQLite through the group commit: fn may share its
