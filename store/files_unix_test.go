@@ -145,3 +145,37 @@ func holdsLock(t *testing.T, ino uint64) bool {
 	}
 	return false
 }
+
+// TestSidecarsOfAnotherOwnersDatabase: root opening a database another user owns (an operator's
+// sudo refurbqa migrate on the service's database) gives the lock and turn files it creates
+// the database's owner, as SQLite gives its -wal and -shm files, so that the service can open
+// the database afterwards.
+func TestSidecarsOfAnotherOwnersDatabase(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to give a file another owner")
+	}
+	const uid, gid = 4242, 4343
+	path := filepath.Join(t.TempDir(), "service.db")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	require.NoError(t, os.Chown(path, uid, gid))
+	st := openSQLite(t, path)
+	require.NoError(t, st.Close())
+	for _, p := range []string{path + ".lock", path + ".turn"} {
+		info, err := os.Stat(p)
+		require.NoError(t, err)
+		own := info.Sys().(*syscall.Stat_t)
+		assert.Equal(t, [2]uint32{uid, gid}, [2]uint32{own.Uid, own.Gid}, "owner of %s", filepath.Base(p))
+	}
+}
+
+// TestTurnFileOfAnotherUser: a turn file this user may not open (another user made it) leaves
+// the store's writers without turns, as before turns existed, instead of failing to open.
+func TestTurnFileOfAnotherUser(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root opens any file: run as another user")
+	}
+	path := filepath.Join(t.TempDir(), "shared.db")
+	require.NoError(t, os.WriteFile(path+".turn", nil, 0o000))
+	st := openSQLite(t, path) // writes a seller
+	require.NoError(t, st.Close())
+}

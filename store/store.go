@@ -245,8 +245,8 @@ func sqliteDSN(dsn string, readOnly bool) (string, error) {
 }
 
 // sqliteBusyTimeout is how long a SQLite statement waits for a lock another connection holds
-// before it fails with "database is locked"; writers yield to another process's waiting writer
-// for as long (writeTurn).
+// before it fails with "database is locked". Writers yield to another process's waiting writer
+// for much less (writeTurnPatience), well within it.
 const sqliteBusyTimeout = 10 * time.Second
 
 // Driver names the database in use.

@@ -18,9 +18,11 @@ import (
 // So a writer that must wait says so, and the others let it in. Each store keeps the turn file
 // (turnPath) open. Before each write transaction it yields to writers of other stores that are
 // waiting — an exclusive flock that cannot be had while another store holds a shared one — for
-// at most patience (and, after a yield that ran out of patience, not at all for a respite); then it holds a shared flock itself from before its BEGIN IMMEDIATE until
-// that BEGIN returned, that is for as long as it waits for SQLite's write lock, and releases it
-// as its transaction starts. A server that yields leaves SQLite's lock free, so the waiting
+// at most patience (and, after a yield that ran out of patience, not at all for a respite);
+// then it holds a shared flock itself from before its BEGIN IMMEDIATE until that BEGIN
+// returned, that is for as long as it waits for SQLite's write lock, and releases it as its
+// transaction starts. A turn file this user may not open (another user's) leaves the store
+// without turns. A server that yields leaves SQLite's lock free, so the waiting
 // process's next poll takes it; the server's own next BEGIN then waits, announced in turn, so
 // that a writer of the other process yields to it before its next transaction.
 //
@@ -54,7 +56,8 @@ const (
 )
 
 func newWriteTurn(file turnFile, patience time.Duration) *writeTurn {
-	return &writeTurn{mine: make(chan struct{}, 1), file: file, patience: patience, respite: writeTurnRespite}
+	return &writeTurn{mine: make(chan struct{}, 1), file: file, patience: patience,
+		respite: writeTurnRespite}
 }
 
 // wait yields to the writers of other stores that are waiting for the write lock, for at most

@@ -3,7 +3,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"syscall"
 	"time"
@@ -17,7 +19,12 @@ type turnFile struct{ f *os.File }
 // openWriteTurn opens (creating it, readable by its owner only) the turn file of the SQLite
 // database db, for the writers of a store to take turns with other stores' (writeTurn).
 func openWriteTurn(db string, patience time.Duration) (*writeTurn, error) {
-	f, err := os.OpenFile(turnPath(db), os.O_RDWR|os.O_CREATE, privateMode)
+	f, err := openSidecar(db, turnPath(db))
+	if errors.Is(err, fs.ErrPermission) {
+		// A turn file this user may not open (another user's): this store's writers do without
+		// turns, waiting for SQLite's lock with its busy timeout alone, as before turns.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("write turn: %w", err)
 	}
