@@ -25,10 +25,14 @@ func getZlibWriter(w io.Writer, level int) (*zlib.Writer, error) {
 	return zlib.NewWriterLevel(w, level)
 }
 
-// putZlibWriter gives a writer of getZlibWriter back for another stream, once closed.
+// putZlibWriter gives a writer of getZlibWriter back for another stream, once closed. It is
+// not Reset here: getZlibWriter resets it (clearing its hash tables) before any use, and until
+// then nothing writes through it to the buffer of its last stream.
 func putZlibWriter(zw *zlib.Writer, level int) {
-	zw.Reset(io.Discard) // drop the reference to the last stream's buffer
-	p, _ := zlibWriters.LoadOrStore(level, new(sync.Pool))
+	p, ok := zlibWriters.Load(level)
+	if !ok {
+		p, _ = zlibWriters.LoadOrStore(level, new(sync.Pool))
+	}
 	p.(*sync.Pool).Put(zw)
 }
 
