@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/refurbqa/refurbqa/audit"
@@ -36,7 +37,7 @@ func (c *Console) certificate(r *http.Request, kind recordKind, id, code string,
 		code = cert.Code
 	}
 	return certificateView{Code: audit.FormatVerificationCode(code), VerifyURL: c.verificationURL(r, code),
-		PDF: kind.Path + "/" + id + "/certificate.pdf"}, nil
+		PDF: kind.Path + "/" + url.PathEscape(id) + "/certificate.pdf"}, nil
 }
 
 // benchTestCertificate is GET /console/bench-tests/{id}/certificate.pdf: the certificate of a

@@ -17,8 +17,8 @@
 // its fork go-pdf/fpdf are archived and re-parse every font for every document (about a
 // third of a report's rendering time; docs/performance.md). gopdf comes from
 // third_party/gopdf: upstream v0.33.0 with two patches (PATCHES.md there) that reuse its zlib
-// writers and format its text into a buffer, which halve the CPU of every document and leave
-// its bytes as they were.
+// writers and format its text into a buffer, which halve the CPU of every document and write
+// the same content.
 package pdfdoc
 
 import (
