@@ -61,6 +61,7 @@ lint:
 	@! $(GO) list -deps $(ADAPTERS) | grep -E 'refurbqa/store$$' || (echo "an adapter (httpapi, console) depends on store: adapters call the domain's services, and only cmd wires store in"; exit 1)
 	@! $(GO) list -deps $(WIRE) | grep -E 'labstack/echo|gorm\.io' || (echo "httpapi/wire depends on echo or gorm: it decodes the API's documents for every adapter, the console's batch upload too"; exit 1)
 	@! $(GO) list -f '{{range .Imports}}{{if eq . "github.com/refurbqa/refurbqa/console/browsertest"}}{{$$.ImportPath}}{{"\n"}}{{end}}{{end}}' $(PKGS) | grep . || (echo "a package imports console/browsertest, which is for tests only"; exit 1)
+	@! $(GO) list -f '{{range .Imports}}{{if eq . "github.com/refurbqa/refurbqa/reports/pdftest"}}{{$$.ImportPath}}{{"\n"}}{{end}}{{end}}' $(PKGS) | grep . || (echo "a package imports reports/pdftest, which is for tests only"; exit 1)
 
 # Lints the merged OpenAPI document with Redocly CLI (redocly.yaml: the recommended rules, any
 # warning an error), then generates TypeScript from it with openapi-typescript and checks that

@@ -1,13 +1,10 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,23 +17,8 @@ import (
 	"github.com/refurbqa/refurbqa/console"
 	"github.com/refurbqa/refurbqa/httpapi"
 	"github.com/refurbqa/refurbqa/reports"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
-
-// pdfText extracts the text of a PDF with pdftotext; it skips without the tool, except in CI.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext is required in CI (poppler-utils)")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	return string(out)
-}
 
 // withPublicURL configures the console's public URL.
 func withPublicURL(u string) harnessOption {
@@ -142,7 +124,7 @@ func TestRecordCertificate(t *testing.T) {
 				require.Equal(t, http.StatusOK, fromAPI.Code, fromAPI.Body.String())
 				assert.Equal(t, fromAPI.Body.String(), first.body, "the API's very file")
 				assert.Equal(t, fromAPI.Header().Get("Content-Disposition"), first.header.Get("Content-Disposition"))
-				text := pdfText(t, []byte(first.body))
+				text := pdftest.Text(t, []byte(first.body))
 				assert.Contains(t, text, dashed, "the code printed on the certificate")
 
 				head := tech.do(http.MethodHead, page+"/certificate.pdf", nil)
@@ -230,7 +212,7 @@ func TestCertificateOfARecordWithoutCode(t *testing.T) {
 			pdf := tech.get(page + "/certificate.pdf")
 			require.Equal(t, http.StatusOK, pdf.status)
 			assert.Equal(t, `attachment; filename="certificate-`+dashed+`.pdf"`, pdf.header.Get("Content-Disposition"))
-			assert.Contains(t, pdfText(t, []byte(pdf.body)), dashed)
+			assert.Contains(t, pdftest.Text(t, []byte(pdf.body)), dashed)
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/httpapi"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
 
 // certLinks is what the answer of a stored bench test or mystery order says of its
@@ -80,7 +81,7 @@ func TestBenchTestAnswersCarryTheCertificate(t *testing.T) {
 	// The PDF the answer points at prints this code.
 	pdf := h.do(http.MethodGet, created.CertificateURL, manager, nil)
 	require.Equal(t, http.StatusOK, pdf.Code, "%s", pdf.Body)
-	assert.Contains(t, pdfText(t, pdf.Body), *created.VerificationCode, "the certificate prints the code")
+	assert.Contains(t, pdftest.Text(t, pdf.Body), *created.VerificationCode, "the certificate prints the code")
 
 	// Records of a batch are read back with the codes the ingest gave them, each its own.
 	res := h.do(http.MethodPost, "/api/v1/bench-tests/batch", tech, doc{"items": []any{
@@ -146,7 +147,7 @@ func TestMysteryOrderAnswersCarryTheCertificate(t *testing.T) {
 
 	pdf := h.do(http.MethodGet, created.CertificateURL, tech, nil)
 	require.Equal(t, http.StatusOK, pdf.Code, "%s", pdf.Body)
-	assert.Contains(t, pdfText(t, pdf.Body), *created.VerificationCode)
+	assert.Contains(t, pdftest.Text(t, pdf.Body), *created.VerificationCode)
 
 	fix := set(moDoc(t, h.Own.ID, "MO-LINK"), "logistics.charge_on_arrival_pct", 12)
 	corr := links(t, h.do(http.MethodPost, "/api/v1/mystery-orders/"+created.ID+"/corrections", tech, fix), http.StatusCreated)
@@ -239,7 +240,7 @@ func TestSellersGetNoOtherSellersCode(t *testing.T) {
 	}
 	res = h.do(http.MethodGet, own.CertificateURL, h.token(audit.RoleSeller), nil)
 	require.Equal(t, http.StatusOK, res.Code, "its own device's certificate")
-	text := pdfText(t, res.Body)
+	text := pdftest.Text(t, res.Body)
 	assert.Contains(t, text, *own.VerificationCode)
 	for _, c := range append(otherCodes, audit.FormatVerificationCode(codeOf(t, h, other.ID))) {
 		assert.NotContains(t, text, c)

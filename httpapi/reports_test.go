@@ -3,8 +3,6 @@ package httpapi_test
 import (
 	"bytes"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -12,23 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
-
-// pdfText extracts the text of a PDF with pdftotext; it skips without the tool, except in CI.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext is required in CI (poppler-utils)")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	return string(out)
-}
 
 func TestReportDownload(t *testing.T) {
 	h := newHarness(t)
@@ -41,7 +24,7 @@ func TestReportDownload(t *testing.T) {
 	assert.True(t, strings.HasPrefix(cd, `attachment; filename="refurbqa-own-refurb-2026-07-01-to-2026-09-30.pdf"`), cd)
 	require.True(t, bytes.HasPrefix(res.Body, []byte("%PDF-")))
 
-	text := pdfText(t, res.Body)
+	text := pdftest.Text(t, res.Body)
 	assert.Contains(t, text, "Own Refurb")
 	assert.Contains(t, text, "QC02")
 	assert.Contains(t, text, "3809", "the masked IMEI shows its last four digits")
@@ -73,7 +56,7 @@ func TestReportEvidenceOfKPIMonths(t *testing.T) {
 	id := res.Map(t)["id"].(string)
 	pdf := h.do(http.MethodGet, "/api/v1/scorecards/"+id+"/report.pdf", manager, nil)
 	require.Equal(t, http.StatusOK, pdf.Code)
-	text := pdfText(t, pdf.Body)
+	text := pdftest.Text(t, pdf.Body)
 	assert.Contains(t, text, "QC18")
 	assert.Contains(t, text, "Month 2026-11")
 	assert.Contains(t, text, "10 shipped late")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
 
 // marketInput is the typical report's input with the scorecards of six other sellers of the
@@ -56,7 +57,7 @@ func TestMarketplaceSection(t *testing.T) {
 	assert.Equal(t, []string{"QC03", "QC18", "QC21"}, with, "the points with five sellers or more")
 
 	pdf := render(t, m)
-	text := squash(pdfText(t, pdf))
+	text := squash(pdftest.Text(t, pdf))
 	order := []string{"All charter points", "Against the marketplace", "Failed points in detail"}
 	rest := text
 	for _, s := range order {
@@ -76,7 +77,7 @@ func TestMarketplaceSection(t *testing.T) {
 		assert.Contains(t, text, want)
 	}
 	assert.NotContains(t, text, "QC01 Fully functional 0.0%", "no benchmark of QC01: not in the section")
-	qpdfCheck(t, pdf)
+	pdftest.Check(t, pdf)
 	if dir := os.Getenv("REFURBQA_REPORT_OUT"); dir != "" {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "marketplace.pdf"), pdf, 0o600))
 	}
@@ -100,7 +101,7 @@ func TestMarketplaceSection(t *testing.T) {
 			for _, p := range m.Points {
 				assert.Nil(t, p.Benchmark, p.Code)
 			}
-			text := squash(pdfText(t, render(t, m)))
+			text := squash(pdftest.Text(t, render(t, m)))
 			assert.Contains(t, text, "Against the marketplace")
 			assert.Contains(t, text, c.want)
 		})

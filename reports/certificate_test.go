@@ -18,6 +18,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
 
 const (
@@ -79,7 +80,7 @@ func TestCertificateText(t *testing.T) {
 	bt := certBenchTest(t)
 	c := CertificateOf(bt, certURL, certCode)
 	pdf := renderCertificate(t, c)
-	text := pdfText(t, pdf)
+	text := pdftest.Text(t, pdf)
 	flat := squash(text)
 
 	assert.Equal(t, 1, strings.Count(text, "\f"), "one page")
@@ -113,7 +114,7 @@ func TestCertificateText(t *testing.T) {
 	// and the properties (UTF-16 hex strings) included.
 	assert.NotContains(t, text, certIMEI)
 	assert.NotContains(t, text, certIMEI[:11])
-	qpdfCheck(t, pdf)
+	pdftest.Check(t, pdf)
 	raw := uncompressed(t, pdf)
 	for _, b := range [][]byte{pdf, raw} {
 		assert.False(t, bytes.Contains(b, []byte(certIMEI[:11])))
@@ -182,7 +183,7 @@ func TestCertificateRecords(t *testing.T) {
 			tt.edit(&bt)
 			audit.DeriveBenchTest(&bt, ps[bt.Inspection.Device.Category])
 			pdf := renderCertificate(t, CertificateOf(bt, certURL, certCode))
-			text := pdfText(t, pdf)
+			text := pdftest.Text(t, pdf)
 			flat := squash(text)
 			assert.Equal(t, 1, strings.Count(text, "\f"), "one page")
 			for _, w := range tt.want {
@@ -212,7 +213,7 @@ func TestCertificateOfOrder(t *testing.T) {
 	assert.Equal(t, SourceMysteryOrder, c.Source)
 	assert.Equal(t, MysteryOrderLab, c.Lab)
 	assert.Equal(t, o.CreatedAt, c.TestedAt)
-	flat := squash(pdfText(t, renderCertificate(t, c)))
+	flat := squash(pdftest.Text(t, renderCertificate(t, c)))
 	for _, w := range []string{"MYSTERY ORDER", "mo_01kcert000000000000000000000", MysteryOrderLab, "2026-10-24", "Excellent"} {
 		assert.Contains(t, flat, w)
 	}
@@ -288,12 +289,12 @@ func TestCertificateRequires(t *testing.T) {
 // The QR code decodes to the verification address: the page is rendered to an image with
 // pdftoppm and read back with zbarimg, as a buyer's phone would.
 func TestCertificateQRCode(t *testing.T) {
-	zbar := zbarTool(t)
-	ppm := tool(t, "pdftoppm")
+	zbar := pdftest.Tool(t, "zbarimg", "zbar-tools")
+	ppm := pdftest.Tool(t, "pdftoppm", "poppler-utils")
 	for _, url := range []string{certURL, "http://127.0.0.1:8080/verify/ABCD-EFGH-JKLM-NPQR-STUV"} {
 		t.Run(url, func(t *testing.T) {
 			c := CertificateOf(certBenchTest(t), url, certCode)
-			pdf := writePDF(t, renderCertificate(t, c))
+			pdf := pdftest.Write(t, renderCertificate(t, c))
 			prefix := filepath.Join(t.TempDir(), "page")
 			out, err := exec.Command(ppm, "-png", "-r", "150", "-singlefile", pdf, prefix).CombinedOutput()
 			require.NoError(t, err, string(out))
@@ -311,9 +312,9 @@ func TestCertificateQRCode(t *testing.T) {
 // for a text in the bytes a reader sees.
 func uncompressed(t testing.TB, pdf []byte) []byte {
 	t.Helper()
-	bin := tool(t, "qpdf")
+	bin := pdftest.Tool(t, "qpdf", "qpdf")
 	out := filepath.Join(t.TempDir(), "qdf.pdf")
-	msg, err := exec.Command(bin, "--qdf", "--object-streams=disable", writePDF(t, pdf), out).CombinedOutput()
+	msg, err := exec.Command(bin, "--qdf", "--object-streams=disable", pdftest.Write(t, pdf), out).CombinedOutput()
 	require.NoError(t, err, string(msg))
 	raw, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -327,19 +328,6 @@ func utf16Hex(s string) string {
 		fmt.Fprintf(&b, "%04X", r)
 	}
 	return b.String()
-}
-
-// zbarTool finds zbarimg; without it the QR test is skipped, except on CI, which installs it.
-func zbarTool(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("zbarimg")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("zbarimg is required on CI (install zbar-tools): %v", err)
-		}
-		t.Skipf("zbarimg not installed (apt-get install zbar-tools); skipping")
-	}
-	return path
 }
 
 // BenchmarkCertificate renders the certificate of a typical bench test with a renderer

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -273,42 +270,4 @@ func render(t testing.TB, m Model) []byte {
 	var buf bytes.Buffer
 	require.NoError(t, r.Render(&buf, m, generated()))
 	return buf.Bytes()
-}
-
-// tool finds an external tool. Without it the test is skipped, except on CI (CI=true),
-// where a missing tool must not silently turn the PDF checks off.
-func tool(t testing.TB, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required on CI (install poppler-utils and qpdf): %v", name, err)
-		}
-		t.Skipf("%s not installed (apt-get install poppler-utils qpdf); skipping", name)
-	}
-	return path
-}
-
-func writePDF(t testing.TB, pdf []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "report.pdf")
-	require.NoError(t, os.WriteFile(path, pdf, 0o600))
-	return path
-}
-
-// pdfText extracts the text of a PDF with pdftotext -layout.
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	bin := tool(t, "pdftotext")
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", writePDF(t, pdf), "-").CombinedOutput()
-	require.NoError(t, err, string(out))
-	return string(out)
-}
-
-// qpdfCheck runs qpdf --check on a PDF.
-func qpdfCheck(t testing.TB, pdf []byte) {
-	t.Helper()
-	bin := tool(t, "qpdf")
-	out, err := exec.Command(bin, "--check", writePDF(t, pdf)).CombinedOutput()
-	require.NoError(t, err, "qpdf --check: %s", out)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
 
 func TestFormatQuantity(t *testing.T) {
@@ -85,7 +86,7 @@ func TestRenderImpact(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			pdf := render(t, NewModel(impactInput(t, tc.in, tc.factors)))
-			text := squash(pdfText(t, pdf))
+			text := squash(pdftest.Text(t, pdf))
 			i := strings.Index(text, "Environmental impact (estimate)")
 			require.GreaterOrEqual(t, i, 0)
 			assert.Greater(t, i, strings.LastIndex(text, "Corrective actions"), "after the corrective actions")
@@ -96,7 +97,7 @@ func TestRenderImpact(t *testing.T) {
 			for _, w := range tc.not {
 				assert.NotContains(t, section, w)
 			}
-			assertPages(t, pdfText(t, pdf))
+			assertPages(t, pdftest.Text(t, pdf))
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/refurbqa/refurbqa/audit"
 	"github.com/refurbqa/refurbqa/checklist"
 	"github.com/refurbqa/refurbqa/grading"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 	"github.com/refurbqa/refurbqa/sampling"
 )
 
@@ -105,8 +106,8 @@ func TestRenderLots(t *testing.T) {
 		Metric: "lots_rejected", Value: 1, Threshold: "== 0", Samples: 2, Evidence: []string{"lot_02"}})
 	in.Evidence["lot_02"] = lotEvidence(in.Lots[0])
 	pdf := render(t, NewModel(in))
-	qpdfCheck(t, pdf)
-	text := pdfText(t, pdf)
+	pdftest.Check(t, pdf)
+	text := pdftest.Text(t, pdf)
 	flat := squash(text)
 
 	// The section comes after grade accuracy and before the corrective actions.
@@ -137,7 +138,7 @@ func TestRenderLots(t *testing.T) {
 	assertPages(t, text)
 
 	// A seller without lots in the period is told so.
-	flat = squash(pdfText(t, render(t, NewModel(buildInput(typicalFixture())))))
+	flat = squash(pdftest.Text(t, render(t, NewModel(buildInput(typicalFixture())))))
 	assert.Contains(t, flat, "Device lots inspected by sampling")
 	assert.Contains(t, flat, "No device lot of the seller was decided in this period.")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refurbqa/refurbqa/audit"
+	"github.com/refurbqa/refurbqa/reports/pdftest"
 )
 
 // pageFooters returns the "Page N of M" footers found in extracted text, in order.
@@ -62,7 +63,7 @@ func TestRenderText(t *testing.T) {
 			f.sellerName = tt.seller
 			in := buildInput(f)
 			m := NewModel(in)
-			text := pdfText(t, render(t, m))
+			text := pdftest.Text(t, render(t, m))
 			flat := squash(text)
 
 			for _, w := range tt.want {
@@ -91,7 +92,7 @@ func TestRenderText(t *testing.T) {
 }
 
 func TestRenderSections(t *testing.T) {
-	text := squash(pdfText(t, render(t, NewModel(buildInput(typicalFixture())))))
+	text := squash(pdftest.Text(t, render(t, NewModel(buildInput(typicalFixture())))))
 	// The sections come in the order of report.md.
 	order := []string{"Summary", "Score trend", "All charter points", "Failed points in detail",
 		"Grade accuracy", "Corrective actions"}
@@ -127,11 +128,11 @@ func TestRenderEmptyAndFirstScorecard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pdf := render(t, NewModel(buildInput(tt.f)))
-			text := squash(pdfText(t, pdf))
+			text := squash(pdftest.Text(t, pdf))
 			for _, w := range tt.want {
 				assert.Contains(t, text, w)
 			}
-			qpdfCheck(t, pdf)
+			pdftest.Check(t, pdf)
 		})
 	}
 }
@@ -145,7 +146,7 @@ func allCodes() map[string]bool {
 }
 
 func TestRenderQPDFCheck(t *testing.T) {
-	qpdfCheck(t, render(t, NewModel(buildInput(typicalFixture()))))
+	pdftest.Check(t, render(t, NewModel(buildInput(typicalFixture()))))
 }
 
 func TestRenderDeterministic(t *testing.T) {
@@ -226,8 +227,8 @@ func TestRenderStress(t *testing.T) {
 	require.Len(t, m.Failed, 25)
 
 	pdf := render(t, m)
-	qpdfCheck(t, pdf)
-	text := pdfText(t, pdf)
+	pdftest.Check(t, pdf)
+	text := pdftest.Text(t, pdf)
 	pages := assertPages(t, text)
 	assert.Greater(t, pages, 15)
 
@@ -273,8 +274,8 @@ func TestRenderUnsupportedRunes(t *testing.T) {
 			m := NewModel(in)
 			var buf bytes.Buffer
 			require.NotPanics(t, func() { require.NoError(t, Render(&buf, m, generated())) })
-			qpdfCheck(t, buf.Bytes())
-			text := pdfText(t, buf.Bytes())
+			pdftest.Check(t, buf.Bytes())
+			text := pdftest.Text(t, buf.Bytes())
 			assert.Contains(t, text, tt.want)
 			assert.Contains(t, text, "Fully functional ?")
 			assertPages(t, text)
@@ -305,8 +306,8 @@ func TestRenderOversizedText(t *testing.T) {
 			in := buildInput(typicalFixture())
 			tt.apply(&in)
 			pdf := render(t, NewModel(in))
-			qpdfCheck(t, pdf)
-			text := pdfText(t, pdf)
+			pdftest.Check(t, pdf)
+			text := pdftest.Text(t, pdf)
 			assertPages(t, text)
 			for _, c := range charter2026()[1:] {
 				assert.Contains(t, text, c.code)
@@ -411,7 +412,7 @@ func TestRenderStatusBanner(t *testing.T) {
 			}
 			m := NewModel(in)
 			assert.Equal(t, tt.by, m.SupersededBy)
-			text := squash(pdfText(t, render(t, m)))
+			text := squash(pdftest.Text(t, render(t, m)))
 			for _, w := range tt.want {
 				assert.Contains(t, text, w)
 			}
