@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,23 +335,7 @@ func utf16Hex(s string) string {
 // created once, as the endpoint does. Target: at most 5 ms of CPU per certificate.
 func BenchmarkCertificate(b *testing.B) {
 	c := CertificateOf(certBenchTest(b), certURL, certCode)
-	r, err := NewRenderer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	n := 0
-	start := cpuTime()
-	for b.Loop() {
-		buf.Reset()
-		if err := r.WriteCertificate(&buf, c); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e6, "cpu-ms/op")
-	b.ReportMetric(float64(buf.Len())/1024, "KiB/certificate")
+	benchRender(b, "KiB/certificate", func(r *Renderer, w io.Writer) error { return r.WriteCertificate(w, c) })
 }
 
 // The words of the certificate, which the verification page prints too.

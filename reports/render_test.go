@@ -335,25 +335,7 @@ func BenchmarkReport(b *testing.B) {
 	if len(m.Points) != 25 || rows != 40 || len(m.Trend) != 6 {
 		b.Fatalf("fixture is not typical: %d points, %d rows, %d trend points", len(m.Points), rows, len(m.Trend))
 	}
-	r, err := NewRenderer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	n := 0
-	start := cpuTime()
-	for b.Loop() {
-		buf.Reset()
-		if err := r.Render(&buf, m, generated()); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	// CPU time per report, GC included: the performance target is about one core, and wall
-	// time is skewed when the machine is shared.
-	b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e6, "cpu-ms/op")
-	b.ReportMetric(float64(buf.Len())/1024, "KiB/report")
+	benchRender(b, "KiB/report", func(r *Renderer, w io.Writer) error { return r.Render(w, m, generated()) })
 }
 
 // BenchmarkReportLarge renders the stress report (25 failed points, 500 evidence rows, about
@@ -361,6 +343,14 @@ func BenchmarkReport(b *testing.B) {
 // 9 to 77 pages, so the typical report alone says little about refurbqa reports --scorecards all.
 func BenchmarkReportLarge(b *testing.B) {
 	m := NewModel(buildInput(stressFixture()))
+	benchRender(b, "KiB/report", func(r *Renderer, w io.Writer) error { return r.Render(w, m, generated()) })
+}
+
+// benchRender draws a document with draw again and again, with a renderer made once as a
+// server makes it, and reports the CPU time per document, GC included (the performance targets
+// are CPU time: wall time is skewed when the machine is shared), and the document's size in
+// unit.
+func benchRender(b *testing.B, unit string, draw func(r *Renderer, w io.Writer) error) {
 	r, err := NewRenderer()
 	if err != nil {
 		b.Fatal(err)
@@ -371,13 +361,13 @@ func BenchmarkReportLarge(b *testing.B) {
 	start := cpuTime()
 	for b.Loop() {
 		buf.Reset()
-		if err := r.Render(&buf, m, generated()); err != nil {
+		if err := draw(r, &buf); err != nil {
 			b.Fatal(err)
 		}
 		n++
 	}
 	b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e6, "cpu-ms/op")
-	b.ReportMetric(float64(buf.Len())/1024, "KiB/report")
+	b.ReportMetric(float64(buf.Len())/1024, unit)
 }
 
 // BenchmarkNewRenderer measures the one-off cost that Renderer saves on every report.

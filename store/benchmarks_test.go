@@ -19,7 +19,8 @@ import (
 	"github.com/refurbqa/refurbqa/store/storetest"
 )
 
-// benchDocPoint is one point of the store's points document, as the store writes it.
+// benchDocPoint is one point of the store's points document, as the store writes it (the
+// benchmark and profile tests insert scorecards with it).
 type benchDocPoint struct {
 	Code      string   `json:"code"`
 	Title     string   `json:"title"`

@@ -61,22 +61,9 @@ func seedProfiles(b *testing.B, st *store.Store, def checklist.Charter, sellers,
 	}
 	made, err := st.CreateSellers(ctx, auditor, in)
 	require.NoError(b, err)
-	type point struct {
-		Code      string   `json:"code"`
-		Title     string   `json:"title"`
-		Area      string   `json:"area"`
-		Severity  string   `json:"severity"`
-		Weight    int      `json:"weight"`
-		Status    string   `json:"status"`
-		Metric    string   `json:"metric"`
-		Value     float64  `json:"value"`
-		Threshold string   `json:"threshold"`
-		Samples   int      `json:"samples"`
-		Evidence  []string `json:"evidence"`
-	}
-	pts := make([]point, len(def.Points))
+	pts := make([]benchDocPoint, len(def.Points))
 	for i, p := range def.Points {
-		pts[i] = point{Code: p.Code, Title: p.Title, Area: p.Area, Severity: string(p.Severity), Weight: 4, Status: "pass",
+		pts[i] = benchDocPoint{Code: p.Code, Title: p.Title, Area: p.Area, Severity: string(p.Severity), Weight: 4, Status: "pass",
 			Metric: "functional_fail_rate", Value: 0.0123, Threshold: "== 0", Samples: 480, Evidence: []string{}}
 		if i%4 == 0 {
 			pts[i].Status = "fail"
